@@ -1,0 +1,61 @@
+# kg: the two set-up commands are `make build-graph` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+KG := $(BIN)/kg
+OUT ?= outputs
+SAMPLE := kg/data/sample
+DATA := ../shared/data
+CORPUS := pipelines/corpus
+TRAINING := pipelines/training
+
+.PHONY: install build-graph open export test train-model eval-model package-model bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+build-graph: install
+	$(KG) build $(SAMPLE) --out $(OUT)
+
+open: $(OUT)/graph.html
+	$(BIN)/python -m webbrowser -t "file://$(abspath $(OUT)/graph.html)"
+
+$(OUT)/graph.html:
+	$(MAKE) build-graph
+
+export: install
+	$(KG) build $(SAMPLE) --out $(OUT) --formats html,graphml,gexf,json,csv
+
+test: install
+	$(BIN)/python -m pytest -q
+
+# ---- the model: rebuilt from ../shared/data on a 2-core machine (see README for times) ----
+$(CORPUS)/train.spacy: pipelines/convert.py kg/corpora.py kg/clean.py
+	$(BIN)/python -m pipelines.convert --data $(DATA) --out $(CORPUS)
+
+train-model: install $(CORPUS)/train.spacy
+	$(BIN)/python -m pipelines.train_segmenter --out $(TRAINING)/pkuseg
+	$(BIN)/python -m spacy train pipelines/ner.cfg --output $(TRAINING)/ner \
+		--paths.train $(CORPUS)/train.spacy --paths.dev $(CORPUS)/dev.spacy --code kg/components.py
+	$(MAKE) package-model
+
+package-model: install
+	$(BIN)/python -m pipelines.package --ner $(TRAINING)/ner/model-best --pkuseg $(TRAINING)/pkuseg
+
+eval-model: install $(CORPUS)/train.spacy
+	$(KG) eval --data $(DATA)/people_daily_ner/example.dev --format bio
+	$(KG) eval --data $(CORPUS)/msra_heldback.spacy --format spacy
+	$(KG) eval --data $(CORPUS)/seg_test.txt --format seg
+
+bench: install
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python bench/peers.py
+	$(BIN)/python bench/scale.py
+
+clean:
+	rm -rf $(OUT) $(CORPUS) .pytest_cache

@@ -1,0 +1,211 @@
+"""Text cleaning: character normalisation, paragraph re-joining, duplicate passages, sentences.
+
+Every step that feeds the model keeps character offsets: `normalize_chars` maps one
+character to exactly one character, so spans found on the normalised text are spans of
+the original text too.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .types import CleanDocument, Document, Sentence
+
+CLEANING_VERSION = "1"
+
+SENTENCE_END = "。！？；!?;"
+# Closing quotes/brackets that belong to the sentence they end.
+CLOSERS = "”’」』）)】》\"'"
+PARAGRAPH_END = SENTENCE_END + "…：:" + CLOSERS
+
+_ASCII_TO_FULLWIDTH_PUNCT = {",": "，", "(": "（", ")": "）", ":": "：", ";": "；", "?": "？", "!": "！"}
+
+
+def _is_cjk(ch: str) -> bool:
+    code = ord(ch)
+    return (
+        0x4E00 <= code <= 0x9FFF
+        or 0x3400 <= code <= 0x4DBF
+        or 0x20000 <= code <= 0x2FFFF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x3000 <= code <= 0x303F  # CJK punctuation
+        or 0xFF00 <= code <= 0xFF0F  # full-width punctuation
+    )
+
+
+def normalize_chars(text: str) -> str:
+    """Map text to the character conventions the model was trained on, one char for one char.
+
+    - full-width digits and Latin letters become ASCII (１９９８ -> 1998, ＡＢＣ -> ABC);
+    - the full-width full stop between digits becomes '.' (３．５ -> 3.5);
+    - ASCII punctuation , ( ) : ; ? ! next to a Chinese character becomes full-width;
+    - control characters (other than newline and tab) become spaces.
+    """
+    chars = list(text)
+    n = len(chars)
+    for i, ch in enumerate(chars):
+        code = ord(ch)
+        if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
+            chars[i] = chr(code - 0xFEE0)
+        elif ch == "\u3000":
+            chars[i] = " "
+        elif code < 32 and ch not in "\n\t":
+            chars[i] = " "
+        elif 0x7F <= code <= 0x9F:
+            chars[i] = " "
+    for i, ch in enumerate(chars):
+        if ch == "．" and 0 < i < n - 1 and chars[i - 1].isdigit() and chars[i + 1].isdigit():
+            chars[i] = "."
+        elif ch in _ASCII_TO_FULLWIDTH_PUNCT:
+            prev_ch = chars[i - 1] if i > 0 else ""
+            next_ch = chars[i + 1] if i < n - 1 else ""
+            if ch in ",:" and prev_ch.isdigit() and next_ch.isdigit():
+                continue  # 1,000 and 10:30 stay ASCII
+            if (prev_ch and _is_cjk(prev_ch)) or (next_ch and _is_cjk(next_ch)):
+                chars[i] = _ASCII_TO_FULLWIDTH_PUNCT[ch]
+    return "".join(chars)
+
+
+_SENTENCE_RE = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+[”’」』）)】》\"']*|\n|$)")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Split on 。！？； (and ASCII !?;) and line ends; return (start, end) offsets of
+    non-blank sentences, whitespace trimmed."""
+    spans = []
+    for m in _SENTENCE_RE.finditer(text):
+        start, end = m.start(), m.end()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end))
+    return spans
+
+
+HEADLINE_MAX_CHARS = 40
+# A paragraph starting with one of these cannot start a sentence: it continues the last one.
+CONTINUATION_START = "，、。；：）」』”’的了地得和与及或并而在是"
+
+
+def _is_headline(paragraph: str) -> bool:
+    return len(paragraph) <= HEADLINE_MAX_CHARS and not any(ch in paragraph for ch in "，,。；")
+
+
+def join_broken_paragraphs(paragraphs: list[str]) -> list[str]:
+    """Re-join paragraphs split at column or page breaks.
+
+    A paragraph that ends without sentence-final punctuation is joined with the next when
+    it reads as a broken sentence: it is longer than a headline or holds a comma, or the
+    next paragraph starts with a character that cannot start a sentence. Headlines (short,
+    no commas or full stops) stay alone, as does anything followed by an opening quote.
+    """
+    out: list[str] = []
+    for para in paragraphs:
+        para = para.strip()
+        if not para:
+            continue
+        if out:
+            prev = out[-1]
+            unfinished = prev[-1] not in PARAGRAPH_END
+            continues = para[0] in CONTINUATION_START
+            if unfinished and (continues or (not _is_headline(prev) and para[0] not in "“「『【《")):
+                out[-1] = prev + para
+                continue
+        out.append(para)
+    return out
+
+
+MAX_SENTENCE_CHARS = 300  # longer "sentences" (tables, run-on exports) are cut for the model
+
+
+def _bounded(start: int, end: int, text: str) -> list[tuple[int, int]]:
+    """Cut a span longer than MAX_SENTENCE_CHARS at commas (or hard) into model-sized pieces."""
+    pieces = []
+    while end - start > MAX_SENTENCE_CHARS:
+        window = text[start : start + MAX_SENTENCE_CHARS]
+        cut = max(window.rfind(c) for c in "，,、 ")
+        cut = start + (cut + 1 if cut > MAX_SENTENCE_CHARS // 3 else MAX_SENTENCE_CHARS)
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, end))
+    return pieces
+
+
+def clean_document(doc: Document, dedup: "Deduplicator | None" = None) -> CleanDocument:
+    """Normalise characters, re-join broken paragraphs, drop repeated passages, split sentences.
+
+    Repeated passages are compared sentence by sentence: a sentence already seen (in this
+    document or, with a shared `dedup`, an earlier one) is dropped.
+    """
+    dedup = dedup if dedup is not None else Deduplicator()
+    dropped_before = dedup.dropped
+    text = normalize_chars(doc.text.replace("\r\n", "\n").replace("\r", "\n"))
+    paragraphs = join_broken_paragraphs(text.split("\n"))
+    out_parts: list[str] = []
+    sentences: list[Sentence] = []
+    offset = 0
+    for para in paragraphs:
+        kept = []
+        for start, end in split_sentences(para):
+            if dedup.keep(para[start:end]):
+                kept.append(para[start:end])
+        if not kept:
+            continue
+        paragraph_index = len(out_parts)
+        para_text = "".join(kept)
+        pos = 0
+        for sent in kept:
+            for s, e in _bounded(pos, pos + len(sent), para_text):
+                sentences.append(Sentence(offset + s, offset + e, paragraph_index))
+            pos += len(sent)
+        out_parts.append(para_text)
+        offset += len(para_text) + 1
+    return CleanDocument(
+        id=doc.id,
+        text="\n".join(out_parts),
+        sentences=sentences,
+        title=doc.title,
+        dropped_passages=dedup.dropped - dropped_before,
+    )
+
+
+_PASSAGE_KEY_DROP = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def passage_key(passage: str) -> str:
+    """Key under which near-identical passages collide: NFKC, no whitespace or punctuation."""
+    norm = unicodedata.normalize("NFKC", passage).lower()
+    norm = _PASSAGE_KEY_DROP.sub("", norm)
+    return hashlib.blake2b(norm.encode("utf-8"), digest_size=12).hexdigest()
+
+
+@dataclass
+class Deduplicator:
+    """Drops passages already seen (exact or near-identical) across all documents of a run.
+
+    Passages shorter than `min_chars` (after normalisation) are never dropped: short lines
+    such as datelines or 本报讯 legitimately repeat.
+    """
+
+    min_chars: int = 12
+    seen: set | None = None
+    dropped: int = 0
+
+    def __post_init__(self) -> None:
+        if self.seen is None:
+            self.seen = set()
+
+    def keep(self, passage: str) -> bool:
+        stripped = _PASSAGE_KEY_DROP.sub("", passage)
+        if len(stripped) < self.min_chars:
+            return True
+        key = passage_key(passage)
+        if key in self.seen:
+            self.dropped += 1
+            return False
+        self.seen.add(key)
+        return True

@@ -1,0 +1,259 @@
+"""Readers for the annotated corpora formats kg trains and evaluates on.
+
+Every reader yields `AnnotatedText(text, spans)` with character spans labelled PERSON, ORG or
+LOC (other labels are dropped), and raises `CorpusFormatError` naming the file and line of a
+malformed record.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+LABEL_MAP = {
+    "PER": "PERSON", "PERSON": "PERSON", "NAME": "PERSON", "NR": "PERSON", "name": "PERSON",
+    "LOC": "LOC", "GPE": "LOC", "FAC": "LOC", "NS": "LOC",
+    "ORG": "ORG", "NT": "ORG", "company": "ORG", "government": "ORG", "organization": "ORG",
+}
+
+
+class CorpusFormatError(ValueError):
+    """A corpus file has a record kg cannot read; the message names file and line."""
+
+    def __init__(self, path: str | Path, line: int, message: str):
+        super().__init__(f"{path}:{line}: {message}")
+        self.path = str(path)
+        self.line = line
+
+
+@dataclass
+class AnnotatedText:
+    text: str
+    spans: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, label)
+    partial: bool = False  # True when unlabelled text may still hold entities
+
+
+def map_label(label: str) -> str | None:
+    base = label.split(".")[0]  # Weibo: PER.NAM
+    return LABEL_MAP.get(base, LABEL_MAP.get(base.upper()))
+
+
+def _tags_to_spans(tags: list[str], path, first_line: int) -> list[tuple[int, int, str]]:
+    """BIO, BIOES/BMES and IOB tags to spans; an I/M/E without its start opens a span."""
+    spans = []
+    start, label = None, None
+    for i, tag in enumerate(tags):
+        if tag == "O":
+            if start is not None:
+                spans.append((start, i, label))
+            start, label = None, None
+            continue
+        if "-" not in tag:
+            raise CorpusFormatError(path, first_line + i, f"bad tag {tag!r}")
+        prefix, lab = tag.split("-", 1)
+        if prefix not in {"B", "I", "M", "E", "S"}:
+            raise CorpusFormatError(path, first_line + i, f"bad tag prefix in {tag!r}")
+        if prefix in {"B", "S"} or start is None or lab != label:
+            if start is not None:
+                spans.append((start, i, label))
+            start, label = i, lab
+        if prefix in {"E", "S"}:
+            spans.append((start, i + 1, label))
+            start, label = None, None
+    if start is not None:
+        spans.append((start, len(tags), label))
+    return spans
+
+
+def read_bio(path: str | Path) -> Iterator[AnnotatedText]:
+    """`char<space or tab>tag` per line, a blank line between sentences (BIO or BMES).
+
+    Weibo's `char+digit` tokens are accepted (the word-position digit is dropped).
+    """
+    path = Path(path)
+    chars: list[str] = []
+    tags: list[str] = []
+    first_line = 1
+    with path.open(encoding="utf-8") as handle:
+        for lineno, raw in enumerate(handle, 1):
+            line = raw.rstrip("\n").rstrip("\r")
+            if not line.strip():
+                if chars:
+                    yield _bio_record(chars, tags, path, first_line)
+                chars, tags = [], []
+                first_line = lineno + 1
+                continue
+            parts = line.split("\t") if "\t" in line else line.split(" ")
+            parts = [p for p in parts if p != ""]
+            if len(parts) != 2:
+                if len(parts) == 1 and line.startswith((" ", "\t")):
+                    parts = [" ", parts[0]]  # a space character as token
+                else:
+                    raise CorpusFormatError(path, lineno, f"expected 'char tag', got {line!r}")
+            token, tag = parts
+            if len(token) == 2 and token[1].isdigit() and not token[0].isdigit():
+                token = token[0]
+            if len(token) != 1:
+                raise CorpusFormatError(path, lineno, f"expected one character, got {token!r}")
+            if tag != "O" and "-" not in tag:
+                raise CorpusFormatError(path, lineno, f"bad tag {tag!r}")
+            chars.append(token)
+            tags.append(tag)
+    if chars:
+        yield _bio_record(chars, tags, path, first_line)
+
+
+def _bio_record(chars, tags, path, first_line) -> AnnotatedText:
+    spans = []
+    for start, end, label in _tags_to_spans(tags, path, first_line):
+        mapped = map_label(label)
+        if mapped:
+            spans.append((start, end, mapped))
+    return AnnotatedText("".join(chars), spans)
+
+
+def read_cluener(path: str | Path) -> Iterator[AnnotatedText]:
+    """CLUENER2020 JSON lines. Labels mapped: name -> PERSON; company, government,
+    organization -> ORG. `address` spans are full postal addresses, not place names, so
+    they are not mapped; records are marked partial (repeated mentions go unlabelled)."""
+    path = Path(path)
+    with path.open(encoding="utf-8") as handle:
+        for lineno, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                text = record["text"]
+                labels = record.get("label", {}) or {}
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise CorpusFormatError(path, lineno, f"not a CLUENER record: {exc}") from None
+            spans = []
+            for label, surfaces in labels.items():
+                mapped = map_label(label)
+                if not mapped:
+                    continue
+                for surface, positions in surfaces.items():
+                    for start, end_incl in positions:
+                        if text[start : end_incl + 1] != surface:
+                            raise CorpusFormatError(path, lineno, f"span {start}-{end_incl} is not {surface!r}")
+                        spans.append((start, end_incl + 1, mapped))
+            yield AnnotatedText(text, sorted(spans), partial=True)
+
+
+_PD_TOKEN = re.compile(r"^(\[?)(.+?)/([A-Za-z]+)(\](?:[A-Za-z]+))?$")
+
+
+@dataclass
+class PeopleDailyParagraph:
+    doc_id: str
+    words: list[str]
+    text: str
+    spans: list[tuple[int, int, str]]
+
+
+def parse_people_daily_line(line: str, path, lineno: int) -> PeopleDailyParagraph | None:
+    """One line of the PKU People's Daily 1998 corpus: `ID/m  word/POS ...` with compounds
+    `[w/p w/p]nt`. Consecutive `nr` words (surname + given name) join into one PERSON;
+    `ns` and `[..]ns` are LOC; `nt` and `[..]nt` are ORG. Compounds are opened into words."""
+    items = line.split()
+    if not items:
+        return None
+    head = items[0]
+    if not head.endswith("/m"):
+        raise CorpusFormatError(path, lineno, f"line does not start with an 'ID/m' item: {head!r}")
+    words: list[str] = []
+    tags: list[str] = []
+    compounds: list[tuple[int, int, str]] = []  # word index range
+    open_at = None
+    for item in items[1:]:
+        m = _PD_TOKEN.match(item)
+        if not m:
+            raise CorpusFormatError(path, lineno, f"malformed item {item!r}")
+        opener, word, pos, closer = m.groups()
+        if opener:
+            open_at = len(words)
+        words.append(word)
+        tags.append(pos.lower())
+        if closer:
+            if open_at is None:
+                raise CorpusFormatError(path, lineno, f"']' without '[' at {item!r}")
+            compounds.append((open_at, len(words), closer[1:].lower()))
+            open_at = None
+    offsets = []
+    pos = 0
+    for word in words:
+        offsets.append(pos)
+        pos += len(word)
+    offsets.append(pos)
+    spans: list[tuple[int, int, str]] = []
+    covered = [False] * len(words)
+    for start_w, end_w, ctag in compounds:
+        label = {"nt": "ORG", "ns": "LOC"}.get(ctag)
+        if label:
+            spans.append((offsets[start_w], offsets[end_w], label))
+            for k in range(start_w, end_w):
+                covered[k] = True
+    i = 0
+    while i < len(words):
+        if covered[i]:
+            i += 1
+            continue
+        tag = tags[i]
+        if tag == "nr":
+            j = i
+            while j + 1 < len(words) and tags[j + 1] == "nr" and not covered[j + 1]:
+                j += 1
+            spans.append((offsets[i], offsets[j + 1], "PERSON"))
+            i = j + 1
+            continue
+        if tag in ("ns", "nt"):
+            spans.append((offsets[i], offsets[i + 1], "LOC" if tag == "ns" else "ORG"))
+        i += 1
+    return PeopleDailyParagraph(head[:-2], words, "".join(words), sorted(spans))
+
+
+def read_people_daily_1998(path: str | Path) -> Iterator[PeopleDailyParagraph]:
+    path = Path(path)
+    with path.open(encoding="utf-8") as handle:
+        for lineno, line in enumerate(handle, 1):
+            para = parse_people_daily_line(line, path, lineno)
+            if para is not None and para.words:
+                yield para
+
+
+def read_segmented(path: str | Path) -> Iterator[list[str]]:
+    """Gold segmentation: one sentence per line, words separated by spaces."""
+    path = Path(path)
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            words = line.split()
+            if words:
+                yield words
+
+
+def read_spacy(path: str | Path) -> Iterator[AnnotatedText]:
+    from spacy.tokens import DocBin
+    import spacy
+
+    vocab = spacy.blank("zh").vocab
+    for doc in DocBin().from_disk(path).get_docs(vocab):
+        spans = []
+        for ent in doc.ents:
+            mapped = map_label(ent.label_)
+            if mapped:
+                spans.append((ent.start_char, ent.end_char, mapped))
+        yield AnnotatedText(doc.text, spans)
+
+
+READERS = {"bio": read_bio, "cluener": read_cluener, "spacy": read_spacy}
+
+
+def guess_format(path: str | Path) -> str:
+    name = str(path)
+    if name.endswith(".spacy"):
+        return "spacy"
+    if name.endswith(".json") or name.endswith(".jsonl"):
+        return "cluener"
+    return "bio"

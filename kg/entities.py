@@ -1,0 +1,858 @@
+"""Mentions -> canonical entities: span repair, officials' titles, alias merging, fine types.
+
+Two steps, so that the per-document work streams and can run anywhere:
+
+- `document_facts(analysis)`: per document (pure, cheap): repaired mentions, officials'
+  positions read from the titles around names, explicit abbreviations (简称), the
+  document's home city and media.
+- `resolve(facts, aliases)`: corpus level: merge surface forms into entities (place and
+  company suffix variants, abbreviations, local bodies written without their city, the
+  user's alias file), give each a fine type, and collect positions and occurrences.
+
+Word lists live in kg/data/lexicon/ and are general (titles, countries, provinces, surnames
+and places derived from the People's Daily 1998 training corpus), never taken from a text
+kg is evaluated on.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+from .types import LOC, ORG, PERSON, DocAnalysis, Entity, EntityOccurrence, Position, Resolution
+
+# ---- word lists ---------------------------------------------------------------------------
+
+
+def _lexicon_lines(name: str) -> list[str]:
+    text = resources.files("kg").joinpath("data", "lexicon", name).read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def titles() -> dict[str, str]:
+    return dict(line.split("\t")[:2] for line in _lexicon_lines("titles.txt"))
+
+
+@lru_cache(maxsize=1)
+def countries() -> frozenset[str]:
+    return frozenset(_lexicon_lines("countries.txt"))
+
+
+@lru_cache(maxsize=1)
+def provinces() -> dict[str, tuple[str, str]]:
+    """short and full name -> (full name, subtype)."""
+    table = {}
+    for line in _lexicon_lines("provinces.txt"):
+        short, full, subtype = line.split("\t")
+        table[short] = (full, subtype)
+        table[full] = (full, subtype)
+    return table
+
+
+@lru_cache(maxsize=1)
+def places() -> dict[str, str]:
+    """place name with suffix -> subtype (from the training corpus)."""
+    return {line.split("\t")[0]: line.split("\t")[1] for line in _lexicon_lines("places.tsv")}
+
+
+@lru_cache(maxsize=1)
+def surnames() -> frozenset[str]:
+    return frozenset(line.split("\t")[0] for line in _lexicon_lines("surnames.txt"))
+
+
+TITLE_PREFIXES = ("常务副", "副", "常务", "执行", "名誉", "首席", "代理", "第一", "总")
+
+
+@lru_cache(maxsize=1)
+def _title_regexes() -> tuple[re.Pattern, re.Pattern]:
+    words = sorted(titles(), key=len, reverse=True)
+    core = "|".join(map(re.escape, words))
+    prefix = "|".join(map(re.escape, TITLE_PREFIXES))
+    at_end = re.compile(rf"(?:{prefix})?(?:{core})$")
+    at_start = re.compile(rf"^(?:{prefix})?(?:{core})")
+    return at_end, at_start
+
+
+def title_kind(title: str) -> str:
+    table = titles()
+    if title in table:
+        return table[title]
+    for prefix in TITLE_PREFIXES:
+        if title.startswith(prefix) and title[len(prefix):] in table:
+            return table[title[len(prefix):]]
+    return "other"
+
+
+# ---- fine types ---------------------------------------------------------------------------
+
+# (keyword, subtype): the keyword found furthest right in a name decides its subtype, so
+# 鞍钢集团钢铁研究院 is an institute and 沈阳市委宣传部 a party body.
+ORG_KEYWORDS = [
+    ("公司", "company"), ("集团", "company"), ("银行", "company"), ("企业", "company"), ("工厂", "company"),
+    ("厂", "company"), ("股份", "company"), ("控股", "company"), ("商场", "company"), ("酒店", "company"),
+    ("证券", "company"), ("保险", "company"), ("基金", "company"), ("科技", "company"), ("制药", "company"),
+    ("大学", "university"), ("学院", "university"), ("中学", "university"), ("小学", "university"),
+    ("学校", "university"), ("职业技术学院", "university"),
+    ("研究院", "institute"), ("研究所", "institute"), ("实验室", "institute"), ("科学院", "institute"),
+    ("工程院", "institute"), ("研究中心", "institute"), ("科学城", "institute"), ("重点实验室", "institute"),
+    ("研究会", "association"), ("设计院", "institute"), ("技术中心", "institute"), ("创新中心", "institute"),
+    ("装置", "institute"), ("天文台", "institute"), ("所", "institute"),
+    ("日报", "media"), ("晚报", "media"), ("早报", "media"), ("报社", "media"), ("电视台", "media"),
+    ("广播电台", "media"), ("电台", "media"), ("新华社", "media"), ("通讯社", "media"), ("杂志", "media"),
+    ("杂志社", "media"), ("新闻网", "media"), ("融媒体中心", "media"), ("传媒", "media"), ("报", "media"),
+    ("党委", "party"), ("市委", "party"), ("省委", "party"), ("区委", "party"), ("县委", "party"),
+    ("中共", "party"), ("党组", "party"), ("纪委", "party"), ("组织部", "party"), ("宣传部", "party"),
+    ("统战部", "party"), ("政法委", "party"), ("党校", "party"), ("共产党", "party"), ("中央委员会", "party"),
+    ("团委", "party"), ("共青团", "party"), ("党支部", "party"), ("工委", "party"),
+    ("政府", "government"), ("国务院", "government"), ("局", "government"), ("厅", "government"),
+    ("部", "government"), ("委员会", "government"), ("委", "government"), ("办公室", "government"),
+    ("办", "government"), ("法院", "government"), ("检察院", "government"), ("公安", "government"),
+    ("海关", "government"), ("管委会", "government"), ("人大", "government"), ("政协", "government"),
+    ("署", "government"), ("总局", "government"), ("街道办事处", "government"), ("中心", "other"),
+    ("协会", "association"), ("学会", "association"), ("联合会", "association"), ("联盟", "association"),
+    ("商会", "association"), ("促进会", "association"), ("基金会", "association"), ("联合体", "association"),
+    ("共同体", "association"), ("理事会", "association"), ("工会", "association"), ("妇联", "association"),
+    ("科协", "association"), ("工商联", "association"), ("侨联", "association"), ("文联", "association"),
+    ("医院", "other"), ("博物馆", "other"), ("图书馆", "other"),
+]
+
+LOC_KEYWORDS = [
+    ("特别行政区", "province"), ("自治区", "province"), ("省", "province"),
+    ("自治州", "city"), ("地区", "city"), ("市", "city"), ("盟", "city"),
+    ("自治县", "district"), ("新区", "district"), ("县", "district"), ("区", "district"), ("旗", "district"),
+    ("镇", "town"), ("乡", "town"), ("街道", "town"), ("村", "village"), ("社区", "village"),
+    ("园区", "zone"), ("产业园", "zone"), ("科技园", "zone"), ("工业园", "zone"), ("开发区", "zone"),
+    ("高新区", "zone"), ("自贸区", "zone"), ("试验区", "zone"), ("片区", "zone"), ("示范区", "zone"),
+    ("保税区", "zone"), ("基地", "zone"), ("港区", "zone"), ("产业带", "zone"), ("经济带", "zone"),
+    ("园", "zone"), ("谷", "zone"), ("城", "zone"),
+]
+
+
+def _rightmost_keyword(name: str, table: list[tuple[str, str]]) -> str | None:
+    best, best_end, best_len = None, -1, 0
+    for keyword, subtype in table:
+        pos = name.rfind(keyword)
+        if pos < 0:
+            continue
+        end = pos + len(keyword)
+        if end > best_end or (end == best_end and len(keyword) > best_len):
+            best, best_end, best_len = subtype, end, len(keyword)
+    return best
+
+
+def org_subtype(name: str) -> str:
+    # a 所/报 keyword only counts at the very end of the name (所有, 报告 ...)
+    subtype = _rightmost_keyword(name, ORG_KEYWORDS)
+    if subtype in ("institute", "media") and name[-1] in "所报" and name.rfind("所") != len(name) - 1 and name.rfind("报") != len(name) - 1:
+        subtype = _rightmost_keyword(name[:-1], ORG_KEYWORDS)
+    return subtype or "other"
+
+
+def loc_subtype(name: str) -> str:
+    if name in countries() or (name.endswith("国") and 2 <= len(name) <= 5 and name not in ("全国", "祖国", "王国")):
+        return "country"
+    if name in provinces():
+        return provinces()[name][1]
+    if name in places():
+        return places()[name]
+    full = full_place_name(name)
+    if full != name and full in places():
+        return places()[full]
+    return _rightmost_keyword(name, LOC_KEYWORDS) or "other"
+
+
+def person_subtype(person_titles: Iterable[str], orgs_subtypes: Iterable[str] = ()) -> str:
+    kinds = {title_kind(t) for t in person_titles}
+    org_kinds = set(orgs_subtypes)
+    if "journalist" in kinds:
+        return "journalist"
+    if "official" in kinds and (org_kinds & {"government", "party"} or not org_kinds or "business" not in kinds):
+        return "official"
+    if "business" in kinds:
+        return "business"
+    if "official" in kinds:
+        return "official"
+    return "other"
+
+
+@lru_cache(maxsize=1)
+def _bare_place_index() -> dict[str, list[str]]:
+    """bare place name -> full names with a suffix (沈阳 -> [沈阳市])."""
+    index: dict[str, list[str]] = defaultdict(list)
+    for name in places():
+        for suffix in PLACE_SUFFIXES:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                index[name[: -len(suffix)]].append(name)
+                break
+    return index
+
+
+PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "省", "市", "县", "区", "镇", "乡", "村")
+
+
+def full_place_name(name: str) -> str:
+    """沈阳 -> 沈阳市, 辽宁 -> 辽宁省 when the lists know exactly one full form."""
+    if name in provinces():
+        return provinces()[name][0]
+    candidates = _bare_place_index().get(name, [])
+    return candidates[0] if len(candidates) == 1 else name
+
+
+def bare_place_name(name: str) -> str:
+    for suffix in PLACE_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+# ---- span repair --------------------------------------------------------------------------
+
+SPLIT_PUNCT = set("，。、；：！？“”‘’「」『』《》【】,.;:!?\"'\n\t|/\\—…～~")
+EDGE_STRIP = "　 \t（）()[]【】<>《》“”\"'‘’「」『』-—_·•*#、，。；：！？,.;:!?"
+LEADING_FUNCTION_WORDS = ("以下简称", "简称", "全称", "在", "于", "从", "到", "对", "和", "与", "及", "据", "由",
+                          "向", "为", "把", "被", "将", "让", "是", "同", "跟", "即", "其中", "包括", "位于", "来自",
+                          "本报讯", "本报")
+TRAILING_FUNCTION_WORDS = ("的", "等", "了", "们", "和", "与", "及")
+DATE_LIKE = re.compile(r"^[\d０-９零〇一二三四五六七八九十百千万亿年月日时分秒号点.%％\-/:： ]+$")
+MAX_ENTITY_CHARS = 30
+
+
+@dataclass
+class DocMention:
+    start: int
+    end: int
+    text: str
+    label: str
+    sentence: int
+
+
+def _strip_edges(text: str, start: int, end: int) -> tuple[int, int]:
+    changed = True
+    while changed and start < end:
+        changed = False
+        while start < end and text[start] in EDGE_STRIP:
+            start += 1
+            changed = True
+        while end > start and text[end - 1] in EDGE_STRIP:
+            end -= 1
+            changed = True
+        for word in LEADING_FUNCTION_WORDS:
+            if text.startswith(word, start) and end - start - len(word) >= 2:
+                start += len(word)
+                changed = True
+                break
+        for word in TRAILING_FUNCTION_WORDS:
+            if text.endswith(word, start, end) and end - start - len(word) >= 2:
+                end -= len(word)
+                changed = True
+                break
+    return start, end
+
+
+def _split_on_punctuation(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Pieces of a span between punctuation; a short parenthesised part inside a name
+    (西门子（中国）有限公司) is kept."""
+    pieces, piece_start, i = [], start, start
+    while i < end:
+        ch = text[i]
+        if ch in "（(":
+            close = text.find("）" if ch == "（" else ")", i, end)
+            if close != -1 and close - i <= 5 and close + 1 < end:
+                i = close + 1
+                continue
+        if ch in SPLIT_PUNCT or ch == "\ufffd" or ch.isspace() or ch in "（）()":
+            pieces.append((piece_start, i))
+            piece_start = i + 1
+        i += 1
+    pieces.append((piece_start, end))
+    return [(s, e) for s, e in pieces if e > s]
+
+
+def repair_person(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A person's span without titles or organisations: 鞍钢集团董事长张明 -> 张明."""
+    at_end, at_start = _title_regexes()
+    name = text[start:end]
+    if "·" in name or "•" in name:
+        return (start, end)
+    # the name is what follows the last title word inside the span
+    best = None
+    for m in re.finditer("|".join(map(re.escape, sorted(titles(), key=len, reverse=True))), name):
+        best = m
+    if best is not None and end - (start + best.end()) >= 2:
+        start = start + best.end()
+    elif best is not None and best.end() == len(name):
+        return None  # 张书记: a title, not a name
+    name = text[start:end]
+    if len(name) > 4:
+        return None
+    if len(name) < 2:
+        return None
+    return (start, end)
+
+
+STRONG_ORG_SUFFIXES = ("公司", "集团", "银行", "大学", "学院", "研究院", "研究所", "科学院", "工程院", "实验室",
+                       "政府", "委员会", "管委会", "局", "厅", "日报", "报社", "电视台", "协会", "学会", "联合会",
+                       "联盟", "党委", "市委", "省委", "区委", "县委", "中心", "医院", "法院", "检察院")
+
+
+def fix_label(surface: str, label: str) -> str:
+    """Correct the model's type where the name's own suffix is unambiguous: a "place"
+    ending in 大学 or 研究所 is an organisation; an "organisation" that is a bare place name
+    (沈阳市, 辽宁省) is a place."""
+    if label == LOC and surface.endswith(STRONG_ORG_SUFFIXES) and not surface.endswith(("中心区", "新区")):
+        return ORG
+    if label == ORG and (surface in provinces() or surface in places() or surface in countries()):
+        return LOC
+    return label
+
+
+def repair_mentions(analysis: DocAnalysis) -> list[DocMention]:
+    text = analysis.text
+    out: list[DocMention] = []
+    for m in analysis.mentions:
+        for s, e in _split_on_punctuation(text, m.start, m.end):
+            s, e = _strip_edges(text, s, e)
+            if e - s < 1:
+                continue
+            if m.label == PERSON:
+                span = repair_person(text, s, e)
+                if span is None:
+                    continue
+                s, e = span
+            surface = text[s:e]
+            label = fix_label(surface, m.label)
+            if DATE_LIKE.match(surface) or e - s > MAX_ENTITY_CHARS:
+                continue
+            if not any("\u4e00" <= ch <= "\u9fff" or ch.isalpha() for ch in surface):
+                continue
+            if e - s < 2 and label in (PERSON, LOC) and not surface.isascii():
+                continue  # 1-character people and places are abbreviations too ambiguous to keep
+            if e - s < 2 and label == ORG:
+                continue
+            out.append(DocMention(s, e, surface, label, m.sentence))
+    # drop exact duplicates that splitting may create
+    unique = {(d.start, d.end): d for d in out}
+    return sorted(unique.values(), key=lambda d: (d.start, d.end))
+
+
+# ---- officials: titles around names -------------------------------------------------------
+
+ORG_END_CHARS = set("局厅委部院所会办司处室组团校社台报行厂队站馆中心府政协")
+CHAIN_SEPARATORS = "、兼"
+CONTEXT_BREAK = set("，。；：！？,;:!?（）()“”\n")
+
+
+@dataclass
+class RawPosition:
+    person: str
+    title: str
+    organisation: str | None
+    org_label: str  # ORG or LOC (a place that stands for its government)
+    sentence: int
+
+
+def _mention_ending_at(mentions_by_end: dict[int, DocMention], end: int) -> DocMention | None:
+    m = mentions_by_end.get(end)
+    return m if m is not None and m.label in (ORG, LOC) else None
+
+
+def _org_before(text: str, lo: int, hi: int, mentions_by_end) -> tuple[str | None, str, int]:
+    """The organisation written right before a title ending at `hi` (start of title).
+
+    Returns (surface, label, start) or (None, "", hi)."""
+    m = _mention_ending_at(mentions_by_end, hi)
+    if m is not None and m.start >= lo:
+        # a place directly followed by an org mention is part of it (沈阳市 科技局)
+        return m.text, m.label, m.start, True
+    # otherwise: the characters back to a break or a function word, if they end like an org
+    i = hi
+    while i > lo and text[i - 1] not in CONTEXT_BREAK and text[i - 1] not in CHAIN_SEPARATORS and not text[i - 1].isspace():
+        if text[i - 1] in "的在是和与及对由向为把将让据" and i < hi:
+            break
+        i -= 1
+        if hi - i >= 20:
+            break
+    candidate = text[i:hi]
+    if len(candidate) >= 2 and (candidate[-1] in ORG_END_CHARS or candidate.endswith(("中心", "政协", "集团", "公司"))):
+        return candidate, ORG, i, False
+    return None, "", hi, False
+
+
+def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[list[RawPosition], list[DocMention]]:
+    """Titles written before a name (stacked with 、), after it (张三市长), or in apposition
+    (张三（沈阳市科技局局长））; names in a list or byline share the title before the first.
+
+    Also returns the organisations read from titles that the model did not tag."""
+    found_orgs: dict[tuple[int, int], DocMention] = {}
+    text = analysis.text
+    at_end, at_start = _title_regexes()
+    by_end = {m.end: m for m in mentions if m.label in (ORG, LOC)}
+    positions: list[RawPosition] = []
+    chain_of: dict[int, list[tuple[str, str | None, str]]] = {}
+    persons = [m for m in mentions if m.label == PERSON]
+    for m in persons:
+        sentence = analysis.sentences[m.sentence]
+        lo = sentence.start
+        chain: list[tuple[str, str | None, str]] = []  # right to left: (title, org, label)
+        i = m.start
+        while i > lo:
+            match = at_end.search(text, max(lo, i - 12), i)
+            if not match or match.end() != i:
+                break
+            title = match.group()
+            org, label, org_start, tagged = _org_before(text, lo, match.start(), by_end)
+            if org and not tagged:
+                found_orgs[(org_start, match.start())] = DocMention(org_start, match.start(), org, ORG, m.sentence)
+            chain.append((title, org, label))
+            i = org_start if org else match.start()
+            if i > lo and text[i - 1] in CHAIN_SEPARATORS:
+                i -= 1
+                continue
+            break
+        if not chain:
+            # names listed after a titled name share its titles: 副市长赵一、钱二 / 记者王磊 李娜
+            prev = next((p for p in reversed(persons) if p.end < m.start and p.sentence == m.sentence), None)
+            if prev is not None and prev.start in chain_of and text[prev.end : m.start] in ("、", " ", "　", "  ", "和", "及"):
+                chain_of[m.start] = chain_of[prev.start]
+                for title, org, label in chain_of[prev.start]:
+                    positions.append(RawPosition(m.text, title, org, label, m.sentence))
+                continue
+        # title right after the name: 张三市长 / 张三（沈阳市科技局局长）
+        after = text[m.end : analysis.sentences[m.sentence].end]
+        match = at_start.match(after)
+        if match and not chain:
+            chain.append((match.group(), None, ""))
+        elif after[:1] in "（(" and not chain:
+            close = after.find("）" if after[0] == "（" else ")")
+            if 0 < close <= 30:
+                inner_end = m.end + close
+                title_match = at_end.search(text, m.end + 1, inner_end)
+                if title_match and title_match.end() == inner_end:
+                    org, label, _, _ = _org_before(text, m.end + 1, title_match.start(), by_end)
+                    chain.append((title_match.group(), org, label))
+        # a title without its own organisation belongs to the one before it in the chain
+        ordered = list(reversed(chain))
+        last_org: tuple[str | None, str] = (None, "")
+        resolved = []
+        for title, org, label in ordered:
+            if org:
+                last_org = (org, label)
+            else:
+                org, label = last_org
+            resolved.append((title, org, label))
+        if resolved:
+            chain_of[m.start] = resolved
+        for title, org, label in resolved:
+            positions.append(RawPosition(m.text, title, org, label, m.sentence))
+    return positions, list(found_orgs.values())
+
+
+# ---- per-document facts -------------------------------------------------------------------
+
+ABBREVIATION_NOTE = re.compile(r"[（(]\s*(?:以下)?简称\s*[“\"「]?([^）)”\"」，,、]{2,12})[”\"」]?\s*[）)]")
+DATELINE = re.compile(r"(?:本报|新华社|中新社|记者|电讯)?\s*([\u4e00-\u9fff]{2,4}?)\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:电|讯)")
+LOCAL_BODY = re.compile(r"^(市|省|区|县)(委|政府|人民政府|人大|政协|纪委|[\u4e00-\u9fff]{1,8}(?:局|厅|委|委员会|办|办公室|部|中心))$")
+
+
+@dataclass
+class DocFacts:
+    doc_id: str
+    mentions: list[DocMention]
+    paragraphs: list[int]  # paragraph index of each sentence
+    positions: list[RawPosition]
+    abbreviations: list[tuple[str, str]]  # (short, full) from 简称 notes
+    home_city: str | None
+    media: str | None
+    sentence_texts: dict[int, str] = field(default_factory=dict)  # sentences worth quoting
+
+
+def _home_city(text: str, mentions: list[DocMention]) -> str | None:
+    head = text[:200]
+    for match in DATELINE.finditer(head):
+        name = match.group(1)
+        for cut in range(len(name) - 1):
+            candidate = name[cut:]
+            full = full_place_name(candidate)
+            if full != candidate or candidate in places() or candidate in provinces():
+                return full
+    cities = Counter(
+        full_place_name(m.text) for m in mentions if m.label == LOC and loc_subtype(full_place_name(m.text)) == "city"
+    )
+    if cities:
+        return cities.most_common(1)[0][0]
+    return None
+
+
+def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
+    mentions = repair_mentions(analysis)
+    positions, title_orgs = title_chains(analysis, mentions)
+    # organisations read from titles that the model did not tag become mentions too
+    known = {(m.start, m.end) for m in mentions}
+    mentions.extend(m for m in title_orgs if (m.start, m.end) not in known)
+    known = {(m.start, m.end) for m in mentions}
+    abbreviations = []
+    for match in ABBREVIATION_NOTE.finditer(analysis.text):
+        short = match.group(1).strip()
+        full = next((m for m in mentions if m.end <= match.start() and match.start() - m.end <= 1), None)
+        if full is not None and full.label != PERSON:
+            abbreviations.append((short, full.text))
+            s = match.start(1)
+            if (s, s + len(short)) not in known:
+                sentence = next(i for i, st in enumerate(analysis.sentences) if st.start <= s < st.end)
+                mentions.append(DocMention(s, s + len(short), short, full.label, sentence))
+    mentions.sort(key=lambda d: (d.start, d.end))
+    media_counts = Counter(m.text for m in mentions if m.label == ORG and org_subtype(m.text) == "media")
+    media = source or (media_counts.most_common(1)[0][0] if media_counts else None)
+    per_sentence = Counter(m.sentence for m in mentions)
+    quoted = {i: analysis.sentence_text(i) for i, n in per_sentence.items() if n >= 2}
+    for p in positions:
+        quoted.setdefault(p.sentence, analysis.sentence_text(p.sentence))
+    return DocFacts(
+        doc_id=analysis.doc_id,
+        mentions=mentions,
+        paragraphs=[s.paragraph for s in analysis.sentences],
+        positions=positions,
+        abbreviations=abbreviations,
+        home_city=_home_city(analysis.text, mentions),
+        media=media,
+        sentence_texts=quoted,
+    )
+
+
+# ---- alias merging ------------------------------------------------------------------------
+
+COMPANY_SUFFIXES = ("集团股份有限公司", "集团有限责任公司", "集团有限公司", "股份有限公司", "有限责任公司",
+                    "有限公司", "集团公司", "集团", "公司")
+
+# How the last word of a full name may be shortened at the end of an abbreviation.
+SUFFIX_ABBREVIATIONS = {
+    "大学": ("大",), "学院": ("院",), "研究院": ("院", "研院"), "研究所": ("所",), "科学院": ("院", "科院"),
+    "工程院": ("院",), "实验室": ("室", "实验室"), "委员会": ("委",), "银行": ("行",), "集团": ("集团",),
+    "公司": ("公司", "司"), "研究中心": ("中心",), "管理委员会": ("管委会", "管委"), "医院": ("院", "医院"),
+    "政府": ("府",), "联合会": ("联",), "协会": ("协",), "中心": ("中心",),
+}
+
+
+def company_key(name: str) -> str:
+    for suffix in COMPANY_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def abbreviation_score(short: str, full: str, known_orgs: Iterable[str] = ()) -> float:
+    """How well `short` abbreviates `full` (0 = not at all).
+
+    The short form's characters must be an ordered subsequence of the full name read from
+    its start or from just after a parent organisation's name (中国科学院|上海光学…研究所),
+    begin with the same character there, and end with a shortened form of the full name's
+    last word (哈工大: 大学 -> 大). A short form that ends with the whole last word is a
+    full name of its own (东北大学 is no abbreviation of 东北财经大学).
+    """
+    if len(short) >= len(full) or len(short) < 2:
+        return 0.0
+    suffix = next((s for s in sorted(SUFFIX_ABBREVIATIONS, key=len, reverse=True) if full.endswith(s)), None)
+    if suffix is None:
+        return 0.0
+    if short.endswith(suffix) and suffix not in SUFFIX_ABBREVIATIONS[suffix]:
+        return 0.0
+    if not any(short.endswith(a) for a in SUFFIX_ABBREVIATIONS[suffix]):
+        return 0.0
+    starts = {0}
+    for org in known_orgs:
+        if org != full and full.startswith(org) and len(full) - len(org) >= 3:
+            starts.add(len(org))
+    for keyword in ("科学院", "工程院", "集团", "公司", "大学", "研究院"):
+        pos = full.find(keyword)
+        if 0 <= pos and pos + len(keyword) < len(full) - 2:
+            starts.add(pos + len(keyword))
+    best = 0.0
+    for start in starts:
+        rest = full[start:]
+        if rest and rest[0] == short[0] and _is_subsequence(short, rest):
+            # more of the short form matching the head of the name is stronger evidence
+            head = 0
+            while head < len(short) and head < len(rest) and short[head] == rest[head]:
+                head += 1
+            best = max(best, 0.5 + 0.5 * head / len(short))
+    return best
+
+
+def read_alias_file(path: str | Path) -> tuple[dict[str, tuple[str, str | None]], set[frozenset[str]]]:
+    """`alias,canonical[,type]` lines (CSV, or YAML mapping/list). A canonical written as
+    `!name` forbids merging the alias with `name`."""
+    path = Path(path)
+    rows: list[list[str]] = []
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() in (".yaml", ".yml"):
+        import yaml
+
+        data = yaml.safe_load(text) or []
+        if isinstance(data, dict):
+            data = [{"alias": k, "canonical": v} for k, v in data.items()]
+        for item in data:
+            if isinstance(item, dict):
+                rows.append([str(item.get("alias", "")), str(item.get("canonical", "")), str(item.get("type", "") or "")])
+            else:
+                rows.append([str(x) for x in item])
+    else:
+        for row in csv.reader(text.splitlines()):
+            if row and not row[0].startswith("#") and any(cell.strip() for cell in row):
+                rows.append([cell.strip() for cell in row])
+    aliases: dict[str, tuple[str, str | None]] = {}
+    forbidden: set[frozenset[str]] = set()
+    for number, row in enumerate(rows, 1):
+        if len(row) < 2 or not row[0] or not row[1]:
+            raise ValueError(f"{path}:{number}: expected 'alias,canonical[,type]', got {row!r}")
+        if row[0].lower() == "alias" and row[1].lower() == "canonical":
+            continue
+        alias, canonical = row[0], row[1]
+        kind = row[2].upper() if len(row) > 2 and row[2] else None
+        if canonical.startswith("!"):
+            forbidden.add(frozenset((alias, canonical[1:])))
+        else:
+            aliases[alias] = (canonical, kind)
+    return aliases, forbidden
+
+
+@dataclass
+class AliasConfig:
+    aliases: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    forbidden: set[frozenset[str]] = field(default_factory=set)
+
+
+class _UnionFind:
+    def __init__(self):
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+GOVERNMENT_HEAD_TITLES = ("省长", "市长", "区长", "县长", "镇长", "乡长", "州长", "旗长")
+PARTY_TITLES = ("书记", "副书记", "常委")
+
+
+def _position_org(org: str, label: str, title: str) -> tuple[str, str]:
+    """A place as a title's organisation stands for its government or party committee."""
+    if label != LOC:
+        return org, label
+    place = full_place_name(org)
+    bare_title = title.lstrip("副").replace("常务", "").replace("代理", "")
+    if bare_title in GOVERNMENT_HEAD_TITLES:
+        return place + "人民政府", ORG
+    if bare_title in PARTY_TITLES and place.endswith(("省", "市", "县", "区")):
+        return place + "委", ORG
+    return place, LOC
+
+
+def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) -> Resolution:
+    config = config or AliasConfig()
+    facts_list = list(all_facts)
+
+    def forbidden(a: str, b: str) -> bool:
+        return frozenset((a, b)) in config.forbidden
+
+    # 1. the surface each mention stands for (per document), and its votes for a type
+    label_votes: dict[str, Counter] = defaultdict(Counter)
+    surface_docs: dict[str, set[str]] = defaultdict(set)
+    for facts in facts_list:
+        for m in facts.mentions:
+            label_votes[m.text][m.label] += 1
+            surface_docs[m.text].add(facts.doc_id)
+        for p in facts.positions:
+            if p.organisation:
+                org, label = _position_org(p.organisation, p.org_label, p.title)
+                label_votes[org][label] += 0.5
+                surface_docs[org].add(facts.doc_id)
+    label_of = {s: votes.most_common(1)[0][0] for s, votes in label_votes.items()}
+    orgs = sorted(s for s, lab in label_of.items() if lab == ORG)
+    locs = sorted(s for s, lab in label_of.items() if lab == LOC)
+
+    def rewrite(surface: str, facts: DocFacts, doc_surfaces: set[str], doc_abbrev: dict[str, str]) -> str:
+        """Document-level resolution of a surface form to a fuller one."""
+        if surface in config.aliases:
+            return config.aliases[surface][0]
+        label = label_of.get(surface)
+        if surface in doc_abbrev and not forbidden(surface, doc_abbrev[surface]):
+            return doc_abbrev[surface]
+        if label == ORG and facts.home_city:
+            local = LOCAL_BODY.match(surface)
+            if local and local.group(1) == "市" and facts.home_city.endswith("市"):
+                return facts.home_city + surface[1:]
+        if label == LOC:
+            if surface in provinces():
+                full = provinces()[surface][0]
+                return full if not forbidden(surface, full) else surface
+            candidates = [c for c in locs if c != surface and bare_place_name(c) == surface]
+            local_candidates = [c for c in candidates if c in doc_surfaces]
+            pick = local_candidates if local_candidates else candidates
+            if len(pick) == 1 and not forbidden(surface, pick[0]):
+                return pick[0]
+            if not candidates:
+                full = full_place_name(surface)
+                if full != surface and not forbidden(surface, full):
+                    return full
+        if label == ORG:
+            scored = []
+            for full in orgs:
+                if full == surface or forbidden(surface, full):
+                    continue
+                score = abbreviation_score(surface, full, orgs)
+                if score > 0:
+                    scored.append((full in doc_surfaces, score, -len(full), full))
+            if scored:
+                scored.sort(reverse=True)
+                best = scored[0]
+                tied = [s for s in scored if s[:2] == best[:2]]
+                if len(tied) == 1:
+                    return best[3]
+        return surface
+
+    resolved_docs = []
+    for facts in facts_list:
+        doc_surfaces = {m.text for m in facts.mentions}
+        doc_abbrev = {short: full for short, full in facts.abbreviations}
+        mapping = {}
+        for surface in doc_surfaces | {p.organisation for p in facts.positions if p.organisation}:
+            target = surface
+            for _ in range(3):  # 中科院 -> 中国科学院 ; 市委 -> 沈阳市委
+                nxt = rewrite(target, facts, doc_surfaces, doc_abbrev)
+                if nxt == target:
+                    break
+                target = nxt
+            mapping[surface] = target
+        resolved_docs.append((facts, mapping))
+
+    # 2. symmetric variants: company suffixes (鞍钢集团 / 鞍钢集团有限公司 / 鞍钢)
+    uf = _UnionFind()
+    targets = {t for _, mapping in resolved_docs for t in mapping.values()}
+    by_company_key: dict[str, list[str]] = defaultdict(list)
+    for t in sorted(targets):
+        label = config.aliases.get(t, (None, None))[1] or label_of.get(t, ORG)
+        uf.find(t)
+        if label == ORG and org_subtype(t) in ("company", "other"):
+            by_company_key[company_key(t)].append(t)
+    for key, group in by_company_key.items():
+        for other in group[1:]:
+            if not forbidden(group[0], other):
+                uf.union(group[0], other)
+
+    # 3. entities
+    members: dict[str, set[str]] = defaultdict(set)
+    for t in targets:
+        members[uf.find(t)].add(t)
+    canonical_of: dict[str, str] = {}
+    for root, group in members.items():
+        canonical = max(group, key=lambda s: (len(s), len(surface_docs.get(s, ())), s))
+        for t in group:
+            canonical_of[t] = canonical
+
+    entities: dict[str, Entity] = {}
+    occurrences: list[EntityOccurrence] = []
+    positions: list[Position] = []
+    sentences: dict[tuple[str, int], str] = {}
+    alias_counts: dict[str, Counter] = defaultdict(Counter)
+    entity_docs: dict[str, set[str]] = defaultdict(set)
+    type_votes: dict[str, Counter] = defaultdict(Counter)
+
+    def entity_id(canonical: str, label: str) -> str:
+        return f"{label}:{canonical}"
+
+    canonical_label: dict[str, str] = {}
+    for facts, mapping in resolved_docs:
+        for m in facts.mentions:
+            canonical = canonical_of[mapping[m.text]]
+            type_votes[canonical][m.label] += 1
+    for canonical in set(canonical_of.values()):
+        forced = config.aliases.get(canonical, (None, None))[1]
+        if forced in (PERSON, ORG, LOC):
+            canonical_label[canonical] = forced
+        elif type_votes[canonical]:
+            canonical_label[canonical] = type_votes[canonical].most_common(1)[0][0]
+        else:
+            canonical_label[canonical] = label_of.get(canonical, ORG)
+
+    def ensure(canonical: str) -> Entity:
+        label = canonical_label.get(canonical) or label_of.get(canonical, ORG)
+        eid = entity_id(canonical, label)
+        if eid not in entities:
+            entities[eid] = Entity(id=eid, name=canonical, type=label)
+        return entities[eid]
+
+    person_titles: dict[str, list[str]] = defaultdict(list)
+    person_orgs: dict[str, list[str]] = defaultdict(list)
+    for facts, mapping in resolved_docs:
+        for m in facts.mentions:
+            canonical = canonical_of[mapping[m.text]]
+            entity = ensure(canonical)
+            entity.mentions += 1
+            alias_counts[entity.id][m.text] += 1
+            entity_docs[entity.id].add(facts.doc_id)
+            occurrences.append(EntityOccurrence(entity.id, facts.doc_id, m.sentence, facts.paragraphs[m.sentence]))
+        for index, text in facts.sentence_texts.items():
+            sentences[(facts.doc_id, index)] = text
+        seen_positions = set()
+        for p in facts.positions:
+            person = ensure(canonical_of[mapping[p.person]])
+            org_entity = None
+            title = p.title
+            if p.organisation is None and title_kind(title) == "journalist" and facts.media:
+                media = canonical_of.get(mapping.get(facts.media, facts.media), facts.media)
+                canonical_label.setdefault(media, ORG)
+                org_entity = ensure(media)
+            elif p.organisation:
+                org_surface, org_label = _position_org(p.organisation, p.org_label, title)
+                target = mapping.get(org_surface, org_surface)
+                canonical = canonical_of.get(target, target)
+                canonical_label.setdefault(canonical, org_label)
+                org_entity = ensure(canonical)
+                entity_docs[org_entity.id].add(facts.doc_id)
+                if org_surface == p.organisation:
+                    alias_counts[org_entity.id][p.organisation] += 0
+            key = (person.id, title, org_entity.id if org_entity else None)
+            if key in seen_positions:
+                continue
+            seen_positions.add(key)
+            if title not in person_titles[person.id]:
+                person_titles[person.id].append(title)
+            if org_entity is not None and org_entity.name not in person_orgs[person.id]:
+                person_orgs[person.id].append(org_entity.name)
+            positions.append(
+                Position(person.id, title, org_entity.id if org_entity else None, facts.doc_id, facts.sentence_texts.get(p.sentence, ""))
+            )
+
+    for eid, entity in entities.items():
+        forms = alias_counts[eid]
+        entity.aliases = [entity.name] + sorted((f for f in forms if f != entity.name), key=lambda f: (-forms[f], f))
+        entity.documents = sorted(entity_docs[eid])
+        if entity.type == PERSON:
+            entity.titles = person_titles.get(eid, [])
+            entity.affiliations = person_orgs.get(eid, [])
+            org_subtypes = [org_subtype(o) for o in entity.affiliations]
+            entity.subtype = person_subtype(entity.titles, org_subtypes)
+        elif entity.type == ORG:
+            entity.subtype = org_subtype(entity.name)
+        else:
+            entity.subtype = loc_subtype(entity.name)
+    return Resolution(entities=entities, occurrences=occurrences, positions=positions, sentences=sentences)

@@ -1,0 +1,182 @@
+"""Entities and their co-occurrences -> a networkx graph.
+
+Node attributes (all scalars, GraphML-safe):
+  name, type (PERSON/ORG/LOC), subtype, aliases ("|"-joined), mentions, documents (count),
+  titles ("|"), affiliations ("|"), community (Louvain), degree_centrality,
+  evidence (up to 3 "[doc] sentence" lines).
+Edge attributes:
+  weight (distinct co-occurring units), documents (count), npmi, relation
+  ("co_occurs" or "holds_position_at"), title ("|"), evidence (up to 3 "[doc] sentence" lines).
+
+Pairs are counted per unit (sentence, paragraph or document) in plain dicts and pruned
+before any networkx object is built.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from itertools import combinations
+
+import networkx as nx
+
+from .types import Resolution
+
+WINDOWS = ("sentence", "paragraph", "document")
+MAX_EVIDENCE = 3
+CO_OCCURS, HOLDS_POSITION_AT = "co_occurs", "holds_position_at"
+
+
+@dataclass
+class GraphOptions:
+    window: str = "sentence"
+    min_weight: int = 1
+    min_npmi: float = -1.0  # -1 keeps every pair; 0 drops pairs seen together less than chance
+
+
+def npmi(pair_count: int, count_a: int, count_b: int, units: int) -> float:
+    """Normalised pointwise mutual information of two entities over co-occurrence units."""
+    if pair_count <= 0 or units <= 0:
+        return -1.0
+    p_ab = pair_count / units
+    if p_ab >= 1.0:
+        return 1.0
+    pmi = math.log(p_ab / ((count_a / units) * (count_b / units)))
+    return max(-1.0, min(1.0, pmi / -math.log(p_ab)))
+
+
+def _evidence_line(doc: str, sentence: str) -> str:
+    return f"[{doc}] {sentence.strip()}"
+
+
+def build_graph(resolution: Resolution, options: GraphOptions | None = None) -> nx.Graph:
+    options = options or GraphOptions()
+    if options.window not in WINDOWS:
+        raise ValueError(f"window must be one of {', '.join(WINDOWS)}, not {options.window!r}")
+
+    # units: which entities occur together, and in which sentences (for evidence)
+    unit_entities: dict[tuple, set[str]] = defaultdict(set)
+    unit_sentences: dict[tuple, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for occ in resolution.occurrences:
+        if options.window == "sentence":
+            unit = (occ.document, occ.sentence)
+        elif options.window == "paragraph":
+            unit = (occ.document, occ.paragraph)
+        else:
+            unit = (occ.document,)
+        unit_entities[unit].add(occ.entity)
+        if len(unit_sentences[unit][occ.entity]) < 4:
+            unit_sentences[unit][occ.entity].append(occ.sentence)
+
+    entity_units: Counter = Counter()
+    pair_units: Counter = Counter()
+    pair_docs: dict[tuple[str, str], set[str]] = defaultdict(set)
+    pair_evidence: dict[tuple[str, str], list[str]] = defaultdict(list)
+    node_evidence: dict[str, list[str]] = defaultdict(list)
+    for unit in sorted(unit_entities):
+        members = sorted(unit_entities[unit])
+        entity_units.update(members)
+        doc = unit[0]
+        for a, b in combinations(members, 2):
+            pair_units[(a, b)] += 1
+            pair_docs[(a, b)].add(doc)
+            if len(pair_evidence[(a, b)]) < MAX_EVIDENCE:
+                shared = sorted(set(unit_sentences[unit][a]) & set(unit_sentences[unit][b]))
+                for index in shared[:1]:
+                    text = resolution.sentences.get((doc, index))
+                    line = _evidence_line(doc, text) if text else None
+                    if line and line not in pair_evidence[(a, b)]:
+                        pair_evidence[(a, b)].append(line)
+        for entity in members:
+            if len(node_evidence[entity]) < MAX_EVIDENCE:
+                for index in unit_sentences[unit][entity][:1]:
+                    text = resolution.sentences.get((doc, index))
+                    if text:
+                        line = _evidence_line(doc, text)
+                        if line not in node_evidence[entity]:
+                            node_evidence[entity].append(line)
+    total_units = len(unit_entities)
+
+    graph = nx.Graph()
+    for eid in sorted(resolution.entities):
+        entity = resolution.entities[eid]
+        graph.add_node(
+            eid,
+            name=entity.name,
+            type=entity.type,
+            subtype=entity.subtype,
+            aliases="|".join(entity.aliases),
+            mentions=entity.mentions,
+            documents=len(entity.documents),
+            titles="|".join(entity.titles),
+            affiliations="|".join(entity.affiliations),
+            community=-1,
+            degree_centrality=0.0,
+            evidence="\n".join(node_evidence.get(eid, [])),
+        )
+
+    # officials' positions: always kept, whatever the thresholds
+    position_titles: dict[tuple[str, str], list[str]] = defaultdict(list)
+    position_evidence: dict[tuple[str, str], list[str]] = defaultdict(list)
+    position_docs: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for p in resolution.positions:
+        if p.organisation is None or p.organisation == p.person:
+            continue
+        key = tuple(sorted((p.person, p.organisation)))
+        if p.title not in position_titles[key]:
+            position_titles[key].append(p.title)
+        position_docs[key].add(p.document)
+        line = _evidence_line(p.document, p.sentence) if p.sentence else None
+        if line and line not in position_evidence[key] and len(position_evidence[key]) < MAX_EVIDENCE:
+            position_evidence[key].append(line)
+
+    for (a, b), weight in sorted(pair_units.items()):
+        score = npmi(weight, entity_units[a], entity_units[b], total_units)
+        if (a, b) not in position_titles and (weight < options.min_weight or score < options.min_npmi):
+            continue
+        graph.add_edge(
+            a, b,
+            weight=weight,
+            documents=len(pair_docs[(a, b)]),
+            npmi=round(score, 4),
+            relation=CO_OCCURS,
+            title="",
+            evidence="\n".join(pair_evidence[(a, b)]),
+        )
+    for (a, b), position_title in sorted(position_titles.items()):
+        if a not in graph or b not in graph:
+            continue
+        if graph.has_edge(a, b):
+            data = graph.edges[a, b]
+        else:
+            weight = pair_units.get((a, b), 0)
+            graph.add_edge(a, b, weight=max(1, weight), documents=len(position_docs[(a, b)]),
+                           npmi=round(npmi(weight, entity_units[a], entity_units[b], total_units), 4) if weight else 0.0,
+                           evidence="")
+            data = graph.edges[a, b]
+        data["relation"] = HOLDS_POSITION_AT
+        data["title"] = "|".join(position_title)
+        merged = data["evidence"].split("\n") if data["evidence"] else []
+        for line in position_evidence[(a, b)]:
+            if line not in merged:
+                merged.insert(0, line)
+        data["evidence"] = "\n".join(merged[:MAX_EVIDENCE])
+
+    add_structure(graph)
+    return graph
+
+
+def add_structure(graph: nx.Graph) -> None:
+    """Louvain communities (deterministic seed) and degree centrality on the nodes."""
+    if graph.number_of_nodes() == 0:
+        return
+    centrality = nx.degree_centrality(graph)
+    communities = nx.community.louvain_communities(graph, weight="weight", seed=0) if graph.number_of_edges() else [
+        {n} for n in graph
+    ]
+    ordered = sorted(communities, key=lambda c: (-len(c), min(c)))
+    for index, community in enumerate(ordered):
+        for node in community:
+            graph.nodes[node]["community"] = index
+    for node, value in centrality.items():
+        graph.nodes[node]["degree_centrality"] = round(value, 6)

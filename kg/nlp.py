@@ -1,0 +1,177 @@
+"""The spaCy stage: load a pipeline and find PERSON / ORG / LOC mentions in clean documents.
+
+`analyse_document` is a pure function (clean document in, sentences and mentions out), so it
+runs the same in this process, in a local process pool (`analyse_documents`) or on a
+distributed engine.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .types import CleanDocument, DocAnalysis, Mention
+
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+DEFAULT_MODEL = "zh_kg_news"
+SEGMENTER_MODEL = "zh_kg_seg"
+
+# Labels of other pipelines (OntoNotes, MSRA, ...) mapped onto kg's three.
+LABEL_MAP = {
+    "PERSON": "PERSON", "PER": "PERSON", "NR": "PERSON",
+    "ORG": "ORG", "NT": "ORG", "ORGANIZATION": "ORG",
+    "GPE": "LOC", "LOC": "LOC", "FAC": "LOC", "NS": "LOC", "LOCATION": "LOC",
+}
+
+
+class ModelNotFound(RuntimeError):
+    pass
+
+
+def model_path(name: str | None = None) -> Path | str:
+    """Where a pipeline lives: kg's own (by name) or whatever spaCy can load."""
+    name = name or DEFAULT_MODEL
+    own = MODELS_DIR / name
+    if own.is_dir():
+        return own
+    return name
+
+
+@lru_cache(maxsize=4)
+def load_pipeline(name: str | None = None):
+    """Load a spaCy pipeline: kg's shipped one by default, else any installed package or path."""
+    import spacy
+
+    from . import components  # noqa: F401  (registers kg's factories)
+
+    target = model_path(name)
+    try:
+        nlp = spacy.load(target)
+    except OSError as exc:
+        raise ModelNotFound(
+            f"cannot load spaCy pipeline {name!r}: not one of kg's models in {MODELS_DIR}, "
+            f"nor an installed package or a pipeline folder ({exc})"
+        ) from None
+    if "ner" not in nlp.pipe_names and not any("ner" in n for n in nlp.pipe_names):
+        raise ModelNotFound(f"spaCy pipeline {name!r} has no 'ner' component")
+    return nlp
+
+
+def model_id(nlp) -> str:
+    """Identifies the model's outputs for the cache: name and version."""
+    meta = nlp.meta
+    return f"{meta.get('lang', '')}_{meta.get('name', '')}-{meta.get('version', '')}"
+
+
+def analyse_document(nlp, doc: CleanDocument, batch_size: int = 64) -> DocAnalysis:
+    """Find entity mentions sentence by sentence (bounded length: nlp.max_length never trips)."""
+    texts = [doc.text[s.start : s.end] for s in doc.sentences]
+    mentions: list[Mention] = []
+    for index, (sentence, parsed) in enumerate(zip(doc.sentences, nlp.pipe(texts, batch_size=batch_size))):
+        for ent in parsed.ents:
+            label = LABEL_MAP.get(ent.label_.upper())
+            if label is None:
+                continue
+            start = sentence.start + ent.start_char
+            end = sentence.start + ent.end_char
+            mentions.append(Mention(start, end, doc.text[start:end], label, index))
+    return DocAnalysis(
+        doc_id=doc.id,
+        text=doc.text,
+        sentences=list(doc.sentences),
+        mentions=mentions,
+        title=doc.title,
+        dropped_passages=doc.dropped_passages,
+    )
+
+
+# ---- process pool -------------------------------------------------------------------------
+
+_worker_nlp = None
+
+
+def _init_worker(model: str | None) -> None:
+    global _worker_nlp
+    # one BLAS thread per process: the processes are the parallelism
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    _worker_nlp = load_pipeline(model)
+
+
+def _analyse_in_worker(doc: CleanDocument) -> DocAnalysis:
+    return analyse_document(_worker_nlp, doc)
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def analyse_documents(docs: Iterable[CleanDocument], model: str | None = None, jobs: int = 1) -> Iterator[DocAnalysis]:
+    """Analyse documents in order, in `jobs` processes. Results stream; nothing is kept here.
+
+    Chinese segmentation and spaCy's per-document work are not batched across processes by
+    `nlp.pipe`, and its `n_process` ships whole `Doc` objects back; a pool that returns only
+    the small `DocAnalysis` records scales better.
+    """
+    if jobs <= 1:
+        nlp = load_pipeline(model)
+        for doc in docs:
+            yield analyse_document(nlp, doc)
+        return
+    ctx = multiprocessing.get_context("spawn" if os.name == "nt" else "forkserver")
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(model,)) as pool:
+        yield from pool.imap(_analyse_in_worker, docs, chunksize=8)
+
+
+# ---- model information ------------------------------------------------------------------
+
+
+@dataclass
+class ModelInfo:
+    name: str
+    version: str
+    pipeline_path: str
+    labels: list[str]
+    size_bytes: int
+    components: list[str]
+    tokenizer: str
+    scores: dict
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def _folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def model_info(name: str | None = None) -> ModelInfo:
+    nlp = load_pipeline(name)
+    path = Path(nlp._path) if getattr(nlp, "_path", None) else None
+    if path is None:
+        candidate = model_path(name)
+        path = candidate if isinstance(candidate, Path) else None
+    scores = {}
+    if path is not None and (path / "kg_scores.json").is_file():
+        scores = json.loads((path / "kg_scores.json").read_text(encoding="utf-8"))
+    elif nlp.meta.get("performance"):
+        scores = nlp.meta["performance"]
+    labels = []
+    for pipe_name in nlp.pipe_names:
+        pipe = nlp.get_pipe(pipe_name)
+        if hasattr(pipe, "labels") and "ner" in pipe_name:
+            labels.extend(pipe.labels)
+    tokenizer_cfg = nlp.config.get("nlp", {}).get("tokenizer", {})
+    return ModelInfo(
+        name=f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}",
+        version=str(nlp.meta.get("version", "")),
+        pipeline_path=str(path.resolve()) if path else "",
+        labels=sorted(labels),
+        size_bytes=_folder_size(path) if path else 0,
+        components=list(nlp.pipe_names),
+        tokenizer=str(tokenizer_cfg.get("segmenter", tokenizer_cfg.get("@tokenizers", ""))),
+        scores=scores,
+    )

@@ -1,0 +1,132 @@
+"""The small dataclasses the stages pass to each other.
+
+documents -> sentences -> mentions -> entities -> graph -> files
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PERSON, ORG, LOC = "PERSON", "ORG", "LOC"
+LABELS = (PERSON, ORG, LOC)
+
+SUBTYPES = {
+    ORG: ("company", "government", "party", "institute", "university", "media", "association", "other"),
+    LOC: ("country", "province", "city", "district", "town", "village", "zone", "other"),
+    PERSON: ("official", "business", "journalist", "other"),
+}
+
+
+@dataclass
+class Document:
+    """One article as read from disk (text already decoded)."""
+
+    id: str
+    text: str
+    path: str = ""
+    title: str = ""
+    date: str = ""
+    url: str = ""
+    source: str = ""
+
+
+@dataclass
+class Skipped:
+    """An input kg did not use, and why."""
+
+    path: str
+    reason: str
+    line: int | None = None
+
+
+@dataclass
+class Sentence:
+    start: int  # character offsets into CleanDocument.text
+    end: int
+    paragraph: int
+
+
+@dataclass
+class CleanDocument:
+    """A document after cleaning: paragraphs re-joined, repeated passages dropped.
+
+    `text` is what the model reads (character-normalised); `sentences` index into it.
+    """
+
+    id: str
+    text: str
+    sentences: list[Sentence]
+    title: str = ""
+    dropped_passages: int = 0
+
+
+@dataclass
+class Mention:
+    """An entity mention found by the model (after span repair)."""
+
+    start: int  # offsets into CleanDocument.text
+    end: int
+    text: str
+    label: str  # PERSON / ORG / LOC
+    sentence: int  # index into CleanDocument.sentences
+
+
+@dataclass
+class DocAnalysis:
+    """Everything kg keeps of one analysed document (what the cache stores)."""
+
+    doc_id: str
+    text: str
+    sentences: list[Sentence]
+    mentions: list[Mention]
+    title: str = ""
+    dropped_passages: int = 0
+
+    def sentence_text(self, index: int) -> str:
+        s = self.sentences[index]
+        return self.text[s.start : s.end]
+
+
+@dataclass
+class Position:
+    """An official's role: (person, title, organisation) with its evidence sentence."""
+
+    person: str  # entity id
+    title: str
+    organisation: str | None  # entity id, or None when the title names no organisation
+    document: str
+    sentence: str
+
+
+@dataclass
+class Entity:
+    """A canonical entity: one node of the graph."""
+
+    id: str
+    name: str
+    type: str
+    subtype: str = "other"
+    aliases: list[str] = field(default_factory=list)  # every surface form, name first
+    mentions: int = 0
+    documents: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    affiliations: list[str] = field(default_factory=list)  # organisation names
+
+
+@dataclass
+class EntityOccurrence:
+    """Where an entity occurs: used to count co-occurrence."""
+
+    entity: str  # entity id
+    document: str
+    sentence: int
+    paragraph: int
+
+
+@dataclass
+class Resolution:
+    """The output of the entity stage."""
+
+    entities: dict[str, Entity]
+    occurrences: list[EntityOccurrence]
+    positions: list[Position]
+    sentences: dict[tuple[str, int], str]  # (document, sentence index) -> sentence text
