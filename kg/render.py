@@ -1,0 +1,374 @@
+"""The interactive map: one self-contained, offline HTML file drawn with vis-network.
+
+Vendored library: vis-network 9.1.13, `standalone/umd/vis-network.min.js` from the npm
+package vis-network@9.1.13 (https://github.com/visjs/vis-network), dual licensed
+Apache-2.0 OR MIT; copied to kg/static/ with both license texts in
+kg/static/vis-network.LICENSE. The standalone build carries its own CSS.
+
+pyvis's own HTML output loads bootstrap and vis-network from CDNs, so kg uses pyvis only
+for the option dicts and writes its page from kg/static/map.{html,css,js}. Every string
+from the graph travels as JSON in a <script type="application/json"> block and the page
+puts it into the DOM with textContent only (see map.js), so names such as
+"<script>...</script>" stay text.
+"""
+from __future__ import annotations
+
+import functools
+import html
+import importlib.resources
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from pyvis.edge import Edge
+from pyvis.network import Network
+from pyvis.node import Node
+
+from kg.export import atomic_write_text
+
+CJK_FONTS = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", '
+             '"WenQuanYi Micro Hei", sans-serif')
+
+# Shape per entity type; colour per (type, subtype). Types unknown to kg are drawn as OTHER.
+TYPE_STYLE = {
+    "PERSON": {"label": "人物 PERSON", "shape": "dot"},
+    "ORG": {"label": "机构 ORG", "shape": "square"},
+    "LOC": {"label": "地点 LOC", "shape": "triangle"},
+    "OTHER": {"label": "其他 OTHER", "shape": "diamond"},
+}
+SUBTYPE_STYLE = {  # (type, subtype) -> (legend label, colour); warm people, cool orgs, green places
+    "PERSON": {
+        "official": ("官员 official", "#d62728"),
+        "business": ("商界 business", "#ff7f0e"),
+        "journalist": ("记者 journalist", "#e7ba52"),
+        "other": ("其他 other", "#f29b9b"),
+    },
+    "ORG": {
+        "company": ("企业 company", "#1f77b4"),
+        "government": ("政府 government", "#393b79"),
+        "party": ("政党 party", "#7b4173"),
+        "institute": ("研究机构 institute", "#17becf"),
+        "university": ("高校 university", "#6b6ecf"),
+        "media": ("媒体 media", "#ce6dbd"),
+        "association": ("协会 association", "#8c6d31"),
+        "other": ("其他 other", "#8e9aa6"),
+    },
+    "LOC": {
+        "country": ("国家 country", "#00441b"),
+        "province": ("省 province", "#1b7837"),
+        "city": ("城市 city", "#4daf4a"),
+        "district": ("区县 district", "#7fbc41"),
+        "town": ("乡镇 town", "#a6d96a"),
+        "village": ("村 village", "#c2e699"),
+        "zone": ("园区 zone", "#35978f"),
+        "other": ("其他 other", "#9fc5a8"),
+    },
+    "OTHER": {"other": ("其他 other", "#b0b0b0")},
+}
+EDGE_STYLE = {
+    "co_occurs": {"label": "共现 co-occurs", "color": "#9aa5b1", "dashes": False},
+    "holds_position_at": {"label": "任职 holds position at", "color": "#e6550d", "dashes": [8, 9]},
+}
+LABEL_MAX_CHARS = 16  # longer names are cut on the canvas; the side panel shows them whole
+_TEMPLATE_SLOT = re.compile(r"\{\{(KG_[A-Z_]+)\}\}")
+# Characters that must not appear raw inside a <script> block (or, for U+2028/9, in old JS).
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def render_html(graph: nx.Graph, path: str | Path, *, max_nodes: int = 300,
+                title: str = "kg 知识图谱") -> dict:
+    """Write the interactive map of `graph` to `path` (see `render_html_text`)."""
+    page, stats = render_html_text(graph, max_nodes=max_nodes, title=title)
+    atomic_write_text(path, page)
+    return stats
+
+
+def render_html_text(graph: nx.Graph, *, max_nodes: int = 300, title: str = "kg 知识图谱") -> tuple[str, dict]:
+    """The interactive map of `graph` as one HTML page that makes no network requests.
+
+    Draws at most `max_nodes` nodes: the top ones by weighted degree (sum of edge weights;
+    ties by mentions, then name), and says so in the page when it leaves nodes out.
+    Returns (page, {"nodes_total", "nodes_shown", "edges_shown", "truncated"}).
+    """
+    if max_nodes < 1:
+        raise ValueError(f"max_nodes must be at least 1, got {max_nodes}")
+    strength = _weighted_degree(graph)
+
+    def rank(n: Any) -> tuple:
+        attrs = graph.nodes[n]
+        return (-strength[n], -_float(attrs.get("mentions"), 0.0), _text(attrs.get("name")) or str(n), str(n))
+
+    ranked = sorted(graph.nodes, key=rank)
+    shown = ranked[:max_nodes]
+    shown_set = set(shown)
+    total, truncated = graph.number_of_nodes(), len(ranked) > max_nodes
+
+    vis_ids = _vis_ids(shown)
+    nodes = [_node(n, graph.nodes[n], vis_ids[n], strength[n]) for n in shown]
+    _set_sizes(nodes)
+    edges = []
+    for u, v, attrs in graph.edges(data=True):
+        if u in shown_set and v in shown_set:
+            edges.append(_edge(f"e{len(edges)}", vis_ids[u], vis_ids[v], attrs,
+                               graph.nodes[u], graph.nodes[v]))
+    _set_widths(edges)
+
+    stats = {"nodes_total": total, "nodes_shown": len(nodes), "edges_shown": len(edges),
+             "truncated": truncated}
+    note = (f"显示 {len(nodes)} / {total} 个节点 (showing top {len(nodes)} of {total} nodes "
+            f"by weighted degree; exports contain all)") if truncated else ""
+    data = {
+        "title": title,
+        "stats": stats,
+        "note": note,
+        "nodes": nodes,
+        "edges": edges,
+        "legend": _legend(nodes, edges),
+        "options": _vis_options(len(nodes), len(edges)),
+    }
+    summary = f"{len(nodes)} 个节点 · {len(edges)} 条边 ({len(nodes)} nodes · {len(edges)} edges)"
+    return _page(data, title=title, note=note, summary=summary), stats
+
+
+# ---------------------------------------------------------------- graph -> vis items
+
+def _weighted_degree(graph: nx.Graph) -> dict[Any, float]:
+    strength = dict.fromkeys(graph.nodes, 0.0)
+    for u, v, attrs in graph.edges(data=True):
+        w = _float(attrs.get("weight"), 1.0)
+        strength[u] += w
+        strength[v] += w
+    return strength
+
+
+def _vis_ids(nodes: list) -> dict[Any, str]:
+    """vis-network wants string ids; keep the graph's own id where it is unique as a string."""
+    ids, used = {}, set()
+    for i, n in enumerate(nodes):
+        vid = str(n)
+        if vid in used:
+            vid = f"{vid}#{i}"
+        used.add(vid)
+        ids[n] = vid
+    return ids
+
+
+def _style_keys(attrs: dict) -> tuple[str, str]:
+    """(type, subtype) as used for colours and filters; unknown values fall back to OTHER/other."""
+    etype = _text(attrs.get("type")).upper()
+    if etype not in SUBTYPE_STYLE:
+        etype = "OTHER"
+    subtype = _text(attrs.get("subtype")).lower()
+    if subtype not in SUBTYPE_STYLE[etype]:
+        subtype = "other"
+    return etype, subtype
+
+
+def _node(n: Any, attrs: dict, vid: str, strength: float) -> dict:
+    etype, subtype = _style_keys(attrs)
+    colour = SUBTYPE_STYLE[etype][subtype][1]
+    name = _text(attrs.get("name")) or str(n)
+    label = name if len(name) <= LABEL_MAX_CHARS else name[:LABEL_MAX_CHARS - 1] + "…"
+    info = {
+        "id": _text(n),
+        "name": name,
+        "type": _text(attrs.get("type")),
+        "subtype": _text(attrs.get("subtype")),
+        "aliases": _split(attrs.get("aliases"), "|"),
+        "titles": _split(attrs.get("titles"), "|"),
+        "affiliations": _split(attrs.get("affiliations"), "|"),
+        "mentions": _optional_number(attrs.get("mentions")),
+        "documents": _optional_number(attrs.get("documents")),
+        "community": _optional_number(attrs.get("community")),
+        "degree_centrality": _optional_number(attrs.get("degree_centrality")),
+        "weighted_degree": _finite(strength),
+        "evidence": _split(attrs.get("evidence"), "\n"),
+    }
+    # pyvis's Node builds the vis item dict; "kg" rides along (vis-network ignores unknown fields).
+    return Node(vid, TYPE_STYLE[etype]["shape"], label,
+                color={"background": colour, "border": _darker(colour),
+                       "highlight": {"background": colour, "border": "#111111"},
+                       "hover": {"background": colour, "border": "#111111"}},
+                kgType=etype, kgSubtype=subtype, kg=info).options
+
+
+def _edge(eid: str, a: str, b: str, attrs: dict, a_attrs: dict, b_attrs: dict) -> dict:
+    relation = _text(attrs.get("relation")) or "co_occurs"
+    style = EDGE_STYLE.get(relation, EDGE_STYLE["co_occurs"])
+    title = _text(attrs.get("title"))
+    options: dict[str, Any] = {
+        "id": eid,
+        # Selected/hovered edges darken in their own hue so position edges stay recognisable.
+        "color": {"color": style["color"], "highlight": _darker(style["color"], 0.6),
+                  "hover": _darker(style["color"], 0.6),
+                  "opacity": 0.9 if relation == "holds_position_at" else 0.55},
+        "dashes": style["dashes"],
+        "kgRelation": relation,
+        "kg": {
+            "relation": relation,
+            "weight": _finite(_float(attrs.get("weight"), 1.0)),
+            "documents": _optional_number(attrs.get("documents")),
+            "npmi": _optional_number(attrs.get("npmi")),
+            "title": title,
+            "evidence": _split(attrs.get("evidence"), "\n"),
+        },
+    }
+    if relation == "holds_position_at":
+        # Point from the person to where the position is held, labelled with the title.
+        if _style_keys(b_attrs)[0] == "PERSON" and _style_keys(a_attrs)[0] != "PERSON":
+            a, b = b, a
+        options["arrows"] = {"to": {"enabled": True, "scaleFactor": 0.5}}
+        if title:
+            options["label"] = title
+            options["font"] = {"size": 11, "color": "#a63603", "strokeWidth": 3, "align": "middle"}
+    return Edge(a, b, **options).options
+
+
+def _set_sizes(nodes: list[dict]) -> None:
+    """Node size by mentions (degree centrality, then weighted degree, where mentions are absent)."""
+    for key in ("mentions", "degree_centrality", "weighted_degree"):
+        values = [_float(n["kg"][key], 0.0) for n in nodes]
+        if any(v > 0 for v in values):
+            break
+    top = max(values, default=0.0)
+    for n, v in zip(nodes, values):
+        n["size"] = round(10 + 26 * math.sqrt(max(v, 0.0) / top), 2) if top > 0 else 14
+
+
+def _set_widths(edges: list[dict]) -> None:
+    """Edge width by weight on a log scale (1..7 px): weights are long-tailed.
+
+    Dashed edges stay thin: vis-network draws round line caps, which close the gaps of a
+    thick dashed line.
+    """
+    top = max((e["kg"]["weight"] or 0 for e in edges), default=0)
+    for e in edges:
+        w = e["kg"]["weight"] or 0
+        width = 1 + 6 * math.log1p(max(w, 0)) / math.log1p(top) if top > 0 else 1.5
+        e["width"] = round(min(width, 3.5) if e["dashes"] else width, 2)
+
+
+def _legend(nodes: list[dict], edges: list[dict]) -> dict:
+    """Legend and filter rows: the three kg types always, subtypes and OTHER where present."""
+    counts: dict[tuple[str, str], int] = {}
+    for n in nodes:
+        key = (n["kgType"], n["kgSubtype"])
+        counts[key] = counts.get(key, 0) + 1
+    types = []
+    for etype, style in TYPE_STYLE.items():
+        subtypes = [{"subtype": sub, "label": label, "color": colour, "count": counts[(etype, sub)]}
+                    for sub, (label, colour) in SUBTYPE_STYLE[etype].items() if (etype, sub) in counts]
+        if etype == "OTHER" and not subtypes:
+            continue
+        types.append({"type": etype, "label": style["label"], "shape": style["shape"],
+                      "count": sum(s["count"] for s in subtypes), "subtypes": subtypes})
+    relations = {e["kgRelation"] for e in edges}
+    edge_rows = [{"relation": rel, "label": s["label"], "color": s["color"], "dashes": bool(s["dashes"]),
+                  "count": sum(1 for e in edges if e["kgRelation"] == rel)}
+                 for rel, s in EDGE_STYLE.items() if rel in relations or rel == "holds_position_at"]
+    return {"types": types, "edges": edge_rows}
+
+
+def _vis_options(n_nodes: int, n_edges: int) -> dict:
+    """vis-network options: pyvis's forceAtlas2Based preset plus kg's look.
+
+    Physics runs only for the stabilisation iterations; map.js then switches it off so the
+    layout stops moving (and stops using CPU).
+    """
+    net = Network(directed=False, cdn_resources="remote")
+    net.force_atlas_2based(gravity=-80, central_gravity=0.012, spring_length=130,
+                           spring_strength=0.06, damping=0.5, overlap=0.4)
+    options = json.loads(net.options.to_json())
+    options["physics"]["stabilization"].update(
+        iterations=600 if n_nodes <= 400 else 300, updateInterval=25, fit=True)
+    options["physics"]["minVelocity"] = 1.0
+    options["edges"] = {
+        "smooth": False,  # straight edges: cheaper and calmer than "dynamic" on dense graphs
+        "selectionWidth": 1.5,
+        "hoverWidth": 1.0,
+    }
+    options["nodes"] = {
+        "borderWidth": 1.5,
+        "borderWidthSelected": 3,
+        "font": {"face": CJK_FONTS, "size": 14, "color": "#222222", "strokeWidth": 3,
+                 "strokeColor": "#ffffff"},
+    }
+    options["interaction"].update(hover=True, hideEdgesOnDrag=n_edges > 2000,
+                                  multiselect=False, navigationButtons=False, keyboard=False)
+    options["layout"] = {"randomSeed": 7, "improvedLayout": n_nodes <= 200}
+    return options
+
+
+# ---------------------------------------------------------------- page
+
+@functools.lru_cache(maxsize=None)
+def _static(name: str) -> str:
+    text = (importlib.resources.files("kg") / "static" / name).read_text(encoding="utf-8")
+    if name.endswith(".js") and re.search(r"</script|<!--", text, re.IGNORECASE):
+        # Either would end or derail the inline <script> block the file is pasted into.
+        raise RuntimeError(f"kg/static/{name} cannot be inlined into a <script> block")
+    return text
+
+
+def script_json(data: Any) -> str:
+    """JSON that is safe inside <script type="application/json">: no raw <, >, &, U+2028/9."""
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESCAPES[m.group()], text)
+
+
+def _page(data: dict, *, title: str, note: str, summary: str) -> str:
+    slots = {
+        "KG_TITLE": html.escape(title),
+        "KG_NOTE": html.escape(note),
+        "KG_NOTE_HIDDEN": "" if note else " hidden",
+        "KG_SUMMARY": html.escape(summary),
+        "KG_FONTS": CJK_FONTS,
+        "KG_CSS": _static("map.css"),
+        "KG_DATA": script_json(data),
+        "KG_VIS_JS": _static("vis-network.min.js"),
+        "KG_APP_JS": _static("map.js"),
+    }
+    # One pass over the template only, so text inside a filled slot is never re-substituted.
+    return _TEMPLATE_SLOT.sub(lambda m: slots[m.group(1)], _static("map.html"))
+
+
+# ---------------------------------------------------------------- tolerant attribute reading
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _split(value: Any, sep: str) -> list[str]:
+    """'a|b' -> ['a', 'b']; also accepts a list or tuple (hand-made graphs)."""
+    if value is None:
+        return []
+    parts = value if isinstance(value, (list, tuple)) else str(value).split(sep)
+    return [s for s in (_text(p).strip() for p in parts) if s]
+
+
+def _float(value: Any, default: float) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    return number if math.isfinite(number) else default
+
+
+def _finite(number: float) -> float | int:
+    return int(number) if float(number).is_integer() else round(float(number), 4)
+
+
+def _optional_number(value: Any) -> float | int | None:
+    """A number for the side panel, or None (JSON null) when missing or not finite."""
+    if value is None or isinstance(value, bool):
+        return None
+    number = _float(value, math.nan)
+    return None if math.isnan(number) else _finite(number)
+
+
+def _darker(colour: str, factor: float = 0.7) -> str:
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#{:02x}{:02x}{:02x}".format(int(r * factor), int(g * factor), int(b * factor))

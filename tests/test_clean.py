@@ -1,0 +1,87 @@
+from hypothesis import given, settings, strategies as st
+
+from kg.clean import (Deduplicator, clean_document, join_broken_paragraphs, normalize_chars, passage_key,
+                      split_sentences)
+from kg.types import Document
+
+
+def test_normalize_maps_fullwidth_digits_and_letters_to_ascii():
+    assert normalize_chars("２０２６年３月ＡＢＣ公司") == "2026年3月ABC公司"
+
+
+def test_normalize_ascii_punctuation_in_chinese_context_becomes_fullwidth():
+    assert normalize_chars("沈阳市(辽宁),大连:好;是吗?是!") == "沈阳市（辽宁），大连：好；是吗？是！"
+
+
+def test_normalize_keeps_ascii_punctuation_between_latin_and_digits():
+    assert normalize_chars("version 1.2, see (a)") == "version 1.2, see (a)"
+    assert normalize_chars("增长1,000台，10:30开会") == "增长1,000台，10:30开会"
+
+
+def test_normalize_decimal_point_between_fullwidth_digits():
+    assert normalize_chars("３．５亿元") == "3.5亿元"
+
+
+@given(st.text())
+@settings(max_examples=300)
+def test_normalize_is_one_char_for_one_char(text):
+    assert len(normalize_chars(text)) == len(text)
+
+
+def test_split_sentences_keeps_offsets_and_closing_quotes():
+    text = "他说：“我们要加快发展。”随后离开！第三句；\n第四句"
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e in spans] == ["他说：“我们要加快发展。”", "随后离开！", "第三句；", "第四句"]
+
+
+def test_broken_paragraph_is_rejoined_but_headline_stays():
+    paragraphs = ["沈阳机器人产业园迎来新项目", "3月4日，沈阳市副市长张三在", "浑南区调研时指出，要加快发展。"]
+    assert join_broken_paragraphs(paragraphs) == [
+        "沈阳机器人产业园迎来新项目",
+        "3月4日，沈阳市副市长张三在浑南区调研时指出，要加快发展。",
+    ]
+
+
+def test_short_fragment_continued_by_a_particle_is_rejoined():
+    assert join_broken_paragraphs(["项目总投资", "的百分之六十来自企业。"]) == ["项目总投资的百分之六十来自企业。"]
+
+
+def test_finished_paragraphs_and_bylines_stay_apart():
+    paragraphs = ["第一段结束了。", "记者王磊 李娜", "“引号开头的新段落。”"]
+    assert join_broken_paragraphs(paragraphs) == paragraphs
+
+
+def test_near_identical_passages_share_a_key():
+    assert passage_key("沈阳市副市长张三, 在浑南区调研。") == passage_key("沈阳市副市长张三，在浑南区 调研")
+    assert passage_key("沈阳市副市长张三在浑南区调研。") != passage_key("大连市副市长张三在浑南区调研。")
+
+
+def test_repeated_passages_count_once_within_and_across_documents():
+    dedup = Deduplicator()
+    text = "沈阳市副市长张三在浑南区调研机器人产业。\n沈阳市副市长张三在浑南区调研机器人产业。\n短句。\n短句。"
+    first = clean_document(Document("a", text), dedup)
+    assert first.dropped_passages == 1
+    assert first.text.count("调研机器人产业") == 1
+    assert first.text.count("短句") == 2  # short lines legitimately repeat
+    second = clean_document(Document("b", "沈阳市副市长张三在浑南区调研机器人产业!"), dedup)
+    assert second.dropped_passages == 1 and not second.sentences
+
+
+def test_clean_document_sentences_index_into_text():
+    doc = clean_document(Document("a", "标题\n\n第一句话在这里。第二句话在这里！"))
+    assert [doc.text[s.start:s.end] for s in doc.sentences] == ["标题", "第一句话在这里。", "第二句话在这里！"]
+    assert [s.paragraph for s in doc.sentences] == [0, 1, 1]
+
+
+def test_overlong_sentences_are_cut_for_the_model():
+    doc = clean_document(Document("a", "，".join(["沈阳市机器人产业快速发展"] * 60)))
+    assert all(s.end - s.start <= 300 for s in doc.sentences)
+    assert "".join(doc.text[s.start:s.end] for s in doc.sentences) == doc.text
+
+
+@given(st.text())
+@settings(max_examples=200, deadline=None)
+def test_clean_document_never_crashes_and_sentences_are_in_bounds(text):
+    doc = clean_document(Document("x", text))
+    for s in doc.sentences:
+        assert 0 <= s.start < s.end <= len(doc.text)

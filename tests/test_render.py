@@ -1,0 +1,191 @@
+"""kg.render: the offline HTML map (no browser here; see test_render_browser.py)."""
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kg.render import render_html, script_json
+
+HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
+DATA_BLOCK = re.compile(r'<script type="application/json" id="kg-data">(.*?)</script>', re.S)
+
+
+def hostile_graph() -> nx.Graph:
+    g = nx.Graph()
+    g.add_node("p1", name=HOSTILE[0], type="PERSON", subtype="official", aliases="老张|" + HOSTILE[1],
+               mentions=12, documents=4, titles="市长|<b>书记</b>", affiliations="鹏城市人民政府",
+               community=0, degree_centrality=0.5,
+               evidence=f"[doc-1] {HOSTILE[1]} 出席了会议。\n[doc-2] 市长 & 书记 \u2028 换行")
+    g.add_node("o1", name=HOSTILE[1], type="ORG", subtype="government", mentions=8, documents=3)
+    g.add_node("o2", name="星河智能科技有限公司", type="ORG", subtype="company", aliases="星河智能",
+               mentions=20, documents=6)
+    g.add_node("l1", name="鹏城市", type="LOC", subtype="city", mentions=30)
+    g.add_node("bare")  # no attributes at all
+    g.add_edge("p1", "o1", weight=5, documents=3, npmi=0.71, relation="holds_position_at", title="市长",
+               evidence=f"[doc-1] {HOSTILE[0]}")
+    g.add_edge("o1", "o2", weight=2, documents=2, npmi=float("nan"), relation="co_occurs", title="")
+    g.add_edge("o2", "l1", weight=7, documents=5, npmi=0.2, relation="co_occurs")
+    g.add_edge("l1", "bare")  # no attributes: weight 1
+    return g
+
+
+def data_block(html: str) -> dict:
+    (block,) = DATA_BLOCK.findall(html)
+    return json.loads(block)  # JSON's own \\u003c escapes decode here
+
+
+@pytest.fixture
+def rendered(tmp_path):
+    path = tmp_path / "out" / "map.html"
+    stats = render_html(hostile_graph(), path)
+    return stats, path.read_text(encoding="utf-8")
+
+
+def test_writes_one_self_contained_page(rendered):
+    stats, html = rendered
+    assert stats == {"nodes_total": 5, "nodes_shown": 5, "edges_shown": 4, "truncated": False}
+    assert html.startswith("<!DOCTYPE html>")
+    assert '<meta charset="utf-8">' in html
+    assert "Noto Sans CJK SC" in html and "Microsoft YaHei" in html
+    lowered = html.lower()
+    assert "<script src" not in lowered and "<link" not in lowered
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, re.I)
+    assert "bootstrap" not in lowered
+    assert "default-src 'none'" in html  # the page forbids itself any request
+    assert "vis-network" in html and "9.1.13" in html
+
+
+def test_input_text_is_never_markup(rendered):
+    _, html = rendered
+    for bad in HOSTILE + ["<b>书记</b>", "<img src=x onerror", "\u2028"]:
+        assert bad not in html
+    # Only kg's own three <script> blocks open and close.
+    assert len(re.findall(r"<script", html, re.I)) == 3
+    assert len(re.findall(r"</script", html, re.I)) == 3
+
+
+def test_data_block_round_trips(rendered):
+    _, html = rendered
+    data = data_block(html)
+    assert len(data["nodes"]) == 5 and len(data["edges"]) == 4
+    by_id = {n["id"]: n for n in data["nodes"]}
+    p1 = by_id["p1"]["kg"]
+    assert p1["name"] == HOSTILE[0]
+    assert p1["aliases"] == ["老张", HOSTILE[1]]
+    assert p1["titles"] == ["市长", "<b>书记</b>"]
+    assert p1["evidence"] == [f"[doc-1] {HOSTILE[1]} 出席了会议。", "[doc-2] 市长 & 书记 \u2028 换行"]
+    assert by_id["o1"]["label"] == HOSTILE[1][:15] + "…"  # long labels are cut on the canvas only
+    assert by_id["bare"]["kg"]["name"] == "bare" and by_id["bare"]["kg"]["mentions"] is None
+    npmi = {e["kg"]["npmi"] for e in data["edges"]}
+    assert None in npmi  # NaN became null, which JSON.parse accepts
+
+
+def test_styles_by_type_and_relation(rendered):
+    _, html = rendered
+    data = data_block(html)
+    by_id = {n["id"]: n for n in data["nodes"]}
+    assert [by_id[n]["shape"] for n in ("p1", "o1", "l1")] == ["dot", "square", "triangle"]
+    assert by_id["o1"]["color"]["background"] != by_id["o2"]["color"]["background"]  # ORG subtypes differ
+    assert by_id["bare"]["kgType"] == "OTHER"
+    assert by_id["l1"]["size"] > by_id["o1"]["size"]  # size follows mentions
+    position = next(e for e in data["edges"] if e["kgRelation"] == "holds_position_at")
+    assert position["dashes"] and position["from"] == "p1" and position["to"] == "o1"
+    assert position["label"] == "市长"
+    co = [e for e in data["edges"] if e["kgRelation"] == "co_occurs"]
+    assert not any(e["dashes"] for e in co)
+    assert max(e["width"] for e in co) > min(e["width"] for e in co)  # width follows weight
+    legend = data["legend"]
+    assert [t["type"] for t in legend["types"]] == ["PERSON", "ORG", "LOC", "OTHER"]
+    assert {r["relation"] for r in legend["edges"]} == {"co_occurs", "holds_position_at"}
+    physics = data["options"]["physics"]
+    assert physics["enabled"] and physics["stabilization"]["enabled"]
+
+
+def star_graph(n_leaves: int) -> nx.Graph:
+    """Hub h with leaves n00..; leaf i's edge weighs i + 1, so the ranking is known."""
+    g = nx.Graph()
+    g.add_node("h", name="中心", type="ORG", subtype="company")
+    for i in range(n_leaves):
+        g.add_node(f"n{i:02d}", name=f"节点{i:02d}", type="PERSON", subtype="other", mentions=1)
+        g.add_edge("h", f"n{i:02d}", weight=i + 1)
+    return g
+
+
+def test_truncates_to_top_nodes_by_weighted_degree(tmp_path):
+    path = tmp_path / "map.html"
+    stats = render_html(star_graph(30), path, max_nodes=10)
+    assert stats == {"nodes_total": 31, "nodes_shown": 10, "edges_shown": 9, "truncated": True}
+    html = path.read_text(encoding="utf-8")
+    data = data_block(html)
+    assert [n["id"] for n in data["nodes"]] == ["h"] + [f"n{i:02d}" for i in range(29, 20, -1)]
+    note = "显示 10 / 31 个节点 (showing top 10 of 31 nodes by weighted degree; exports contain all)"
+    assert note in html and data["note"] == note and data["stats"]["truncated"] is True
+
+
+def test_ties_break_by_mentions_then_name(tmp_path):
+    g = nx.Graph()
+    for node, name, mentions in [("a", "乙", 1), ("b", "甲", 1), ("c", "丙", 5), ("d", "丁", 0)]:
+        g.add_node(node, name=name, type="LOC", mentions=mentions)
+    path = tmp_path / "map.html"
+    render_html(g, path, max_nodes=3)
+    ids = [n["id"] for n in data_block(path.read_text(encoding="utf-8"))["nodes"]]
+    assert ids == ["c", "a", "b"]  # mentions 5 first; "乙" < "甲" in code point order
+
+
+def test_no_note_without_truncation(tmp_path):
+    path = tmp_path / "map.html"
+    assert render_html(star_graph(3), path)["truncated"] is False
+    html = path.read_text(encoding="utf-8")
+    assert "showing top" not in html and data_block(html)["note"] == ""
+
+
+def test_tolerates_bare_and_empty_graphs(tmp_path):
+    stats = render_html(nx.path_graph(4), tmp_path / "path.html")  # int ids, no attributes
+    assert stats == {"nodes_total": 4, "nodes_shown": 4, "edges_shown": 3, "truncated": False}
+    assert [n["id"] for n in data_block((tmp_path / "path.html").read_text("utf-8"))["nodes"]]
+    stats = render_html(nx.Graph(), tmp_path / "empty.html")
+    assert stats == {"nodes_total": 0, "nodes_shown": 0, "edges_shown": 0, "truncated": False}
+    with pytest.raises(ValueError):
+        render_html(nx.Graph(), tmp_path / "bad.html", max_nodes=0)
+
+
+def test_title_is_escaped(tmp_path):
+    path = tmp_path / "map.html"
+    render_html(star_graph(2), path, title="</title><script>alert(1)</script>")
+    html = path.read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in html and "&lt;/title&gt;" in html
+
+
+def test_script_json_escapes_script_breakers():
+    text = script_json({"s": "</script><!-- & \u2028\u2029 >"})
+    assert not set("<>&\u2028\u2029") & set(text)
+    assert json.loads(text) == {"s": "</script><!-- & \u2028\u2029 >"}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(names=st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=6, unique=True))
+def test_any_name_round_trips_and_stays_inert(names):
+    g = nx.Graph()
+    for i, name in enumerate(names):
+        g.add_node(f"n{i}", name=name, type="ORG", aliases=name + "|x")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "map.html"
+        render_html(g, path)
+        html = path.read_text(encoding="utf-8")
+    assert len(re.findall(r"</script", html, re.I)) == 3
+    data = data_block(html)
+    assert sorted(n["kg"]["name"] for n in data["nodes"]) == sorted(names)
+
+
+def test_vendored_library_and_license_ship_with_the_package():
+    static = Path(__file__).resolve().parents[1] / "kg" / "static"
+    licence = (static / "vis-network.LICENSE").read_text(encoding="utf-8")
+    assert "Apache License" in licence and "MIT License" in licence
+    assert "@version 9.1.13" in (static / "vis-network.min.js").read_text(encoding="utf-8")[:400]

@@ -1,0 +1,236 @@
+"""kg.render in a real browser: Playwright driving Debian's Chromium (no `playwright install`).
+
+Set KG_SCREENSHOT=/path/to/file.png to also save a screenshot of a sample map (used by the README).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+from kg.render import render_html  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
+
+HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
+
+
+def hostile_graph() -> nx.Graph:
+    g = nx.Graph()
+    g.add_node("p1", name=HOSTILE[0], type="PERSON", subtype="official", aliases="老张|" + HOSTILE[1],
+               mentions=12, documents=4, titles="市长", evidence=f"[doc-1] {HOSTILE[1]} 出席会议。")
+    g.add_node("p2", name="李志强", type="PERSON", subtype="business", aliases="李总", mentions=6)
+    g.add_node("o1", name=HOSTILE[1], type="ORG", subtype="government", mentions=8,
+               evidence=f"[doc-2] {HOSTILE[0]}")
+    g.add_node("o2", name="星河智能科技有限公司", type="ORG", subtype="company", aliases="星河智能", mentions=20)
+    g.add_node("l1", name="鹏城市", type="LOC", subtype="city", mentions=30)
+    g.add_node("l2", name="海湾区", type="LOC", subtype="district", mentions=3)
+    g.add_edge("p1", "o1", weight=5, relation="holds_position_at", title="市长", evidence=f"[doc-1] {HOSTILE[0]}")
+    g.add_edge("p2", "o2", weight=4, relation="holds_position_at", title="董事长")
+    g.add_edge("o1", "o2", weight=2, relation="co_occurs")
+    g.add_edge("o2", "l1", weight=7, relation="co_occurs")
+    g.add_edge("l1", "l2", weight=3, relation="co_occurs")
+    return g
+
+
+def sample_graph_for_screenshot() -> nx.Graph:
+    """A small, realistic-looking (entirely fictional) news graph for the README screenshot."""
+    g = nx.Graph()
+    people = [  # id, name, subtype, aliases, titles, affiliations, mentions
+        ("zjh", "张建华", "official", "张副市长", "副市长", "鹏城市人民政府", 34),
+        ("lm", "刘敏", "official", "", "区长", "海湾区人民政府", 18),
+        ("lzq", "李志强", "business", "李总", "董事长", "星河智能科技有限公司", 27),
+        ("csy", "陈思远", "business", "", "总经理", "鹏程新能源股份有限公司", 15),
+        ("wxy", "王小雨", "journalist", "", "记者", "鹏城日报", 6),
+    ]
+    for nid, name, sub, aliases, titles, aff, mentions in people:
+        g.add_node(nid, name=name, type="PERSON", subtype=sub, aliases=aliases, titles=titles,
+                   affiliations=aff, mentions=mentions, documents=max(1, mentions // 3))
+    orgs = [
+        ("gov", "鹏城市人民政府", "government", "市政府", 40),
+        ("dgov", "海湾区人民政府", "government", "区政府", 16),
+        ("xh", "星河智能科技有限公司", "company", "星河智能|星河科技", 45),
+        ("pc", "鹏程新能源股份有限公司", "company", "鹏程新能源", 29),
+        ("inst", "鹏城先进技术研究院", "institute", "先进院", 22),
+        ("uni", "鹏城科技大学", "university", "鹏科大", 19),
+        ("news", "鹏城日报", "media", "", 9),
+        ("assoc", "鹏城市人工智能产业协会", "association", "人工智能协会", 11),
+    ]
+    for nid, name, sub, aliases, mentions in orgs:
+        g.add_node(nid, name=name, type="ORG", subtype=sub, aliases=aliases, mentions=mentions,
+                   documents=max(1, mentions // 3))
+    places = [
+        ("cn", "中国", "country", 25), ("gd", "广东省", "province", 21), ("city", "鹏城市", "city", 52),
+        ("dist", "海湾区", "district", 17), ("park", "鹏城高新技术产业园区", "zone", 14),
+    ]
+    for nid, name, sub, mentions in places:
+        g.add_node(nid, name=name, type="LOC", subtype=sub, mentions=mentions, documents=max(1, mentions // 3))
+    positions = [("zjh", "gov", "副市长"), ("lm", "dgov", "区长"), ("lzq", "xh", "董事长"),
+                 ("csy", "pc", "总经理"), ("wxy", "news", "记者")]
+    for person, org, title in positions:
+        g.add_edge(person, org, relation="holds_position_at", title=title, weight=6, documents=4, npmi=0.8,
+                   evidence=f"[news-0{len(title)}] {g.nodes[org]['name']}{title}{g.nodes[person]['name']}表示，"
+                            "将继续推动产业高质量发展。")
+    co = [("zjh", "xh", 9), ("zjh", "city", 12), ("zjh", "inst", 4), ("zjh", "lm", 3), ("lm", "dist", 8),
+          ("lm", "park", 5), ("lzq", "inst", 6), ("lzq", "uni", 3), ("lzq", "assoc", 4), ("csy", "gd", 3),
+          ("csy", "park", 4), ("wxy", "xh", 2), ("gov", "city", 15), ("dgov", "dist", 9), ("xh", "park", 11),
+          ("xh", "inst", 8), ("xh", "uni", 5), ("xh", "pc", 4), ("pc", "gd", 5), ("inst", "uni", 7),
+          ("assoc", "xh", 6), ("news", "city", 3), ("cn", "gd", 6), ("gd", "city", 10), ("city", "dist", 9),
+          ("dist", "park", 7), ("cn", "xh", 3), ("gov", "inst", 4)]
+    for a, b, w in co:
+        g.add_edge(a, b, relation="co_occurs", weight=w, documents=max(1, w - 1), npmi=round(0.1 + w / 20, 2),
+                   evidence=f"[news-{w:02d}] {g.nodes[a]['name']}与{g.nodes[b]['name']}在发布会上共同亮相。")
+    g.nodes["xh"]["evidence"] = ("[news-01] 星河智能科技有限公司今日发布新一代工业机器人。\n"
+                                 "[news-07] 鹏城市人民政府与星河智能签署战略合作协议。\n"
+                                 "[news-12] 星河科技董事长李志强表示，公司将加大研发投入。")
+    return g
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+class Opened:
+    """A page showing one rendered map, with everything it tried to do recorded."""
+
+    def __init__(self, browser, path: Path):
+        self.remote: list[str] = []
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.page = browser.new_page(viewport={"width": 1280, "height": 800})
+        self.page.route("**/*", self._route)
+        self.page.on("dialog", self._dialog)
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.goto(path.resolve().as_uri())
+        # A function, not an expression string: the page's CSP forbids eval, which Playwright
+        # would need to poll a string predicate.
+        self.page.wait_for_function("() => window.kg && window.kg.ready", timeout=60_000)
+
+    def _route(self, route):
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            self.remote.append(route.request.url)
+            route.abort()
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def js(self, expression: str, arg=None):
+        return self.page.evaluate(expression, arg)
+
+    def assert_clean(self):
+        assert self.remote == [], f"requests left the page: {self.remote}"
+        assert self.dialogs == [], f"dialogs fired: {self.dialogs}"
+        assert self.errors == [], f"page errors: {self.errors}"
+
+
+@pytest.fixture
+def opened(browser, tmp_path):
+    path = tmp_path / "map.html"
+    render_html(hostile_graph(), path)
+    page = Opened(browser, path)
+    yield page
+    page.page.close()
+
+
+PAINTED_PIXELS = """() => {
+  const canvas = document.querySelector('#kg-network canvas');
+  const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let painted = 0;
+  for (let i = 3; i < pixels.length; i += 16) if (pixels[i] > 0) painted++;
+  return {width: canvas.width, height: canvas.height, painted};
+}"""
+
+
+def test_map_draws_offline_without_running_input(opened):
+    assert opened.js("window.kg.nodes.length") == 6
+    canvas = opened.js(PAINTED_PIXELS)
+    assert canvas["width"] > 0 and canvas["height"] > 0 and canvas["painted"] > 100
+    assert opened.js("window.kg.network.physics.options.enabled") is False  # layout frozen
+    # Hostile names arrive as text: no element was made from them.
+    assert opened.js("document.querySelectorAll('img').length") == 0
+    assert opened.js("document.querySelectorAll('script').length") == 3
+    opened.assert_clean()
+
+
+def test_search_selects_and_shows_details(opened):
+    page = opened.page
+    page.fill("#kg-search", "星河智能科技有限公司")
+    page.press("#kg-search", "Enter")
+    assert opened.js("window.kg.network.getSelectedNodes()") == ["o2"]
+    # By alias substring, and a hostile name as a search term.
+    assert opened.js("window.kg.search('李总')") == "p2"
+    assert opened.js("q => window.kg.search(q)", HOSTILE[0]) == "p1"
+    assert opened.js("window.kg.network.getSelectedNodes()") == ["p1"]
+    panel = opened.js("document.getElementById('kg-panel').textContent")
+    assert HOSTILE[0] in panel and HOSTILE[1] in panel and "doc-1" in panel
+    assert opened.js("window.kg.search('没有这个名字')") is None
+    opened.assert_clean()
+
+
+def test_type_filter_hides_nodes(opened):
+    page = opened.page
+    hidden = "t => window.kg.nodes.get().filter(n => n.kgType === t).map(n => !!n.hidden)"
+    page.uncheck("#kg-filter-PERSON")
+    assert opened.js(hidden, "PERSON") == [True, True]
+    assert opened.js(hidden, "ORG") == [False, False]
+    assert opened.js("window.kg.search('李志强')") is None  # hidden nodes are not searched
+    page.check("#kg-filter-PERSON")
+    assert opened.js(hidden, "PERSON") == [False, False]
+    page.uncheck("#kg-filter-LOC-district")
+    assert opened.js("window.kg.nodes.get('l2').hidden") is True
+    assert opened.js("!!window.kg.nodes.get('l1').hidden") is False
+    opened.js("window.kg.setTypeVisible('ORG', false)")
+    assert page.is_checked("#kg-filter-ORG") is False
+    opened.assert_clean()
+
+
+def test_click_highlights_neighbourhood(opened):
+    page = opened.page
+    point = opened.js("""() => {
+      const net = window.kg.network;
+      const rect = document.querySelector('#kg-network canvas').getBoundingClientRect();
+      const dom = net.canvasToDOM(net.getPositions(['l1']).l1);
+      return {x: rect.left + dom.x, y: rect.top + dom.y};
+    }""")
+    page.mouse.click(point["x"], point["y"])
+    assert opened.js("window.kg.network.getSelectedNodes()") == ["l1"]
+    colours = opened.js("() => Object.fromEntries(window.kg.nodes.get().map(n => [n.id, n.color.background]))")
+    assert colours["p1"].startswith("rgba")  # not a neighbour of l1: dimmed
+    assert not colours["o2"].startswith("rgba") and not colours["l2"].startswith("rgba")
+    assert "鹏城市" in opened.js("document.getElementById('kg-panel').textContent")
+    opened.assert_clean()
+
+
+def test_sample_map_and_screenshot(browser, tmp_path):
+    path = tmp_path / "sample.html"
+    render_html(sample_graph_for_screenshot(), path, title="kg 知识图谱 · 示例")
+    opened = Opened(browser, path)
+    try:
+        assert opened.js("window.kg.nodes.length") == 18
+        assert opened.js("window.kg.search('星河智能')") == "xh"
+        # Keep the selection and its details panel but show the whole map in colour.
+        opened.js("window.kg.clearHighlight(); window.kg.network.fit({animation: false})")
+        opened.page.wait_for_timeout(300)
+        opened.assert_clean()
+        target = os.environ.get("KG_SCREENSHOT")
+        if target:
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            opened.page.screenshot(path=target)
+    finally:
+        opened.page.close()
