@@ -1,0 +1,203 @@
+"""Entity rules, each on hand-made model output (no model needed)."""
+import pytest
+
+from kg.entities import (AliasConfig, abbreviation_score, document_facts, fix_label, loc_subtype, org_subtype,
+                         read_alias_file, resolve)
+from tests.helpers import analysis_of
+
+
+def names(resolution, type_=None):
+    return {e.name for e in resolution.entities.values() if type_ is None or e.type == type_}
+
+
+def entity(resolution, name):
+    return next(e for e in resolution.entities.values() if e.name == name)
+
+
+def build(*analyses, config=None):
+    return resolve([document_facts(a) for a in analyses], config)
+
+
+# ---- span repair ----
+
+def test_person_span_loses_its_titles_and_organisation():
+    a = analysis_of("鞍钢集团董事长张明出席会议。", [("鞍钢集团董事长张明", "PERSON")])
+    assert names(build(a), "PERSON") == {"张明"}
+
+
+def test_title_with_surname_only_is_not_a_person():
+    a = analysis_of("张书记强调要抓落实。", [("张书记", "PERSON")])
+    assert names(build(a), "PERSON") == set()
+
+
+def test_spans_never_cross_punctuation_and_lose_function_words():
+    a = analysis_of("在沈阳市、大连市等地调研。", [("在沈阳市、大连市等", "LOC")])
+    assert names(build(a), "LOC") == {"沈阳市", "大连市"}
+
+
+def test_one_character_places_persons_and_numbers_are_dropped():
+    a = analysis_of("京津冀2026年发展。", [("京", "LOC"), ("2026年", "ORG")])
+    assert names(build(a)) == set()
+
+
+def test_replacement_characters_never_enter_names():
+    a = analysis_of("沈阳\ufffd自动化研究所成立。", [("沈阳\ufffd自动化研究所", "ORG")])
+    assert all("\ufffd" not in n for n in names(build(a)))
+
+
+def test_label_fixed_by_unambiguous_suffix():
+    assert fix_label("哈尔滨工业大学", "LOC") == "ORG"
+    assert fix_label("辽宁省", "ORG") == "LOC"
+    assert fix_label("浦东新区", "LOC") == "LOC"
+
+
+# ---- officials ----
+
+def test_stacked_titles_before_a_name():
+    a = analysis_of("全国政协委员、鞍钢集团董事长、党委书记张明出席。",
+                    [("全国政协", "ORG"), ("鞍钢集团", "ORG"), ("张明", "PERSON")])
+    r = build(a)
+    person = entity(r, "张明")
+    assert person.titles == ["委员", "董事长", "党委书记"]
+    assert set(person.affiliations) == {"全国政协", "鞍钢集团"}
+    got = {(p.title, r.entities[p.organisation].name) for p in r.positions}
+    assert got == {("委员", "全国政协"), ("董事长", "鞍钢集团"), ("党委书记", "鞍钢集团")}
+
+
+def test_place_before_a_mayor_title_means_its_government():
+    a = analysis_of("沈阳市副市长赵一陪同调研。", [("沈阳市", "LOC"), ("赵一", "PERSON")])
+    r = build(a)
+    (p,) = r.positions
+    assert (r.entities[p.person].name, p.title, r.entities[p.organisation].name) == ("赵一", "副市长", "沈阳市人民政府")
+    assert entity(r, "赵一").subtype == "official"
+    assert entity(r, "沈阳市人民政府").subtype == "government"
+
+
+def test_names_in_a_list_share_the_title():
+    a = analysis_of("沈阳市副市长赵一、钱小二陪同调研。", [("沈阳市", "LOC"), ("赵一", "PERSON"), ("钱小二", "PERSON")])
+    r = build(a)
+    assert {r.entities[p.person].name for p in r.positions} == {"赵一", "钱小二"}
+
+
+def test_byline_names_are_journalists_of_the_document_media():
+    a = analysis_of("沈阳日报记者王磊 李娜 周涛报道。", [("沈阳日报", "ORG"), ("王磊", "PERSON"), ("李娜", "PERSON"), ("周涛", "PERSON")])
+    r = build(a)
+    for name in ("王磊", "李娜", "周涛"):
+        assert entity(r, name).subtype == "journalist"
+        assert entity(r, name).affiliations == ["沈阳日报"]
+
+
+def test_organisation_read_from_a_title_that_the_model_missed():
+    a = analysis_of("会上，市科技局局长孙立平作报告。", [("孙立平", "PERSON")])
+    r = build(a)
+    (p,) = r.positions
+    assert p.title == "局长"
+    assert r.entities[p.organisation].name == "市科技局"
+
+
+def test_title_after_the_name():
+    a = analysis_of("王建国市长表示欢迎。", [("王建国", "PERSON")])
+    assert entity(build(a), "王建国").titles == ["市长"]
+
+
+# ---- alias merging ----
+
+def test_abbreviation_found_without_a_list():
+    assert abbreviation_score("哈工大", "哈尔滨工业大学") > 0
+    assert abbreviation_score("中科院", "中国科学院") > 0
+    assert abbreviation_score("上海光机所", "中国科学院上海光学精密机械研究所", ["中国科学院"]) > 0
+    assert abbreviation_score("沈阳自动化所", "中国科学院沈阳自动化研究所") > 0
+
+
+@pytest.mark.parametrize("short,full", [("东北大学", "东北财经大学"), ("鞍钢", "鞍钢研究院"), ("鞍钢集团", "鞍钢集团钢铁研究院"),
+                                        ("大连理工", "大连海事大学")])
+def test_full_names_are_not_abbreviations_of_other_names(short, full):
+    assert abbreviation_score(short, full) == 0
+
+
+def test_abbreviation_merges_into_the_full_name_in_the_same_document():
+    a = analysis_of("中国科学院上海光学精密机械研究所成立六十年。上海光机所将扩建。",
+                    [("中国科学院上海光学精密机械研究所", "ORG"), ("上海光机所", "ORG")])
+    r = build(a)
+    assert names(r, "ORG") == {"中国科学院上海光学精密机械研究所"}
+    assert entity(r, "中国科学院上海光学精密机械研究所").aliases == ["中国科学院上海光学精密机械研究所", "上海光机所"]
+
+
+def test_explicit_jiancheng_note_merges():
+    a = analysis_of("辽宁材料实验室（简称辽材实）揭牌。辽材实将引进人才。",
+                    [("辽宁材料实验室", "ORG"), ("辽材实", "ORG"), ("辽材实", "ORG")])
+    assert names(build(a), "ORG") == {"辽宁材料实验室"}
+
+
+def test_similar_universities_stay_apart_across_documents():
+    a = analysis_of("东北大学举行开学典礼。", [("东北大学", "ORG")], "a")
+    b = analysis_of("东北财经大学举行开学典礼。", [("东北财经大学", "ORG")], "b")
+    assert names(build(a, b), "ORG") == {"东北大学", "东北财经大学"}
+
+
+def test_group_and_its_institute_stay_apart():
+    a = analysis_of("鞍钢集团与鞍钢研究院合作。鞍钢表示支持。", [("鞍钢集团", "ORG"), ("鞍钢研究院", "ORG"), ("鞍钢", "ORG")])
+    r = build(a)
+    assert names(r, "ORG") == {"鞍钢集团", "鞍钢研究院"}
+    assert set(entity(r, "鞍钢集团").aliases) == {"鞍钢集团", "鞍钢"}
+
+
+def test_company_suffix_variants_merge():
+    a = analysis_of("新松机器人自动化股份有限公司发布新品。", [("新松机器人自动化股份有限公司", "ORG")], "a")
+    b = analysis_of("新松机器人自动化公司订单增长。", [("新松机器人自动化公司", "ORG")], "b")
+    assert names(build(a, b), "ORG") == {"新松机器人自动化股份有限公司"}
+
+
+def test_place_suffix_variants_merge():
+    a = analysis_of("沈阳市经济增长。沈阳的冬天很冷。吉林经济发展。", [("沈阳市", "LOC"), ("沈阳", "LOC"), ("吉林", "LOC")])
+    r = build(a)
+    assert set(entity(r, "沈阳市").aliases) == {"沈阳市", "沈阳"}
+    assert "吉林省" in names(r, "LOC")
+
+
+def test_two_people_with_the_same_surname_stay_apart():
+    a = analysis_of("张明和张敏一起出席。", [("张明", "PERSON"), ("张敏", "PERSON")])
+    assert names(build(a), "PERSON") == {"张明", "张敏"}
+
+
+def test_local_body_resolved_to_the_dateline_city():
+    a = analysis_of("本报大连5月6日电 市委宣传部召开会议。", [("市委宣传部", "ORG")])
+    assert names(build(a), "ORG") == {"大连市委宣传部"}
+    assert entity(build(a), "大连市委宣传部").subtype == "party"
+
+
+def test_user_alias_file_overrides_and_forbids(tmp_path):
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text("alias,canonical,type\n新松,新松机器人自动化股份有限公司,ORG\n沈阳,!沈阳市\n", encoding="utf-8")
+    config = AliasConfig(*read_alias_file(aliases))
+    a = analysis_of("新松与沈阳市合作。沈阳很冷。", [("新松", "ORG"), ("沈阳市", "LOC"), ("沈阳", "LOC")])
+    r = build(a, config=config)
+    assert "新松机器人自动化股份有限公司" in names(r, "ORG")
+    assert {"沈阳市", "沈阳"} <= names(r, "LOC")
+
+
+def test_alias_file_errors_name_the_line(tmp_path):
+    bad = tmp_path / "aliases.csv"
+    bad.write_text("a,b\nonly-one-column\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="aliases.csv:2"):
+        read_alias_file(bad)
+
+
+# ---- fine types ----
+
+@pytest.mark.parametrize("name,subtype", [
+    ("鞍钢集团钢铁研究院", "institute"), ("沈阳市委宣传部", "party"), ("辽宁省科学技术厅", "government"),
+    ("东北大学", "university"), ("沈阳日报", "media"), ("新松机器人自动化股份有限公司", "company"),
+    ("中国机器人产业联盟", "association"), ("中国科学院", "institute"), ("沈阳市人民政府", "government"),
+])
+def test_org_subtypes(name, subtype):
+    assert org_subtype(name) == subtype
+
+
+@pytest.mark.parametrize("name,subtype", [
+    ("中国", "country"), ("德国", "country"), ("辽宁省", "province"), ("辽宁", "province"), ("沈阳市", "city"),
+    ("浑南区", "district"), ("浦东新区", "district"), ("李家镇", "town"), ("王家村", "village"),
+    ("沈阳经济技术开发区", "zone"), ("中国（辽宁）自由贸易试验区", "zone"),
+])
+def test_loc_subtypes(name, subtype):
+    assert loc_subtype(name) == subtype
