@@ -1,0 +1,63 @@
+import pytest
+
+from kg.corpora import CorpusFormatError, parse_people_daily_line, read_bio, read_cluener, read_segmented
+
+
+def test_bio_reader_maps_labels_and_spans(tmp_path):
+    f = tmp_path / "a.bio"
+    f.write_text("张 B-PER\n明 I-PER\n在 O\n沈 B-LOC\n阳 I-LOC\n\n鞍 B-ORG\n钢 I-ORG\n", encoding="utf-8")
+    records = list(read_bio(f))
+    assert [(r.text, r.spans) for r in records] == [
+        ("张明在沈阳", [(0, 2, "PERSON"), (3, 5, "LOC")]),
+        ("鞍钢", [(0, 2, "ORG")]),
+    ]
+
+
+def test_bmes_and_weibo_tokens(tmp_path):
+    f = tmp_path / "b.txt"
+    f.write_text("高\tB-NAME\n勇\tE-NAME\n在\tO\n京\tS-LOC\n\n科0\tB-ORG.NAM\n技1\tI-ORG.NAM\n", encoding="utf-8")
+    records = list(read_bio(f))
+    assert records[0].spans == [(0, 2, "PERSON"), (3, 4, "LOC")]
+    assert records[1].text == "科技" and records[1].spans == [(0, 2, "ORG")]
+
+
+def test_malformed_bio_line_names_file_and_line(tmp_path):
+    f = tmp_path / "bad.bio"
+    f.write_text("张 B-PER\n明 I-PER\n\n沈阳 B-LOC\n", encoding="utf-8")
+    with pytest.raises(CorpusFormatError, match=r"bad\.bio:4"):
+        list(read_bio(f))
+    f.write_text("张 B-PER\n明 XPER\n", encoding="utf-8")
+    with pytest.raises(CorpusFormatError, match=r"bad\.bio:2"):
+        list(read_bio(f))
+
+
+def test_people_daily_line_joins_names_and_opens_compounds():
+    line = "19980101-01-001-002/m  [中国/ns  科学院/n]nt  院长/n  路/nr  甬祥/nr  在/p  北京/ns  讲话/v"
+    para = parse_people_daily_line(line, "199801.txt", 1)
+    assert para.words == ["中国", "科学院", "院长", "路", "甬祥", "在", "北京", "讲话"]
+    got = {(para.text[s:e], label) for s, e, label in para.spans}
+    assert got == {("中国科学院", "ORG"), ("路甬祥", "PERSON"), ("北京", "LOC")}
+
+
+def test_people_daily_malformed_item_names_file_and_line():
+    with pytest.raises(CorpusFormatError, match="199801.txt:7"):
+        parse_people_daily_line("19980101-01-001-002/m  中国ns", "199801.txt", 7)
+    with pytest.raises(CorpusFormatError, match="199801.txt:3"):
+        parse_people_daily_line("no id here", "199801.txt", 3)
+
+
+def test_cluener_reader_maps_and_validates(tmp_path):
+    f = tmp_path / "c.json"
+    f.write_text('{"text": "浙商银行叶老桂说", "label": {"name": {"叶老桂": [[4, 6]]}, "company": {"浙商银行": [[0, 3]]}, "game": {"说": [[7, 7]]}}}\n'
+                 '{"text": "坏", "label": {"name": {"好": [[0, 0]]}}}\n', encoding="utf-8")
+    reader = read_cluener(f)
+    first = next(reader)
+    assert first.spans == [(0, 4, "ORG"), (4, 7, "PERSON")] and first.partial
+    with pytest.raises(CorpusFormatError, match=r"c\.json:2"):
+        next(reader)
+
+
+def test_segmented_reader(tmp_path):
+    f = tmp_path / "s.txt"
+    f.write_text("沈阳 是 城市\n\n它 很 冷\n", encoding="utf-8")
+    assert list(read_segmented(f)) == [["沈阳", "是", "城市"], ["它", "很", "冷"]]
