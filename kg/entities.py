@@ -167,17 +167,32 @@ def loc_subtype(name: str) -> str:
     return _rightmost_keyword(name, LOC_KEYWORDS) or "other"
 
 
-def person_subtype(person_titles: Iterable[str], orgs_subtypes: Iterable[str] = ()) -> str:
-    kinds = {title_kind(t) for t in person_titles}
-    org_kinds = set(orgs_subtypes)
-    if "journalist" in kinds:
+# Titles that make an official whatever organisation is named with them.
+GOVERNMENT_TITLES = ("省长", "市长", "区长", "县长", "镇长", "乡长", "州长", "局长", "厅长", "部长", "司长", "处长",
+                     "科长", "总理", "国务委员", "书记", "常委")
+
+
+def _bare_title(title: str) -> str:
+    for prefix in TITLE_PREFIXES:
+        if title.startswith(prefix) and title[len(prefix):] in titles():
+            return title[len(prefix):]
+    return title
+
+
+def person_subtype(roles: Iterable[tuple[str, str | None]]) -> str:
+    """official / business / journalist / other from (title, organisation subtype) pairs.
+
+    A title makes an official when it is a government title (市长, 局长, 书记) or is held
+    at a government or party body; business titles, or any title at a company, make
+    business people; 记者 and 编辑 make journalists."""
+    roles = list(roles)
+    if any(title_kind(t) == "journalist" for t, _ in roles):
         return "journalist"
-    if "official" in kinds and (org_kinds & {"government", "party"} or not org_kinds or "business" not in kinds):
+    if any(_bare_title(t) in GOVERNMENT_TITLES and org not in ("company", "university", "institute", "association", "media")
+           or (org in ("government", "party") and title_kind(t) in ("official", "other")) for t, org in roles):
         return "official"
-    if "business" in kinds:
+    if any(title_kind(t) == "business" or org == "company" for t, org in roles):
         return "business"
-    if "official" in kinds:
-        return "official"
     return "other"
 
 
@@ -193,7 +208,7 @@ def _bare_place_index() -> dict[str, list[str]]:
     return index
 
 
-PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "省", "市", "县", "区", "镇", "乡", "村")
+PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "地区", "新区", "省", "市", "县", "区", "镇", "乡", "村")
 
 
 def full_place_name(name: str) -> str:
@@ -301,6 +316,24 @@ STRONG_ORG_SUFFIXES = ("公司", "集团", "银行", "大学", "学院", "研究
                        "联盟", "党委", "市委", "省委", "区委", "县委", "中心", "医院", "法院", "检察院")
 
 
+GENERIC_ORG_WORDS = frozenset(k for k, _ in ORG_KEYWORDS) | frozenset(
+    ("代表团", "单位", "部门", "团队", "课题组", "企业家", "政府部门", "有关部门", "相关部门", "党组织", "联合实验室",
+     "合作社", "董事会", "管委会", "指挥部", "领导小组", "工作组"))
+DETERMINERS = ("该", "本", "其", "此", "我", "贵", "各", "全", "两", "各大", "相关", "有关", "多家", "一家")
+
+
+def is_generic_org(surface: str) -> bool:
+    core = surface
+    for det in sorted(DETERMINERS, key=len, reverse=True):
+        if core.startswith(det) and len(core) > len(det):
+            core = core[len(det):]
+            break
+    return core in GENERIC_ORG_WORDS
+
+
+ABBREVIATION_ENDINGS = tuple("大院所局委办厂司行")
+
+
 def fix_label(surface: str, label: str) -> str:
     """Correct the model's type where the name's own suffix is unambiguous: a "place"
     ending in 大学 or 研究所 is an organisation; an "organisation" that is a bare place name
@@ -309,6 +342,9 @@ def fix_label(surface: str, label: str) -> str:
         return ORG
     if label == ORG and (surface in provinces() or surface in places() or surface in countries()):
         return LOC
+    if (label == PERSON and surface[0] not in surnames() and surface[:2] not in surnames()
+            and surface.endswith(ABBREVIATION_ENDINGS) and "·" not in surface):
+        return ORG  # 哈工大: no surname, ends like an abbreviated organisation
     return label
 
 
@@ -335,6 +371,8 @@ def repair_mentions(analysis: DocAnalysis) -> list[DocMention]:
                 continue  # 1-character people and places are abbreviations too ambiguous to keep
             if e - s < 2 and label == ORG:
                 continue
+            if label == ORG and is_generic_org(surface):
+                continue  # 公司, 该集团, 代表团: a kind of organisation, not a name
             out.append(DocMention(s, e, surface, label, m.sentence))
     # drop exact duplicates that splitting may create
     unique = {(d.start, d.end): d for d in out}
@@ -457,7 +495,7 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
 
 ABBREVIATION_NOTE = re.compile(r"[（(]\s*(?:以下)?简称\s*[“\"「]?([^）)”\"」，,、]{2,12})[”\"」]?\s*[）)]")
 DATELINE = re.compile(r"(?:本报|新华社|中新社|记者|电讯)?\s*([\u4e00-\u9fff]{2,4}?)\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:电|讯)")
-LOCAL_BODY = re.compile(r"^(市|省|区|县)(委|政府|人民政府|人大|政协|纪委|[\u4e00-\u9fff]{1,8}(?:局|厅|委|委员会|办|办公室|部|中心))$")
+LOCAL_BODY = re.compile(r"^(市|省)(?!场|民|内|外|级|区|长|份|会)[\u4e00-\u9fff]{1,10}$")
 
 
 @dataclass
@@ -469,6 +507,7 @@ class DocFacts:
     abbreviations: list[tuple[str, str]]  # (short, full) from 简称 notes
     home_city: str | None
     media: str | None
+    home_province: str | None = None
     sentence_texts: dict[int, str] = field(default_factory=dict)  # sentences worth quoting
 
 
@@ -489,8 +528,47 @@ def _home_city(text: str, mentions: list[DocMention]) -> str | None:
     return None
 
 
+def _home_province(mentions: list[DocMention]) -> str | None:
+    counts = Counter(provinces()[m.text][0] for m in mentions
+                     if m.label == LOC and m.text in provinces() and provinces()[m.text][1] == "province")
+    if not counts:
+        for m in mentions:  # 辽宁省科技厅 names its province too
+            for short, (full, subtype) in provinces().items():
+                if subtype == "province" and m.text.startswith(short) and m.label == ORG:
+                    counts[full] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+# Bodies of a city or province written without its name (市委, 省科技厅). The list is of
+# common government, party and people's-organisation names, longest first.
+LOCAL_BODY_NAMES = sorted("""委 政府 人民政府 人大常委会 人大 政协 纪委 委宣传部 委组织部 委统战部 委政法委 政府办公厅 政府办公室
+政府新闻办公室 政府新闻办 发改委 发展和改革委员会 科技局 科学技术局 工信局 工业和信息化局 教育局 财政局 商务局 公安局 卫健委
+国资委 人社局 住建局 交通局 交通运输局 生态环境局 自然资源局 市场监管局 市场监督管理局 文旅局 文化和旅游局 农业农村局
+应急管理局 统计局 民政局 司法局 审计局 税务局 科协 工商联 总工会 妇联 团委 科技厅 科学技术厅 工信厅 教育厅 财政厅 商务厅
+外办 侨办 台办 网信办 大数据局 营商环境建设局 金融局 地方金融监督管理局""".split(), key=len, reverse=True)
+LOCAL_BODY_MENTION = re.compile(
+    r"(?:(?<=^)|(?<=[，。、；：！？“”‘’（）《》\s和与及在由向对的据是为经同跟]))(市|省)("
+    + "|".join(map(re.escape, LOCAL_BODY_NAMES)) + r")"
+)
+
+
+def local_body_mentions(analysis: DocAnalysis, taken: list[DocMention]) -> list[DocMention]:
+    """市委, 市政府, 省科技厅 ... that the model left untagged."""
+    covered = [(m.start, m.end) for m in taken]
+    found = []
+    for index, sentence in enumerate(analysis.sentences):
+        text = analysis.text[sentence.start : sentence.end]
+        for match in LOCAL_BODY_MENTION.finditer(text):
+            start, end = sentence.start + match.start(), sentence.start + match.end()
+            if any(s < end and start < e for s, e in covered):
+                continue
+            found.append(DocMention(start, end, match.group(), ORG, index))
+    return found
+
+
 def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
     mentions = repair_mentions(analysis)
+    mentions = sorted(mentions + local_body_mentions(analysis, mentions), key=lambda d: (d.start, d.end))
     positions, title_orgs = title_chains(analysis, mentions)
     # organisations read from titles that the model did not tag become mentions too
     known = {(m.start, m.end) for m in mentions}
@@ -520,6 +598,7 @@ def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
         positions=positions,
         abbreviations=abbreviations,
         home_city=_home_city(analysis.text, mentions),
+        home_province=_home_province(mentions),
         media=media,
         sentence_texts=quoted,
     )
@@ -535,8 +614,11 @@ SUFFIX_ABBREVIATIONS = {
     "大学": ("大",), "学院": ("院",), "研究院": ("院", "研院"), "研究所": ("所",), "科学院": ("院", "科院"),
     "工程院": ("院",), "实验室": ("室", "实验室"), "委员会": ("委",), "银行": ("行",), "集团": ("集团",),
     "公司": ("公司", "司"), "研究中心": ("中心",), "管理委员会": ("管委会", "管委"), "医院": ("院", "医院"),
-    "政府": ("府",), "联合会": ("联",), "协会": ("协",), "中心": ("中心",),
+    "政府": ("府",), "联合会": ("联",), "协会": ("协",), "中心": ("中心",), "局": ("局",), "厅": ("厅",),
+    "开发区": ("区",), "产业园区": ("区", "园"), "园区": ("区", "园"), "试验区": ("区",), "示范区": ("区",),
 }
+# A full name minus these words is still that organisation (大连理工 = 大连理工大学).
+DROPPABLE_SUFFIXES = ("大学", "集团", "公司", "股份有限公司", "有限公司")
 
 
 def company_key(name: str) -> str:
@@ -544,6 +626,44 @@ def company_key(name: str) -> str:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[: -len(suffix)]
     return name
+
+
+INDUSTRY_WORDS = ("科技", "技术", "股份", "控股", "实业", "发展", "国际", "装备", "制造", "信息", "网络", "智能")
+
+
+def company_core(name: str) -> str:
+    """The distinctive part of a company name: no legal suffix, industry word or leading
+    place name (沈阳盛京云数科技有限公司 -> 盛京云数)."""
+    core = company_key(name)
+    changed = True
+    while changed:
+        changed = False
+        for word in INDUSTRY_WORDS:
+            if core.endswith(word) and len(core) - len(word) >= 2:
+                core = core[: -len(word)]
+                changed = True
+    for cut in (3, 2):
+        head = core[:cut]
+        if len(core) - cut >= 2 and (head in provinces() or head in places() or full_place_name(head) != head):
+            return core[cut:]
+    return core
+
+
+def company_short_form_score(short: str, full: str) -> float:
+    """A company's short name: its core, a prefix of its core (北方智造 = 北方智造机器人股份有限公司),
+    or the core's characters in order with the same first and last (辽河轴承 = 辽河精密轴承有限公司)."""
+    if short == full or len(short) < 2:
+        return 0.0
+    short_key, full_core, full_key = company_key(short), company_core(full), company_key(full)
+    if len(short_key) < 2 or short_key == full_key:
+        return 0.0
+    for core in (full_key, full_core):
+        if core.startswith(short_key) and len(short_key) >= 2 and short_key != core[:1]:
+            return 0.9 if len(short_key) >= 3 or core == short_key else 0.6
+    if (short_key[0] == full_core[0] and short_key[-1] == full_core[-1] and len(short_key) >= 3
+            and _is_subsequence(short_key, full_core)):
+        return 0.7
+    return 0.0
 
 
 def _is_subsequence(short: str, long: str) -> bool:
@@ -562,17 +682,25 @@ def abbreviation_score(short: str, full: str, known_orgs: Iterable[str] = ()) ->
     """
     if len(short) >= len(full) or len(short) < 2:
         return 0.0
+    for droppable in DROPPABLE_SUFFIXES:
+        if full.endswith(droppable) and full[: -len(droppable)] == short and len(short) >= 3:
+            return 1.0
+    parents = [org for org in known_orgs if org != full and full.startswith(org) and len(full) - len(org) >= 3]
+    if any(full == org + short for org in parents) and len(short) >= 3:
+        return 1.0  # 金属研究所 = 中国科学院 + 金属研究所
     suffix = next((s for s in sorted(SUFFIX_ABBREVIATIONS, key=len, reverse=True) if full.endswith(s)), None)
     if suffix is None:
         return 0.0
     if short.endswith(suffix) and suffix not in SUFFIX_ABBREVIATIONS[suffix]:
+        # ends with the whole last word: an abbreviation only when the distinctive part
+        # before it is abbreviated too and ends alike (中科院金属研究所), not a different,
+        # shorter name (东北大学 vs 东北财经大学)
+        short_core, full_core = short[: -len(suffix)], full[: -len(suffix)]
+        if not short_core or short_core[-1] != full_core[-1] or full_core.startswith(short_core):
+            return 0.0
+    elif not any(short.endswith(a) for a in SUFFIX_ABBREVIATIONS[suffix]):
         return 0.0
-    if not any(short.endswith(a) for a in SUFFIX_ABBREVIATIONS[suffix]):
-        return 0.0
-    starts = {0}
-    for org in known_orgs:
-        if org != full and full.startswith(org) and len(full) - len(org) >= 3:
-            starts.add(len(org))
+    starts = {0} | {len(org) for org in parents}
     for keyword in ("科学院", "工程院", "集团", "公司", "大学", "研究院"):
         pos = full.find(keyword)
         if 0 <= pos and pos + len(keyword) < len(full) - 2:
@@ -696,10 +824,12 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
         label = label_of.get(surface)
         if surface in doc_abbrev and not forbidden(surface, doc_abbrev[surface]):
             return doc_abbrev[surface]
-        if label == ORG and facts.home_city:
+        if label == ORG:
             local = LOCAL_BODY.match(surface)
-            if local and local.group(1) == "市" and facts.home_city.endswith("市"):
+            if local and local.group(1) == "市" and facts.home_city and facts.home_city.endswith("市"):
                 return facts.home_city + surface[1:]
+            if local and local.group(1) == "省" and facts.home_province and facts.home_province.endswith("省"):
+                return facts.home_province + surface[1:]
         if label == LOC:
             if surface in provinces():
                 full = provinces()[surface][0]
@@ -715,10 +845,13 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
                     return full
         if label == ORG:
             scored = []
+            is_company = org_subtype(surface) in ("company", "other")
             for full in orgs:
                 if full == surface or forbidden(surface, full):
                     continue
                 score = abbreviation_score(surface, full, orgs)
+                if not score and is_company and org_subtype(full) == "company":
+                    score = company_short_form_score(surface, full)
                 if score > 0:
                     scored.append((full in doc_surfaces, score, -len(full), full))
             if scored:
@@ -753,6 +886,8 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
         uf.find(t)
         if label == ORG and org_subtype(t) in ("company", "other"):
             by_company_key[company_key(t)].append(t)
+        elif label == ORG and "政府" in t:
+            by_company_key["政府:" + t.replace("人民政府", "政府")].append(t)
     for key, group in by_company_key.items():
         for other in group[1:]:
             if not forbidden(group[0], other):
@@ -801,6 +936,7 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
         return entities[eid]
 
     person_titles: dict[str, list[str]] = defaultdict(list)
+    person_roles: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
     person_orgs: dict[str, list[str]] = defaultdict(list)
     for facts, mapping in resolved_docs:
         for m in facts.mentions:
@@ -836,6 +972,7 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
             seen_positions.add(key)
             if title not in person_titles[person.id]:
                 person_titles[person.id].append(title)
+            person_roles[person.id].append((title, org_subtype(org_entity.name) if org_entity and org_entity.type == ORG else None))
             if org_entity is not None and org_entity.name not in person_orgs[person.id]:
                 person_orgs[person.id].append(org_entity.name)
             positions.append(
@@ -849,8 +986,7 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
         if entity.type == PERSON:
             entity.titles = person_titles.get(eid, [])
             entity.affiliations = person_orgs.get(eid, [])
-            org_subtypes = [org_subtype(o) for o in entity.affiliations]
-            entity.subtype = person_subtype(entity.titles, org_subtypes)
+            entity.subtype = person_subtype(person_roles.get(eid, []))
         elif entity.type == ORG:
             entity.subtype = org_subtype(entity.name)
         else:

@@ -62,9 +62,25 @@ def load_pipeline(name: str | None = None):
 
 
 def model_id(nlp) -> str:
-    """Identifies the model's outputs for the cache: name and version."""
+    """Identifies the model's outputs for the cache: name, version and a fingerprint of
+    its weights (a retrained model with an unchanged version must not reuse old results)."""
     meta = nlp.meta
-    return f"{meta.get('lang', '')}_{meta.get('name', '')}-{meta.get('version', '')}"
+    path = getattr(nlp, "_path", None)
+    return f"{meta.get('lang', '')}_{meta.get('name', '')}-{meta.get('version', '')}-{_fingerprint(str(path) if path else '')}"
+
+
+@lru_cache(maxsize=8)
+def _fingerprint(path: str) -> str:
+    import hashlib
+
+    if not path:
+        return "nopath"
+    digest = hashlib.sha1()
+    for file in sorted(Path(path).rglob("*")):
+        if file.is_file() and file.name in ("model", "cfg", "meta.json", "config.cfg", "features.msgpack", "weights.npz"):
+            digest.update(str(file.relative_to(path)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def analyse_document(nlp, doc: CleanDocument, batch_size: int = 64) -> DocAnalysis:
