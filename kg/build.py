@@ -112,7 +112,7 @@ def analyse_with_cache(
     try:
         for chunk in _chunks(docs, CHUNK_DOCUMENTS * max(1, jobs)):
             keys = [analysis_key(d, mid) for d in chunk]
-            found = cache.get_many(keys) if cache else {}
+            found = cache.get_many(keys) if cache is not None else {}
             missing = [(k, d) for k, d in zip(keys, chunk) if k not in found]
             if missing:
                 if pool is not None:
@@ -120,7 +120,7 @@ def analyse_with_cache(
                 else:
                     results = [analyse_document(nlp, d) for _, d in missing]
                 new = {k: r for (k, _), r in zip(missing, results)}
-                if cache:
+                if cache is not None:
                     cache.put_many(new)
                 found.update(new)
             for key, doc in zip(keys, chunk):
@@ -132,7 +132,7 @@ def analyse_with_cache(
         if pool is not None:
             pool.terminate()
             pool.join()
-    if cache:
+    if cache is not None:
         summary.cache_hits, summary.cache_misses = cache.hits, cache.misses
 
 
@@ -165,7 +165,7 @@ def build(paths: list[str], options: BuildOptions) -> BuildSummary:
         for analysis in _progress(analyse_with_cache(docs, options.model, jobs, cache, summary), options.progress):
             facts.append(document_facts(analysis))
     finally:
-        if cache:
+        if cache is not None:
             cache.close()
     summary.skipped = [dataclasses.asdict(s) for s in skipped]
     if options.strict and skipped:
