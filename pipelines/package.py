@@ -38,6 +38,10 @@ def package_ner(source: Path, version: str) -> dict:
         "license": "MIT (model weights); training data terms: see shared/data/README.md",
     })
     nlp.meta.pop("performance", None)
+    # The char-bigram NORM strings seen in training are not needed to run the model (it
+    # hashes them afresh); dropping them keeps the package small.
+    kept = [text for text in nlp.vocab.strings if len(text) != 2 or text.isascii()]
+    nlp.vocab.strings._reset_and_load(kept)
     target = MODELS / "zh_kg_news"
     with tempfile.TemporaryDirectory(dir=MODELS) as tmp:
         nlp.to_disk(tmp)
