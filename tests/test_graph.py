@@ -1,0 +1,73 @@
+import math
+
+import pytest
+
+from kg.graph import GraphOptions, build_graph, npmi
+from kg.types import Entity, EntityOccurrence, Position, Resolution
+
+
+def resolution(occurrences, positions=(), sentences=None):
+    ids = {o[0] for o in occurrences} | {p.person for p in positions} | {p.organisation for p in positions if p.organisation}
+    entities = {i: Entity(id=i, name=i.split(":")[1], type=i.split(":")[0]) for i in ids}
+    occ = [EntityOccurrence(e, d, s, p) for e, d, s, p in occurrences]
+    return Resolution(entities, occ, list(positions), sentences or {})
+
+
+def test_npmi_bounds():
+    assert npmi(5, 5, 5, 5) == 1.0
+    assert npmi(0, 3, 3, 10) == -1.0
+    assert npmi(1, 1, 1, 10) == pytest.approx(1.0)
+    assert -1.0 <= npmi(1, 5, 5, 10) < 0  # together less often than chance
+
+
+def test_weight_counts_distinct_units_and_documents():
+    occ = [("ORG:甲", "d1", 0, 0), ("ORG:乙", "d1", 0, 0), ("ORG:甲", "d1", 0, 0),  # twice in one sentence: one unit
+           ("ORG:甲", "d1", 1, 0), ("ORG:乙", "d1", 1, 0),
+           ("ORG:甲", "d2", 0, 0), ("ORG:乙", "d2", 0, 0), ("LOC:丙", "d2", 3, 1)]
+    g = build_graph(resolution(occ, sentences={("d1", 0): "甲和乙。", ("d2", 0): "甲乙。"}))
+    edge = g.edges["ORG:甲", "ORG:乙"]
+    assert (edge["weight"], edge["documents"], edge["relation"]) == (3, 2, "co_occurs")
+    assert edge["evidence"].splitlines() == ["[d1] 甲和乙。", "[d2] 甲乙。"]
+    assert not g.has_edge("ORG:甲", "LOC:丙")
+    assert g.nodes["LOC:丙"]["degree_centrality"] == 0.0
+
+
+def test_windows_widen_co_occurrence():
+    occ = [("ORG:甲", "d1", 0, 0), ("ORG:乙", "d1", 1, 0), ("ORG:丙", "d1", 2, 1)]
+    assert build_graph(resolution(occ), GraphOptions(window="sentence")).number_of_edges() == 0
+    assert set(map(frozenset, build_graph(resolution(occ), GraphOptions(window="paragraph")).edges)) == {frozenset(("ORG:甲", "ORG:乙"))}
+    assert build_graph(resolution(occ), GraphOptions(window="document")).number_of_edges() == 3
+    with pytest.raises(ValueError):
+        build_graph(resolution(occ), GraphOptions(window="page"))
+
+
+def test_thresholds_prune_but_keep_positions():
+    occ = [("PERSON:张明", "d1", 0, 0), ("ORG:鞍钢", "d1", 0, 0), ("ORG:甲", "d1", 1, 0), ("ORG:乙", "d1", 1, 0),
+           ("ORG:甲", "d1", 2, 0), ("ORG:乙", "d1", 2, 0)]
+    pos = [Position("PERSON:张明", "董事长", "ORG:鞍钢", "d1", "鞍钢董事长张明说。")]
+    g = build_graph(resolution(occ, pos), GraphOptions(min_weight=2))
+    assert set(map(frozenset, g.edges)) == {frozenset(("ORG:甲", "ORG:乙")), frozenset(("PERSON:张明", "ORG:鞍钢"))}
+    edge = g.edges["PERSON:张明", "ORG:鞍钢"]
+    assert edge["relation"] == "holds_position_at" and edge["title"] == "董事长"
+    assert "鞍钢董事长张明说。" in edge["evidence"]
+
+
+def test_min_npmi_drops_pairs_seen_together_less_than_chance():
+    # 中国 occurs everywhere; 甲 and 乙 only together
+    occ = []
+    for s in range(10):
+        occ.append(("LOC:中国", "d1", s, 0))
+    occ += [("ORG:甲", "d1", 0, 0), ("ORG:乙", "d1", 0, 0), ("ORG:丙", "d1", 11, 0), ("ORG:丁", "d1", 11, 0)]
+    g = build_graph(resolution(occ), GraphOptions(min_npmi=0.5))
+    assert g.has_edge("ORG:甲", "ORG:乙")
+    assert not g.has_edge("LOC:中国", "ORG:甲")
+
+
+def test_communities_and_attributes_are_scalars():
+    occ = [("ORG:甲", "d1", 0, 0), ("ORG:乙", "d1", 0, 0), ("ORG:丙", "d1", 1, 0), ("ORG:丁", "d1", 1, 0)]
+    g = build_graph(resolution(occ))
+    communities = {g.nodes[n]["community"] for n in g}
+    assert g.nodes["ORG:甲"]["community"] == g.nodes["ORG:乙"]["community"] != g.nodes["ORG:丙"]["community"]
+    assert len(communities) == 2
+    for _, data in g.nodes(data=True):
+        assert all(isinstance(v, (str, int, float)) for v in data.values())
