@@ -102,7 +102,8 @@ ORG_KEYWORDS = [
     ("研究院", "institute"), ("研究所", "institute"), ("实验室", "institute"), ("科学院", "institute"),
     ("工程院", "institute"), ("研究中心", "institute"), ("科学城", "institute"), ("重点实验室", "institute"),
     ("研究会", "association"), ("设计院", "institute"), ("技术中心", "institute"), ("创新中心", "institute"),
-    ("装置", "institute"), ("天文台", "institute"), ("所", "institute"),
+    ("装置", "institute"), ("天文台", "institute"), ("所", "institute"), ("院", "institute"),
+    ("交易所", "other"), ("事务所", "company"), ("派出所", "government"), ("学院", "university"),
     ("日报", "media"), ("晚报", "media"), ("早报", "media"), ("报社", "media"), ("电视台", "media"),
     ("广播电台", "media"), ("电台", "media"), ("新华社", "media"), ("通讯社", "media"), ("杂志", "media"),
     ("杂志社", "media"), ("新闻网", "media"), ("融媒体中心", "media"), ("传媒", "media"), ("报", "media"),
@@ -147,6 +148,12 @@ def _rightmost_keyword(name: str, table: list[tuple[str, str]]) -> str | None:
 
 
 def org_subtype(name: str) -> str:
+    if len(name) <= 4 and name.endswith("大") and not name.endswith("人大"):
+        return "university"  # 哈工大, 北航大: abbreviated universities
+    return _org_subtype(name)
+
+
+def _org_subtype(name: str) -> str:
     # a 所/报 keyword only counts at the very end of the name (所有, 报告 ...)
     subtype = _rightmost_keyword(name, ORG_KEYWORDS)
     if subtype in ("institute", "media") and name[-1] in "所报" and name.rfind("所") != len(name) - 1 and name.rfind("报") != len(name) - 1:
@@ -167,6 +174,7 @@ def loc_subtype(name: str) -> str:
     return _rightmost_keyword(name, LOC_KEYWORDS) or "other"
 
 
+HONORARY_TITLES = ("委员", "代表", "常委")
 # Titles that make an official whatever organisation is named with them.
 GOVERNMENT_TITLES = ("省长", "市长", "区长", "县长", "镇长", "乡长", "州长", "局长", "厅长", "部长", "司长", "处长",
                      "科长", "总理", "国务委员", "书记", "常委")
@@ -188,9 +196,17 @@ def person_subtype(roles: Iterable[tuple[str, str | None]]) -> str:
     roles = list(roles)
     if any(title_kind(t) == "journalist" for t, _ in roles):
         return "journalist"
-    if any(_bare_title(t) in GOVERNMENT_TITLES and org not in ("company", "university", "institute", "association", "media")
-           or (org in ("government", "party") and title_kind(t) in ("official", "other")) for t, org in roles):
-        return "official"
+    has_business = any(title_kind(t) == "business" or org == "company" for t, org in roles)
+    for t, org in roles:
+        bare = _bare_title(t)
+        if "党组" in t or "纪委" in t:
+            return "official"
+        if has_business and bare in HONORARY_TITLES:
+            continue  # a chairman who is also a CPPCC member is a business person
+        if bare in GOVERNMENT_TITLES and org not in ("company", "university", "institute", "association", "media"):
+            return "official"
+        if org in ("government", "party") and title_kind(t) in ("official", "other"):
+            return "official"
     if any(title_kind(t) == "business" or org == "company" for t, org in roles):
         return "business"
     return "other"
@@ -289,6 +305,17 @@ def _split_on_punctuation(text: str, start: int, end: int) -> list[tuple[int, in
     return [(s, e) for s, e in pieces if e > s]
 
 
+def _strip_trailing_title(text: str, start: int, end: int) -> tuple[int, int]:
+    """沈阳日报记者 -> 沈阳日报; 大连市副 -> 大连市 (the model ran into a title)."""
+    at_end, _ = _title_regexes()
+    match = at_end.search(text, start, end)
+    if match and match.end() == end and match.start() - start >= 2:
+        end = match.start()
+    while end - start > 2 and text[end - 1] in "副总正常":
+        end -= 1
+    return start, end
+
+
 def repair_person(text: str, start: int, end: int) -> tuple[int, int] | None:
     """A person's span without titles or organisations: 鞍钢集团董事长张明 -> 张明."""
     at_end, at_start = _title_regexes()
@@ -361,6 +388,8 @@ def repair_mentions(analysis: DocAnalysis) -> list[DocMention]:
                 if span is None:
                     continue
                 s, e = span
+            if m.label in (ORG, LOC):
+                s, e = _strip_trailing_title(text, s, e)
             surface = text[s:e]
             label = fix_label(surface, m.label)
             if DATE_LIKE.match(surface) or e - s > MAX_ENTITY_CHARS:
@@ -417,6 +446,14 @@ def _org_before(text: str, lo: int, hi: int, mentions_by_end) -> tuple[str | Non
         if hi - i >= 20:
             break
     candidate = text[i:hi]
+    if is_generic_org(candidate):
+        # 该公司总经理 / 集团副总裁: the organisation of that kind named last before
+        kind = org_subtype(candidate)
+        previous = [m for m in mentions_by_end.values() if m.end <= i and m.label == ORG and org_subtype(m.text) == kind]
+        if previous:
+            m = max(previous, key=lambda m: m.end)
+            return m.text, ORG, i, True
+        return None, "", hi, False
     if len(candidate) >= 2 and (candidate[-1] in ORG_END_CHARS or candidate.endswith(("中心", "政协", "集团", "公司"))):
         return candidate, ORG, i, False
     return None, "", hi, False
@@ -474,15 +511,25 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
                 if title_match and title_match.end() == inner_end:
                     org, label, _, _ = _org_before(text, m.end + 1, title_match.start(), by_end)
                     chain.append((title_match.group(), org, label))
-        # a title without its own organisation belongs to the one before it in the chain
+        # a title without its own organisation belongs to the one before it in the chain,
+        # or, in a list (区委书记黄维、区长邓晓), to the organisation of the titled name before
         ordered = list(reversed(chain))
         last_org: tuple[str | None, str] = (None, "")
+        if ordered and i < m.start and text[i] in CHAIN_SEPARATORS:  # the loop stopped on a 、
+            prev = next((p for p in reversed(persons) if p.end == i), None)
+            if prev is not None and prev.start in chain_of:
+                for _, org, label in chain_of[prev.start]:
+                    if org:
+                        last_org = (org, label)
         resolved = []
         for title, org, label in ordered:
             if org:
                 last_org = (org, label)
             else:
                 org, label = last_org
+                if org and _bare_title(title) in GOVERNMENT_HEAD_TITLES and org.endswith("委") and len(org) > 2:
+                    # 市委副书记、市长: the mayor heads the city's government, not its party committee
+                    org, label = org[:-1], LOC
             resolved.append((title, org, label))
         if resolved:
             chain_of[m.start] = resolved
@@ -578,6 +625,15 @@ def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
     for match in ABBREVIATION_NOTE.finditer(analysis.text):
         short = match.group(1).strip()
         full = next((m for m in mentions if m.end <= match.start() and match.start() - m.end <= 1), None)
+        if full is None:
+            # the model missed the full name: read it back from the note like a title's organisation
+            sentence = next((i for i, st in enumerate(analysis.sentences) if st.start <= match.start() < st.end), None)
+            if sentence is not None:
+                lo = analysis.sentences[sentence].start
+                name, _, start, _ = _org_before(analysis.text, lo, match.start(), {})
+                if name:
+                    full = DocMention(start, match.start(), name, ORG, sentence)
+                    mentions.append(full)
         if full is not None and full.label != PERSON:
             abbreviations.append((short, full.text))
             s = match.start(1)
@@ -817,11 +873,11 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
     orgs = sorted(s for s, lab in label_of.items() if lab == ORG)
     locs = sorted(s for s, lab in label_of.items() if lab == LOC)
 
-    def rewrite(surface: str, facts: DocFacts, doc_surfaces: set[str], doc_abbrev: dict[str, str]) -> str:
+    def rewrite(surface: str, facts: DocFacts, doc_surfaces: set[str], doc_abbrev: dict[str, str], label: str | None) -> str:
         """Document-level resolution of a surface form to a fuller one."""
         if surface in config.aliases:
             return config.aliases[surface][0]
-        label = label_of.get(surface)
+        label = label_of.get(surface, label)
         if surface in doc_abbrev and not forbidden(surface, doc_abbrev[surface]):
             return doc_abbrev[surface]
         if label == ORG:
@@ -867,10 +923,11 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
         doc_surfaces = {m.text for m in facts.mentions}
         doc_abbrev = {short: full for short, full in facts.abbreviations}
         mapping = {}
-        for surface in doc_surfaces | {p.organisation for p in facts.positions if p.organisation}:
+        position_orgs = {_position_org(p.organisation, p.org_label, p.title)[0] for p in facts.positions if p.organisation}
+        for surface in doc_surfaces | position_orgs:
             target = surface
-            for _ in range(3):  # 中科院 -> 中国科学院 ; 市委 -> 沈阳市委
-                nxt = rewrite(target, facts, doc_surfaces, doc_abbrev)
+            for _ in range(3):  # 中科院 -> 中国科学院 ; 市工商联 -> 沈阳市工商联 -> 沈阳市工商业联合会
+                nxt = rewrite(target, facts, doc_surfaces, doc_abbrev, label_of.get(surface))
                 if nxt == target:
                     break
                 target = nxt
@@ -953,7 +1010,7 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
             person = ensure(canonical_of[mapping[p.person]])
             org_entity = None
             title = p.title
-            if p.organisation is None and title_kind(title) == "journalist" and facts.media:
+            if p.organisation is None and title_kind(title) == "journalist" and title != "通讯员" and facts.media:
                 media = canonical_of.get(mapping.get(facts.media, facts.media), facts.media)
                 canonical_label.setdefault(media, ORG)
                 org_entity = ensure(media)

@@ -201,3 +201,33 @@ def test_org_subtypes(name, subtype):
 ])
 def test_loc_subtypes(name, subtype):
     assert loc_subtype(name) == subtype
+
+
+def test_jiancheng_note_recovers_a_full_name_the_model_missed():
+    a = analysis_of("沈阳市工商业联合会（以下简称沈阳市工商联）召开会议。沈阳市工商联表示支持。",
+                    [("沈阳市工商联", "ORG"), ("沈阳市工商联", "ORG")])
+    r = build(a)
+    assert names(r, "ORG") == {"沈阳市工商业联合会"}
+
+
+def test_listed_titles_share_the_organisation_before_them():
+    a = analysis_of("浑南区委书记黄维、区长邓晓参加调研。", [("浑南区委", "ORG"), ("黄维", "PERSON"), ("邓晓", "PERSON")])
+    r = build(a)
+    got = {(r.entities[p.person].name, p.title, r.entities[p.organisation].name) for p in r.positions}
+    assert got == {("黄维", "书记", "浑南区委"), ("邓晓", "区长", "浑南区人民政府")}
+
+
+def test_mayor_after_party_title_heads_the_government():
+    a = analysis_of("市委副书记、市长刘振华主持会议。", [("刘振华", "PERSON")])
+    r = resolve([document_facts(a)])
+    titles = {p.title for p in r.positions}
+    assert titles == {"副书记", "市长"}
+
+
+def test_generic_company_word_before_a_title_means_the_last_company():
+    a = analysis_of("北方智造机器人股份有限公司发布新品。公司总经理刘振宇介绍。",
+                    [("北方智造机器人股份有限公司", "ORG"), ("刘振宇", "PERSON")])
+    r = build(a)
+    (p,) = r.positions
+    assert r.entities[p.organisation].name == "北方智造机器人股份有限公司"
+    assert "公司" not in names(r)
