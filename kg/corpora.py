@@ -142,6 +142,9 @@ def read_cluener(path: str | Path) -> Iterator[AnnotatedText]:
             yield AnnotatedText(text, sorted(spans), partial=True)
 
 
+GOVERNMENT_HEADS = ("政府", "当局")
+MEDIA_ENDINGS = ("日报", "晚报", "早报", "时报", "周报", "报", "杂志", "通讯社", "电台", "电视台")
+
 _PD_TOKEN = re.compile(r"^(\[?)(.+?)/([A-Za-z]+)(\](?:[A-Za-z]+))?$")
 
 
@@ -156,7 +159,9 @@ class PeopleDailyParagraph:
 def parse_people_daily_line(line: str, path, lineno: int) -> PeopleDailyParagraph | None:
     """One line of the PKU People's Daily 1998 corpus: `ID/m  word/POS ...` with compounds
     `[w/p w/p]nt`. Consecutive `nr` words (surname + given name) join into one PERSON;
-    `ns` and `[..]ns` are LOC; `nt` and `[..]nt` are ORG. Compounds are opened into words."""
+    `ns` and `[..]ns` are LOC; `nt` and `[..]nt` are ORG, except `[中国/ns 政府/n]nt`, which the
+    NER corpora (People's Daily NER, MSRA) tag as the place alone; newspapers tagged `nz`
+    (人民日报) are ORG. Compounds are opened into words."""
     items = line.split()
     if not items:
         return None
@@ -191,6 +196,8 @@ def parse_people_daily_line(line: str, path, lineno: int) -> PeopleDailyParagrap
     covered = [False] * len(words)
     for start_w, end_w, ctag in compounds:
         label = {"nt": "ORG", "ns": "LOC"}.get(ctag)
+        if label == "ORG" and words[end_w - 1] in GOVERNMENT_HEADS:
+            continue  # 中国政府: the NER corpora tag the place (中国, LOC) and leave 政府 out
         if label:
             spans.append((offsets[start_w], offsets[end_w], label))
             for k in range(start_w, end_w):
@@ -210,6 +217,8 @@ def parse_people_daily_line(line: str, path, lineno: int) -> PeopleDailyParagrap
             continue
         if tag in ("ns", "nt"):
             spans.append((offsets[i], offsets[i + 1], "LOC" if tag == "ns" else "ORG"))
+        elif tag == "nz" and words[i].endswith(MEDIA_ENDINGS):
+            spans.append((offsets[i], offsets[i + 1], "ORG"))  # 人民日报/nz: a newspaper is an organisation
         i += 1
     return PeopleDailyParagraph(head[:-2], words, "".join(words), sorted(spans))
 
