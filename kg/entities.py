@@ -741,7 +741,8 @@ def abbreviation_score(short: str, full: str, known_orgs: Iterable[str] = ()) ->
     for droppable in DROPPABLE_SUFFIXES:
         if full.endswith(droppable) and full[: -len(droppable)] == short and len(short) >= 3:
             return 1.0
-    parents = [org for org in known_orgs if org != full and full.startswith(org) and len(full) - len(org) >= 3]
+    known = known_orgs if isinstance(known_orgs, (set, frozenset, dict)) else set(known_orgs)
+    parents = [full[:k] for k in range(2, len(full) - 2) if full[:k] in known]
     if any(full == org + short for org in parents) and len(short) >= 3:
         return 1.0  # 金属研究所 = 中国科学院 + 金属研究所
     suffix = next((s for s in sorted(SUFFIX_ABBREVIATIONS, key=len, reverse=True) if full.endswith(s)), None)
@@ -871,7 +872,32 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
                 surface_docs[org].add(facts.doc_id)
     label_of = {s: votes.most_common(1)[0][0] for s, votes in label_votes.items()}
     orgs = sorted(s for s, lab in label_of.items() if lab == ORG)
-    locs = sorted(s for s, lab in label_of.items() if lab == LOC)
+    org_set = set(orgs)
+    orgs_with_char: dict[str, set[str]] = defaultdict(set)  # an abbreviation's characters all occur in its full name
+    for org in orgs:
+        for ch in set(org):
+            orgs_with_char[ch].add(org)
+    places_by_bare: dict[str, list[str]] = defaultdict(list)
+    for loc in sorted(s for s, lab in label_of.items() if lab == LOC):
+        if bare_place_name(loc) != loc:
+            places_by_bare[bare_place_name(loc)].append(loc)
+
+    @lru_cache(maxsize=None)
+    def org_candidates(surface: str) -> tuple[tuple[float, str], ...]:
+        """Fuller organisation names `surface` may stand for, with scores (cached per form)."""
+        pools = [orgs_with_char.get(ch, set()) for ch in set(company_key(surface) or surface)]
+        pool = set.intersection(*pools) if pools else set()
+        is_company = org_subtype(surface) in ("company", "other")
+        found = []
+        for full in sorted(pool):
+            if full == surface or len(full) <= len(surface) or forbidden(surface, full):
+                continue
+            score = abbreviation_score(surface, full, org_set)
+            if not score and is_company and org_subtype(full) == "company":
+                score = company_short_form_score(surface, full)
+            if score > 0:
+                found.append((score, full))
+        return tuple(found)
 
     def rewrite(surface: str, facts: DocFacts, doc_surfaces: set[str], doc_abbrev: dict[str, str], label: str | None) -> str:
         """Document-level resolution of a surface form to a fuller one."""
@@ -890,7 +916,7 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
             if surface in provinces():
                 full = provinces()[surface][0]
                 return full if not forbidden(surface, full) else surface
-            candidates = [c for c in locs if c != surface and bare_place_name(c) == surface]
+            candidates = [c for c in places_by_bare.get(surface, []) if c != surface]
             local_candidates = [c for c in candidates if c in doc_surfaces]
             pick = local_candidates if local_candidates else candidates
             if len(pick) == 1 and not forbidden(surface, pick[0]):
@@ -900,16 +926,7 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
                 if full != surface and not forbidden(surface, full):
                     return full
         if label == ORG:
-            scored = []
-            is_company = org_subtype(surface) in ("company", "other")
-            for full in orgs:
-                if full == surface or forbidden(surface, full):
-                    continue
-                score = abbreviation_score(surface, full, orgs)
-                if not score and is_company and org_subtype(full) == "company":
-                    score = company_short_form_score(surface, full)
-                if score > 0:
-                    scored.append((full in doc_surfaces, score, -len(full), full))
+            scored = [(full in doc_surfaces, score, -len(full), full) for score, full in org_candidates(surface)]
             if scored:
                 scored.sort(reverse=True)
                 best = scored[0]
