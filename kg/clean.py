@@ -23,16 +23,12 @@ PARAGRAPH_END = SENTENCE_END + "…：:" + CLOSERS
 _ASCII_TO_FULLWIDTH_PUNCT = {",": "，", "(": "（", ")": "）", ":": "：", ";": "；", "?": "？", "!": "！"}
 
 
-def _is_cjk(ch: str) -> bool:
-    code = ord(ch)
-    return (
-        0x4E00 <= code <= 0x9FFF
-        or 0x3400 <= code <= 0x4DBF
-        or 0x20000 <= code <= 0x2FFFF
-        or 0xF900 <= code <= 0xFAFF
-        or 0x3000 <= code <= 0x303F  # CJK punctuation
-        or 0xFF00 <= code <= 0xFF0F  # full-width punctuation
-    )
+_WIDTH_TABLE = {code: code - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for code in range(r[0], r[1] + 1)}
+_WIDTH_TABLE.update({0x3000: " "})
+_WIDTH_TABLE.update({code: " " for code in list(range(0, 32)) + list(range(0x7F, 0xA0)) if chr(code) not in "\n\t"})
+_CJK_CLASS = "\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\u3000-\u303f\uff00-\uff0f\U00020000-\U0002ffff"
+_DECIMAL_POINT = re.compile(r"(?<=\d)．(?=\d)")
+_PUNCT_IN_CHINESE = re.compile(rf"(?<=[{_CJK_CLASS}])[,():;?!]|[,():;?!](?=[{_CJK_CLASS}])")
 
 
 def normalize_chars(text: str) -> str:
@@ -40,32 +36,14 @@ def normalize_chars(text: str) -> str:
 
     - full-width digits and Latin letters become ASCII (１９９８ -> 1998, ＡＢＣ -> ABC);
     - the full-width full stop between digits becomes '.' (３．５ -> 3.5);
-    - ASCII punctuation , ( ) : ; ? ! next to a Chinese character becomes full-width;
-    - control characters (other than newline and tab) become spaces.
+    - ASCII punctuation , ( ) : ; ? ! next to a Chinese character becomes full-width
+      (1,000 and 10:30 stay ASCII);
+    - control characters (other than newline and tab) and the ideographic space become spaces.
     """
-    chars = list(text)
-    n = len(chars)
-    for i, ch in enumerate(chars):
-        code = ord(ch)
-        if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
-            chars[i] = chr(code - 0xFEE0)
-        elif ch == "\u3000":
-            chars[i] = " "
-        elif code < 32 and ch not in "\n\t":
-            chars[i] = " "
-        elif 0x7F <= code <= 0x9F:
-            chars[i] = " "
-    for i, ch in enumerate(chars):
-        if ch == "．" and 0 < i < n - 1 and chars[i - 1].isdigit() and chars[i + 1].isdigit():
-            chars[i] = "."
-        elif ch in _ASCII_TO_FULLWIDTH_PUNCT:
-            prev_ch = chars[i - 1] if i > 0 else ""
-            next_ch = chars[i + 1] if i < n - 1 else ""
-            if ch in ",:" and prev_ch.isdigit() and next_ch.isdigit():
-                continue  # 1,000 and 10:30 stay ASCII
-            if (prev_ch and _is_cjk(prev_ch)) or (next_ch and _is_cjk(next_ch)):
-                chars[i] = _ASCII_TO_FULLWIDTH_PUNCT[ch]
-    return "".join(chars)
+    text = text.translate(_WIDTH_TABLE)
+    if "．" in text:
+        text = _DECIMAL_POINT.sub(".", text)
+    return _PUNCT_IN_CHINESE.sub(lambda m: _ASCII_TO_FULLWIDTH_PUNCT[m.group()], text)
 
 
 _SENTENCE_RE = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+[”’」』）)】》\"']*|\n|$)")
