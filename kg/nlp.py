@@ -69,6 +69,16 @@ def model_id(nlp) -> str:
     return f"{meta.get('lang', '')}_{meta.get('name', '')}-{meta.get('version', '')}-{_fingerprint(str(path) if path else '')}"
 
 
+def pipeline_id(name: str | None = None) -> str:
+    """`model_id` of a pipeline, without loading it when it is a folder (kg's own models)."""
+    target = model_path(name)
+    meta_file = Path(target) / "meta.json"
+    if meta_file.is_file():
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        return f"{meta.get('lang', '')}_{meta.get('name', '')}-{meta.get('version', '')}-{_fingerprint(str(target))}"
+    return model_id(load_pipeline(name))
+
+
 @lru_cache(maxsize=8)
 def _fingerprint(path: str) -> str:
     import hashlib
