@@ -1,11 +1,14 @@
 """Command line: a thin face over kg.build, kg.nlp and kg.evaluate.
 
 Exit codes: 0 ok; 1 input errors under --strict, or a run that failed (message on stderr,
-earlier outputs left as they were); 2 usage errors; 130 interrupted.
+earlier outputs left as they were); 2 usage errors; 130 interrupted (Ctrl-C), 143 stopped
+by SIGTERM. No command prints a traceback (set KG_DEBUG=1 to see one).
 """
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -16,16 +19,64 @@ from . import __version__
 MODEL_OPTION = click.option("--model", "model", default=None, metavar="NAME_OR_PATH",
                             help="spaCy pipeline to use (default: kg's shipped zh_kg_news).")
 
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
+EXIT_CODES_HELP = ("Exit codes: 0 ok; 1 input errors under --strict, or a failed run (earlier outputs "
+                   "kept); 2 usage error; 130 interrupted (Ctrl-C); 143 stopped by SIGTERM.")
 
-def _fail(message: str, code: int = 1) -> None:
+
+def _fail(message: str, code: int = EXIT_FAILED) -> None:
     click.echo(f"kg: error: {message}", err=True)
     sys.exit(code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Stopped:
+    """Which signal stopped the run (SIGTERM is turned into KeyboardInterrupt like SIGINT)."""
+
+    signum: int | None = None
+
+
+def _on_stop_signal(signum, frame):
+    _Stopped.signum = signum
+    # a second Ctrl-C or SIGTERM during the clean-up stops kg at once
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    raise KeyboardInterrupt
+
+
+class _Guarded(click.Group):
+    """Turns any unexpected exception into a one-line error and exit 1, and an interrupt
+    into exit 130 (KG_DEBUG=1 shows the traceback instead)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("kg: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except Exception as exc:
+            if os.environ.get("KG_DEBUG"):
+                raise
+            if isinstance(exc, OSError):  # a file kg was asked to use: not a bug
+                _fail(str(exc))
+            if isinstance(exc, ValueError):  # most often bad input (a malformed file)
+                _fail(f"{type(exc).__name__}: {exc}")
+            _fail(f"{type(exc).__name__}: {exc} (this is a bug in kg; run with KG_DEBUG=1 for the traceback)")
+
+
+@click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
 @click.version_option(__version__, prog_name="kg")
 def main() -> None:
     """kg: Chinese news -> knowledge graph of organisations, officials and places."""
+
+
+def _stamp(path: Path):
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
 
 
 @main.command()
@@ -53,9 +104,13 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 def build(paths, out_dir, model, window, min_weight, min_npmi, max_html_nodes, formats, jobs, cache_dir, no_cache,
           aliases, strict, quiet):
-    """Build the graph of the articles in PATHS (files, folders, globs)."""
-    from .build import BuildOptions, InputErrors, build as run_build
-    from .export import FORMATS
+    """Build the graph of the articles in PATHS (files, folders, globs).
+
+    Inputs kg cannot use (unreadable, binary, undecodable, empty, invalid JSON lines) are
+    skipped with a warning and listed in summary.json; --strict makes any skip an error.
+    """
+    from .build import BuildOptions, InputErrors, NoDocuments, build as run_build
+    from .export import FORMATS, OutputError
     from .nlp import ModelNotFound
 
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
@@ -66,20 +121,33 @@ def build(paths, out_dir, model, window, min_weight, min_npmi, max_html_nodes, f
     options = BuildOptions(out_dir=out_dir, model=model, window=window, min_weight=min_weight, min_npmi=min_npmi,
                            max_html_nodes=max_html_nodes, formats=chosen, jobs=jobs, cache_dir=cache_dir,
                            use_cache=not no_cache, aliases=aliases, strict=strict, progress=not quiet)
+    before = _stamp(out_dir / "summary.json")
+    previous = {}
+    if _main_thread():
+        _Stopped.signum = None
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, _on_stop_signal)
     try:
         summary = run_build(list(paths), options)
-    except InputErrors as exc:
-        _fail(str(exc), 1)
-    except ModelNotFound as exc:
-        _fail(str(exc), 1)
+    except (InputErrors, NoDocuments, ModelNotFound, OutputError) as exc:
+        _fail(str(exc))
     except KeyboardInterrupt:
-        click.echo("kg: interrupted; earlier outputs and the cache are intact", err=True)
-        sys.exit(130)
+        written = _stamp(out_dir / "summary.json") not in (before, None)
+        what = (f"the new outputs in {out_dir} were complete" if written
+                else f"earlier outputs in {out_dir} are unchanged")
+        stopped_by = "stopped by SIGTERM" if _Stopped.signum == signal.SIGTERM else "interrupted"
+        click.echo(f"kg: {stopped_by}; {what}; the analysis cache is consistent", err=True)
+        sys.exit(EXIT_TERMINATED if _Stopped.signum == signal.SIGTERM else EXIT_INTERRUPTED)
     except (OSError, ValueError) as exc:
-        _fail(f"{exc} (earlier outputs in {out_dir} are unchanged)", 1)
+        _fail(f"{exc} (earlier outputs in {out_dir} are unchanged)")
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
     for item in summary.skipped:
         where = f"{item['path']}:{item['line']}" if item.get("line") else item["path"]
         click.echo(f"kg: warning: skipped {where}: {item['reason']}", err=True)
+    for line in summary.warnings:
+        click.echo(f"kg: warning: {line}", err=True)
     if not quiet:
         click.echo(
             f"{summary.documents} documents, {summary.characters} characters, "
@@ -89,6 +157,12 @@ def build(paths, out_dir, model, window, min_weight, min_npmi, max_html_nodes, f
             f"{summary.cache_misses} misses\n" + "\n".join(f"  {p}" for p in summary.outputs),
             err=True,
         )
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 @main.command()
@@ -193,11 +267,18 @@ def cache():
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
 def cache_clear(cache_dir):
     """Delete every cached analysis."""
+    import sqlite3
+
     from .cache import AnalysisCache
 
-    store = AnalysisCache(cache_dir)
-    removed = store.clear()
-    store.close()
+    try:
+        store = AnalysisCache(cache_dir)
+        for line in store.warnings:
+            click.echo(f"kg: warning: {line}", err=True)
+        removed = store.clear()
+        store.close()
+    except (OSError, sqlite3.Error) as exc:
+        _fail(f"cannot clear the analysis cache: {exc}")
     click.echo(f"removed {removed} cached analyses from {store.path}")
 
 

@@ -1,9 +1,29 @@
-"""Writers for graph files and tables. Every file is written atomically (temp file + rename)."""
+"""Writers for graph files and tables, and the one way kg puts them on disk.
+
+`write_outputs` writes a run's files into a staging folder inside the output folder, then
+moves each into place (a rename: readers see the old file or the whole new one) and moves
+away kg's files of an earlier run that this run did not produce. If anything fails (disk
+full, permissions), every file already moved is put back, so the folder holds the earlier
+outputs byte for byte; an interrupt (SIGINT/SIGTERM) while the files are moved into place
+is held until they all are. A staging folder left by a killed run is removed by the next.
+"""
 from __future__ import annotations
 
+import contextlib
+import csv
+import errno
+import io
+import json
+import math
 import os
+import re
+import shutil
+import signal
 import tempfile
+import threading
 from pathlib import Path
+
+import networkx as nx
 
 
 def _current_umask() -> int:
@@ -41,26 +61,28 @@ def atomic_write_text(path: str | Path, text: str) -> None:
 
 # ---- sanitising ---------------------------------------------------------------------------
 
-import csv
-import io
-import json
-import re
-
-import networkx as nx
-
 # XML 1.0 forbids these code points even when escaped.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def xml_safe(value: str) -> str:
+def strip_illegal(value: str) -> str:
+    """`value` without the code points XML 1.0 forbids (and that UTF-8 cannot encode)."""
     return _XML_ILLEGAL.sub("", value)
 
 
+def xml_safe(value: str) -> str:
+    """Text as an XML reader will give it back: no forbidden code points, and line ends
+    as "\n" (a parser turns a raw "\r\n" or "\r" in element text into "\n")."""
+    return strip_illegal(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
 def spreadsheet_safe(value) -> str:
-    """Neutralise spreadsheet formulas: a leading = + - @ gets a quote in front."""
+    """Neutralise spreadsheet formulas: a leading = + - @ (or tab, carriage return) gets a
+    quote in front, unless the cell is a plain number such as -3.5."""
     text = "" if value is None else str(value)
-    text = xml_safe(text)
+    text = strip_illegal(text)
     if text.startswith(_FORMULA_PREFIXES) and not _is_number(text):
         return "'" + text
     return text
@@ -68,19 +90,39 @@ def spreadsheet_safe(value) -> str:
 
 def _is_number(text: str) -> bool:
     try:
-        float(text)
-        return True
+        return math.isfinite(float(text))
     except ValueError:
         return False
 
 
+def _clean_attrs(data: dict) -> dict:
+    clean = {}
+    for key, value in data.items():
+        if value is None:
+            continue  # GraphML and GEXF have no null
+        if isinstance(value, float) and not math.isfinite(value):
+            continue
+        clean[xml_safe(str(key))] = xml_safe(value) if isinstance(value, str) else value
+    return clean
+
+
 def sanitized_graph(graph: nx.Graph) -> nx.Graph:
-    """A copy whose string attributes hold no XML-illegal characters."""
+    """A copy whose ids and string attributes hold no XML-illegal characters. Two ids that
+    differ only in such characters stay two nodes (the second gets a ~2 suffix)."""
     clean = nx.Graph()
+    ids: dict = {}
+    used: set[str] = set()
     for node, data in graph.nodes(data=True):
-        clean.add_node(xml_safe(str(node)), **{k: xml_safe(v) if isinstance(v, str) else v for k, v in data.items()})
+        base = xml_safe(str(node))
+        new, n = base, 1
+        while new in used:
+            n += 1
+            new = f"{base}~{n}"
+        used.add(new)
+        ids[node] = new
+        clean.add_node(new, **_clean_attrs(data))
     for a, b, data in graph.edges(data=True):
-        clean.add_edge(xml_safe(str(a)), xml_safe(str(b)), **{k: xml_safe(v) if isinstance(v, str) else v for k, v in data.items()})
+        clean.add_edge(ids[a], ids[b], **_clean_attrs(data))
     return clean
 
 
@@ -102,9 +144,25 @@ def gexf_bytes(graph: nx.Graph) -> bytes:
     return buffer.getvalue()
 
 
+def _json_value(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # NaN and Infinity are not JSON
+    return value
+
+
 def node_link_text(graph: nx.Graph) -> str:
     data = nx.node_link_data(graph, edges="edges")
-    return json.dumps(data, ensure_ascii=False, indent=1)
+    for item in data["nodes"] + data["edges"]:
+        for key, value in item.items():
+            item[key] = _json_value(value)
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return _SURROGATES.sub("\ufffd", text)  # lone surrogates cannot be written as UTF-8
+
+
+def _csv_cell(value, safe: bool) -> str:
+    text = spreadsheet_safe(value) if safe else strip_illegal("" if value is None else str(value))
+    # line ends as "\n": the csv module quotes a cell holding "\n" but not one holding a bare "\r"
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _csv_text(header: list[str], rows, safe: bool = True) -> str:
@@ -112,7 +170,7 @@ def _csv_text(header: list[str], rows, safe: bool = True) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([spreadsheet_safe(v) if safe else xml_safe("" if v is None else str(v)) for v in row])
+        writer.writerow([_csv_cell(v, safe) for v in row])
     return buffer.getvalue()
 
 
@@ -191,20 +249,202 @@ def render_files(graph: nx.Graph, resolution, formats: tuple[str, ...]) -> dict[
     return files
 
 
+
+# ---- putting files in place ----------------------------------------------------------------
+
 OWN_FILES = ("graph.html", "graph.graphml", "graph.gexf", "graph.json", "entities.csv", "edges.csv",
              "relations.csv", "neo4j/nodes.csv", "neo4j/relationships.csv", "summary.json")
+STAGING_PREFIX = ".kg-staging-"
+_STAGING_PID = re.compile(re.escape(STAGING_PREFIX) + r"(\d+)-")
+
+
+class OutputError(RuntimeError):
+    """kg could not write its outputs; the output folder holds what it held before."""
+
+
+def _output_error(out_dir: Path, exc: OSError) -> OutputError:
+    if exc.errno == errno.ENOSPC:
+        reason = "no space left on device"
+    elif exc.errno == errno.EDQUOT:
+        reason = "disk quota exceeded"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        reason = "not writable (" + (exc.strerror or str(exc)) + ")"
+    else:
+        reason = exc.strerror or str(exc)
+    where = f" ({exc.filename})" if exc.filename and exc.errno not in (errno.ENOSPC, errno.EDQUOT) else ""
+    return OutputError(f"cannot write outputs to {out_dir}: {reason}{where}; earlier outputs there are unchanged")
+
+
+def check_output_dir(out_dir: str | Path) -> bool:
+    """Fail early, before any analysis, when `out_dir` cannot be made or written to.
+    Returns whether it made the folder."""
+    out_dir = Path(out_dir)
+    made = not out_dir.is_dir()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-probe-", dir=out_dir)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise _output_error(out_dir, exc) from None
+    return made
+
+
+def _alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would end the process there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_staging(out_dir: str | Path) -> list[str]:
+    """Remove staging folders (and probe files) left in `out_dir` by runs that were killed."""
+    removed = []
+    try:
+        entries = list(Path(out_dir).iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _STAGING_PID.match(entry.name)
+        if not match:
+            continue
+        pid = int(match.group(1))
+        if pid == os.getpid() or _alive(pid):
+            continue  # this run, or another one still writing
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                entry.unlink()
+        removed.append(entry.name)
+    return removed
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:  # mode 0666 less the umask: ordinary files
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make renames in `path` durable (best effort: not every file system allows it)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def signals_deferred():
+    """Hold SIGINT and SIGTERM while the body runs; deliver one to its handler afterwards
+    (only when the body finished: on an exception, that exception is what propagates)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        previous[sig] = signal.signal(sig, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+    if received:
+        signum = received[0]
+        handler = previous[signum]
+        if callable(handler):
+            handler(signum, None)
+        elif handler == signal.SIG_DFL:
+            signal.raise_signal(signum)
+
+
+def _commit(staging: Path, out_dir: Path, names: list[str]) -> None:
+    """Move staged files into `out_dir` and move away kg's files this run did not produce;
+    on any failure put everything back as it was."""
+    backup = staging / ".previous"
+    placed: list[tuple[str, bool]] = []  # (name, an earlier file was there)
+    moved_away: list[str] = []
+    made_dirs: list[Path] = []
+    try:
+        for name in names:
+            target = out_dir / name
+            if not target.parent.is_dir():
+                target.parent.mkdir(parents=True)
+                made_dirs.append(target.parent)
+            had = os.path.lexists(target)
+            if had:  # keep the earlier file (a second link: no copy, no space) to put back
+                kept = backup / name
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(target, kept, follow_symlinks=False)
+                except OSError:
+                    shutil.copy2(target, kept, follow_symlinks=False)
+            os.replace(staging / name, target)
+            placed.append((name, had))
+        for name in OWN_FILES:
+            target = out_dir / name
+            if name not in names and os.path.lexists(target) and not target.is_dir():
+                kept = backup / name
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(target, kept)
+                moved_away.append(name)
+    except BaseException:
+        for name in moved_away:
+            with contextlib.suppress(OSError):
+                os.replace(backup / name, out_dir / name)
+        for name, had in reversed(placed):
+            with contextlib.suppress(OSError):
+                if had:
+                    os.replace(backup / name, out_dir / name)
+                else:
+                    os.unlink(out_dir / name)
+        for folder in reversed(made_dirs):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    for folder in {(out_dir / name).parent for name in moved_away} - {out_dir}:
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # neo4j/ when this run wrote no CSV files (only if empty)
+    for folder in {(out_dir / name).parent for name in names}:
+        _fsync_dir(folder)
 
 
 def write_outputs(out_dir: str | Path, files: dict[str, bytes]) -> list[Path]:
-    """Write every file atomically, then remove kg's files of an earlier run that this run
-    did not produce, so the folder never mixes old and new outputs."""
+    """Write every file so that `out_dir` holds either all of this run's outputs or,
+    after a failure (raised as OutputError), exactly what it held before. kg's files of an
+    earlier run that this run did not produce are removed, so runs never mix."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in sorted(files):
-        atomic_write_bytes(out_dir / name, files[name])
-        written.append(out_dir / name)
-    for name in OWN_FILES:
-        if name not in files and (out_dir / name).exists():
-            (out_dir / name).unlink()
-    return written
+    names = sorted(files)
+    for name in names:
+        if Path(name).is_absolute() or ".." in Path(name).parts:
+            raise ValueError(f"output file name {name!r} must be relative and stay inside the folder")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        remove_stale_staging(out_dir)
+        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out_dir))
+    except OSError as exc:
+        raise _output_error(out_dir, exc) from None
+    try:
+        for name in names:
+            _write_synced(staging / name, files[name])
+        with signals_deferred():
+            _commit(staging, out_dir, names)
+    except OSError as exc:
+        raise _output_error(out_dir, exc) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out_dir / name for name in names]

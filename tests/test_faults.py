@@ -1,0 +1,482 @@
+"""Bad input and faults, end to end with the shipped model: a corpus of bad inputs, --strict,
+usage errors, a full disk, an unwritable output folder, signals midway, and the HTML map of
+hostile text in a real browser."""
+from __future__ import annotations
+
+import codecs
+import errno
+import json
+import os
+import pickle
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from kg.cli import main
+from kg.export import OWN_FILES
+from kg.nlp import DEFAULT_MODEL, MODELS_DIR
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not (MODELS_DIR / DEFAULT_MODEL).is_dir(), reason="model not packaged")]
+
+ROOT = Path(__file__).resolve().parent.parent
+SENTENCE = "沈阳市副市长张三在中国科学院沈阳自动化研究所调研，强调要加快机器人产业发展。"
+HOSTILE_TXT = ("沈阳市副市长<script>alert(1)</script>张三在中国科学院调研。\n"
+               "<img src=x onerror=alert(1)>鞍钢集团董事长李四出席会议。\n")
+HOSTILE_HTML = ("<html><head><title>&lt;script&gt;alert(3)&lt;/script&gt;</title></head><body><article>"
+                "<p>沈阳市副市长&lt;script&gt;alert(1)&lt;/script&gt;张三在中国科学院调研。</p>"
+                "<p>&lt;img src=x onerror=alert(1)&gt;鞍钢集团董事长李四出席会议。</p>"
+                "<script>alert(2)</script></article></body></html>")
+
+
+def make_bad_corpus(root: Path) -> dict[str, tuple[str, ...]]:
+    """Writes one file per kind of bad input; returns, for each file kg should use, names of
+    which the graph must hold at least one (proof that the file was read right)."""
+    root.mkdir(parents=True)
+    (root / "utf8.txt").write_text(SENTENCE, encoding="utf-8")
+    (root / "bom.txt").write_bytes(codecs.BOM_UTF8 + "鞍钢集团董事长李四在鞍山市出席签约仪式。".encode())
+    page = ('<html><head><meta charset="utf-8"><title>大连</title></head><body>'
+            "<p>大连市市长王五会见东北大学校长赵六。</p></body></html>")
+    (root / "gbk-labelled-utf8.html").write_bytes(page.encode("gbk"))
+    (root / "big5.txt").write_bytes("臺北市政府今日宣布，將與中央研究院合作推動人工智慧產業發展。".encode("big5"))
+    (root / "utf16le.txt").write_bytes("辽宁省人民政府省长刘七在沈阳市主持召开常务会议。\n".encode("utf-16-le"))
+    (root / "utf16be.txt").write_bytes(codecs.BOM_UTF16_BE + "大连理工大学校长陈八在大连市出席论坛。\n".encode("utf-16-be"))
+    (root / "attachment.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 2)
+    (root / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(100))
+    (root / "empty.txt").write_bytes(b"")
+    (root / "pdf-extract.txt").write_text("国家发展和改革委员会主任\x02郑九在北京市\x01召开新闻发布会。\x0c\n" * 2,
+                                          encoding="utf-8")
+    (root / "damaged.txt").write_bytes("第一行没有问题。\n".encode() + "沈阳".encode() + b"\xff\xfe"
+                                       + "市委书记孙十在浑南区调研。".encode())
+    lines = [json.dumps({"id": "j1", "text": "哈尔滨工业大学校长周十一访问沈阳市。"}, ensure_ascii=False),
+             "{not json", json.dumps({"title": "no text"}), json.dumps({"text": "  "})]
+    (root / "news.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    (root / "hostile.txt").write_text(HOSTILE_TXT, encoding="utf-8")
+    (root / "hostile.html").write_text(HOSTILE_HTML, encoding="utf-8")
+    (root / "broken-link.txt").symlink_to(root / "missing.txt")
+    # hostile file names: they become document ids, shown in the map and written to the CSVs
+    (root / "<img src=x onerror=alert(2)>.txt").write_text("本钢集团总经理钱十三在本溪市出席会议。", encoding="utf-8")
+    (root / "=cmd|' -c calc'!A0.txt").write_text("营口市市长孙十四会见营口港集团董事长冯十五。", encoding="utf-8")
+    # one line of 1.2 MB (split into parts for the model); the name at its very end must be found
+    repeated = "沈阳市副市长张三在中国科学院调研，强调要加快机器人产业发展。"
+    (root / "one-line.txt").write_text(SENTENCE + repeated * (400_000 // len(repeated))
+                                       + "大连市副市长吴十二在大连理工大学调研。", encoding="utf-8")
+    return {
+        "utf8.txt": ("张三", "沈阳市"), "bom.txt": ("鞍钢集团", "李四"),
+        "gbk-labelled-utf8.html": ("王五", "东北大学", "赵六"), "big5.txt": ("臺北市政府", "中央研究院"),
+        "utf16le.txt": ("辽宁省人民政府", "刘七"), "utf16be.txt": ("大连理工大学", "陈八"),
+        "pdf-extract.txt": ("郑九", "北京市"), "damaged.txt": ("孙十", "浑南区"), "news.jsonl": ("周十一", "哈尔滨工业大学"),
+        "one-line.txt": ("吴十二",), "<img src=x onerror=alert(2)>.txt": ("钱十三", "本钢集团"),
+        "=cmd|' -c calc'!A0.txt": ("孙十四", "冯十五", "营口市"),
+    }
+
+
+EXPECTED_SKIPS = {
+    ("attachment.txt", "binary file (NUL bytes)", None),
+    ("photo.jpg", "unsupported file type .jpg", None),
+    ("empty.txt", "empty file", None),
+    ("broken-link.txt", "unreadable: broken symbolic link", None),
+    ("damaged.txt", "2 undecodable byte(s) (not valid utf-8) replaced by U+FFFD; the rest of the file was used", 2),
+    ("news.jsonl", "invalid JSON line: Expecting property name enclosed in double quotes", 2),
+    ("news.jsonl", "JSON line has no string field 'text'", 3),
+    ("news.jsonl", "empty text", 4),
+}
+
+
+def kg(*args, **kwargs):
+    result = CliRunner().invoke(main, [str(a) for a in args], **kwargs)
+    assert "Traceback" not in result.output, result.output
+    return result
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def bad(tmp_path_factory):
+    base = tmp_path_factory.mktemp("bad")
+    expected = make_bad_corpus(base / "in")
+    result = kg("build", base / "in", "--out", base / "out", "--jobs", "1", "--cache-dir", base / "cache")
+    return base, expected, result
+
+
+@pytest.fixture(scope="module")
+def earlier(tmp_path_factory):
+    """The outputs of an earlier run, to check that failed or interrupted runs keep them."""
+    base = tmp_path_factory.mktemp("earlier")
+    (base / "in").mkdir()
+    (base / "in" / "a.txt").write_text("大连市市长王五会见东北大学校长赵六。", encoding="utf-8")
+    result = kg("build", base / "in", "--out", base / "out", "--jobs", "1", "--no-cache", "--quiet")
+    assert result.exit_code == 0, result.output
+    return snapshot(base / "out")
+
+
+def put_earlier(folder: Path, files: dict[str, bytes]) -> Path:
+    for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    return folder
+
+
+# ---- the bad-input corpus ------------------------------------------------------------------
+
+
+def test_bad_corpus_builds_and_reports_every_skip(bad):
+    base, expected, result = bad
+    assert result.exit_code == 0, result.output
+    summary = json.loads((base / "out" / "summary.json").read_text(encoding="utf-8"))
+    skips = {(Path(s["path"]).name, s["reason"], s["line"]) for s in summary["skipped"]}
+    assert skips == EXPECTED_SKIPS
+    assert len(summary["skipped"]) == len(EXPECTED_SKIPS)
+    assert summary["documents"] >= len(expected)
+    for name, reason, line in EXPECTED_SKIPS:  # each also a warning on stderr, with file and line
+        where = f"{name}:{line}" if line else name
+        assert f"skipped {base / 'in' / where}: {reason}" in result.output
+    for name in OWN_FILES:
+        assert (base / "out" / name).stat().st_size > 0
+
+
+def test_every_usable_file_was_decoded_right(bad):
+    base, expected, _ = bad
+    names = {n["name"] for n in json.loads((base / "out" / "graph.json").read_text(encoding="utf-8"))["nodes"]}
+    missing = {file: wanted for file, wanted in expected.items() if not names & set(wanted)}
+    assert not missing, f"no entity from {missing}; nodes: {sorted(names)}"
+
+
+def test_no_entity_name_holds_replacement_or_control_characters(bad):
+    base, _, _ = bad
+    graph = json.loads((base / "out" / "graph.json").read_text(encoding="utf-8"))
+    for node in graph["nodes"]:
+        for text in [node["name"], *node["aliases"].split("|")]:
+            assert "\ufffd" not in text and not any(ord(ch) < 32 for ch in text), node
+
+
+def test_xml_outputs_of_the_bad_corpus_parse_strictly(bad):
+    base, _, _ = bad
+    parser = etree.XMLParser(recover=False)
+    for name, read in (("graph.graphml", nx.read_graphml), ("graph.gexf", nx.read_gexf)):
+        etree.parse(str(base / "out" / name), parser)
+        graph = read(base / "out" / name)
+        data = json.loads((base / "out" / "graph.json").read_text(encoding="utf-8"))
+        assert graph.number_of_nodes() == len(data["nodes"]) and graph.number_of_edges() == len(data["edges"])
+
+
+def test_csvs_of_the_bad_corpus_hold_no_formula(bad):
+    import csv
+
+    base, _, _ = bad
+    documents = set()
+    for name in ("entities.csv", "edges.csv", "relations.csv"):
+        with open(base / "out" / name, encoding="utf-8-sig", newline="") as handle:
+            table = list(csv.reader(handle))
+        for row in table[1:]:
+            for cell in row:
+                assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")) or float(cell) == float(cell), (name, cell)
+        if name == "relations.csv":
+            documents = {row[4] for row in table[1:]}
+    assert "'=cmd|' -c calc'!A0.txt" in documents  # the hostile file name, neutralised
+
+
+def test_hostile_text_is_never_markup_in_the_html(bad):
+    base, _, _ = bad
+    page = (base / "out" / "graph.html").read_text(encoding="utf-8")
+    evidence = json.loads((base / "out" / "graph.json").read_text(encoding="utf-8"))
+    assert any("<script>alert(1)</script>" in (n.get("evidence") or "") for n in evidence["nodes"])  # it is in the data
+    assert "<script>alert(1)</script>" not in page and "<img" not in page  # ... but never raw in the page
+    assert "\\u003cimg src=x onerror=alert(2)\\u003e.txt" in page  # the hostile file name, escaped in the data
+
+
+def test_strict_fails_listing_the_skips_and_writes_nothing(bad, earlier, tmp_path):
+    base, _, _ = bad
+    out = put_earlier(tmp_path / "out", earlier)
+    result = kg("build", base / "in", "--out", out, "--jobs", "1", "--cache-dir", base / "cache", "--strict")
+    assert result.exit_code == 1
+    assert "kg: error: 8 input problem(s) under --strict; no outputs written" in result.output
+    assert f"{base / 'in' / 'damaged.txt'}:2: 2 undecodable byte(s)" in result.output
+    assert snapshot(out) == earlier
+    result = kg("build", base / "in", "--out", tmp_path / "new" / "out", "--jobs", "1", "--cache-dir", base / "cache",
+                "--strict")
+    assert result.exit_code == 1 and not (tmp_path / "new" / "out").exists()  # no empty folder left behind
+
+
+def test_strict_passes_on_clean_input(earlier, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(SENTENCE, encoding="utf-8")
+    result = kg("build", tmp_path / "in", "--out", tmp_path / "out", "--jobs", "1", "--no-cache", "--strict", "-q")
+    assert result.exit_code == 0, result.output
+
+
+# ---- usage errors and failed runs ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [["build"], ["build", "x", "--formats", "pdf"], ["build", "x", "--jobs", "-1"],
+                                  ["build", "x", "--window", "page"], ["nosuchcommand"]])
+def test_usage_errors_exit_2(args):
+    assert kg(*args).exit_code == 2
+
+
+def test_nothing_usable_fails_and_keeps_earlier_outputs(earlier, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")
+    (tmp_path / "in" / "binary.txt").write_bytes(bytes(range(256)))
+    out = put_earlier(tmp_path / "out", earlier)
+    result = kg("build", tmp_path / "in", "--out", out, "--jobs", "1", "--no-cache")
+    assert result.exit_code == 1
+    assert "kg: error: no documents to build from (2 input problem(s)); nothing written" in result.output
+    assert snapshot(out) == earlier
+
+
+def test_output_folder_that_cannot_be_made_fails_before_any_analysis(tmp_path, monkeypatch):
+    from kg import build as build_module
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model was loaded before the output folder was checked")
+
+    monkeypatch.setattr(build_module, "load_pipeline", no_model)
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    result = kg("build", ROOT / "kg" / "data" / "sample", "--out", tmp_path / "file" / "out", "--jobs", "1", "--no-cache")
+    assert result.exit_code == 1
+    assert result.output.startswith(f"kg: error: cannot write outputs to {tmp_path / 'file' / 'out'}: ")
+
+
+def test_disk_full_fails_cleanly_and_keeps_earlier_outputs(earlier, tmp_path, monkeypatch):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(SENTENCE, encoding="utf-8")
+    out = put_earlier(tmp_path / "out", earlier)
+    real = os.replace
+
+    def replace(src, dst, *args, **kwargs):
+        if str(dst).endswith("graph.json"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    result = kg("build", tmp_path / "in", "--out", out, "--jobs", "1", "--no-cache", "--quiet")
+    assert result.exit_code == 1
+    assert result.output.strip() == (f"kg: error: cannot write outputs to {out}: no space left on device; "
+                                     "earlier outputs there are unchanged")
+    assert snapshot(out) == earlier
+
+
+def test_damaged_cache_is_replaced_with_a_warning(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(SENTENCE, encoding="utf-8")
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "analysis.sqlite").write_bytes(b"not a database" * 100)
+    result = kg("build", tmp_path / "in", "--out", tmp_path / "out", "--jobs", "1", "--cache-dir", tmp_path / "cache", "-q")
+    assert result.exit_code == 0 and "kg: warning: cache database" in result.output and "damaged" in result.output
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["cache_misses"] == 1 and len(summary["warnings"]) == 1
+
+
+# ---- signals midway ------------------------------------------------------------------------
+
+PEOPLE = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨帆", "赵磊", "黄敏"]
+ORGS = ["鞍钢集团", "中国科学院沈阳自动化研究所", "东北大学", "辽宁省人民政府", "新松机器人自动化股份有限公司"]
+PLACES = ["沈阳市", "大连市", "浑南区", "辽宁省", "鞍山市"]
+TITLES = ["副市长", "董事长", "院长", "总经理", "主任"]
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory) -> Path:
+    """300 short articles: a build of a few seconds."""
+    root = tmp_path_factory.mktemp("many")
+    for i in range(300):
+        lines = []
+        for j in range(6):
+            k = i * 6 + j
+            lines.append(f"{i % 12 + 1}月{j + 1}日，{ORGS[k % 5]}{TITLES[k % 5]}{PEOPLE[k % 8]}在{PLACES[k % 5]}"
+                         f"调研第{k}号项目，强调要加快产业发展。")
+        (root / f"doc{i:03d}.txt").write_text("\n".join(lines), encoding="utf-8")
+    return root
+
+
+STARTED: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def stop_leftover_builds():
+    """A failing test must not leave a build (or its workers) running."""
+    yield
+    while STARTED:
+        proc = STARTED.pop()
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # its own session: the group is the build and its workers
+        except ProcessLookupError:
+            pass
+        proc.communicate()
+
+
+def start_build(corpus: Path, out: Path, cache: Path, jobs: int = 1) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "build", str(corpus), "--out", str(out), "--jobs", str(jobs),
+         "--cache-dir", str(cache), "--quiet"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True)
+    STARTED.append(proc)
+    return proc
+
+
+def cached_entries(cache: Path) -> int:
+    try:
+        db = sqlite3.connect(f"file:{cache / 'analysis.sqlite'}?mode=ro", uri=True, timeout=5)
+        try:
+            return db.execute("SELECT COUNT(*) FROM analysis").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return 0
+
+
+def wait_for_cache(proc: subprocess.Popen, cache: Path, timeout: float = 90) -> None:
+    """Until the build has committed its first chunk of analyses (it is then midway)."""
+    deadline = time.monotonic() + timeout
+    while cached_entries(cache) == 0:
+        assert proc.poll() is None, f"build ended early: {proc.communicate()}"
+        assert time.monotonic() < deadline, "no analysis was cached in time"
+        time.sleep(0.02)
+    assert proc.poll() is None, "the build finished before it could be interrupted"
+
+
+def check_cache_whole(cache: Path) -> int:
+    db = sqlite3.connect(cache / "analysis.sqlite")
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        rows = db.execute("SELECT data FROM analysis").fetchall()
+    finally:
+        db.close()
+    for (blob,) in rows:
+        pickle.loads(zlib.decompress(blob))  # every entry whole
+    return len(rows)
+
+
+def no_leftovers(out: Path) -> None:
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("sig,code,words", [(signal.SIGINT, 130, "interrupted"),
+                                            (signal.SIGTERM, 143, "stopped by SIGTERM")])
+def test_signal_midway_keeps_outputs_and_cache_then_a_rerun_completes(many, earlier, tmp_path, sig, code, words):
+    out, cache = put_earlier(tmp_path / "out", earlier), tmp_path / "cache"
+    proc = start_build(many, out, cache)
+    wait_for_cache(proc, cache)
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == code, stderr
+    assert stderr.strip() == f"kg: {words}; earlier outputs in {out} are unchanged; the analysis cache is consistent"
+    assert snapshot(out) == earlier
+    no_leftovers(out)
+    kept = check_cache_whole(cache)
+    assert 0 < kept < 300
+    if sig == signal.SIGINT:  # the rerun picks up the cached analyses and finishes
+        proc = start_build(many, out, cache)
+        _, stderr = proc.communicate(timeout=120)
+        assert proc.returncode == 0, stderr
+        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+        assert summary["documents"] == 300 and summary["cache_hits"] >= kept
+        assert set(snapshot(out)) == set(OWN_FILES)
+        no_leftovers(out)
+
+
+def test_sigkill_midway_keeps_outputs_and_cache(many, earlier, tmp_path):
+    out, cache = put_earlier(tmp_path / "out", earlier), tmp_path / "cache"
+    proc = start_build(many, out, cache)
+    wait_for_cache(proc, cache)
+    proc.kill()
+    proc.communicate(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    assert snapshot(out) == earlier
+    no_leftovers(out)
+    assert 0 < check_cache_whole(cache) < 300
+
+
+def test_ctrl_c_to_the_process_group_with_two_processes(many, earlier, tmp_path):
+    out, cache = put_earlier(tmp_path / "out", earlier), tmp_path / "cache"
+    proc = start_build(many, out, cache, jobs=2)
+    wait_for_cache(proc, cache, timeout=120)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: parent and workers
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1, stderr
+    assert snapshot(out) == earlier
+    check_cache_whole(cache)
+    deadline = time.monotonic() + 15
+    while True:  # the workers (and the forkserver) are gone too
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        assert time.monotonic() < deadline, "processes of the build outlived it"
+        time.sleep(0.1)
+
+
+# ---- the HTML map in a real browser --------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+@pytest.mark.browser
+def test_map_of_the_bad_corpus_runs_no_input_as_code(bad, browser):
+    base, _, _ = bad
+    path = base / "out" / "graph.html"
+    remote, dialogs, errors = [], [], []
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+
+    def route(r):
+        if r.request.url.startswith("file://"):
+            r.continue_()
+        else:
+            remote.append(r.request.url)
+            r.abort()
+
+    def dialog(d):
+        dialogs.append(d.message)
+        d.dismiss()
+
+    page.route("**/*", route)
+    page.on("dialog", dialog)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        page.goto(path.resolve().as_uri())
+        page.wait_for_function("() => window.kg && window.kg.ready", timeout=60_000)
+        assert page.evaluate("window.kg.search('张三')") is not None  # show the hostile evidence in the panel
+        page.wait_for_timeout(300)
+        panel = page.evaluate("document.getElementById('kg-panel').textContent")
+        assert "<script>alert(1)</script>" in panel  # shown as text
+        assert page.evaluate("window.kg.search('钱十三')") is not None
+        page.wait_for_timeout(300)
+        assert "<img src=x onerror=alert(2)>.txt" in page.evaluate("document.getElementById('kg-panel').textContent")
+        counts = page.evaluate("""() => ({
+            img: document.querySelectorAll('img').length,
+            iframe: document.querySelectorAll('iframe, object, embed').length,
+            script: document.querySelectorAll('script').length,
+            handlers: [...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length,
+        })""")
+        assert counts["img"] == 0 and counts["iframe"] == 0 and counts["handlers"] == 0
+        assert counts["script"] == path.read_text(encoding="utf-8").count("<script")  # only the page's own
+        assert remote == [] and dialogs == [] and errors == []
+    finally:
+        page.close()
