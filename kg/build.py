@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import json
 import multiprocessing
 import os
@@ -19,6 +20,7 @@ import sqlite3
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -29,7 +31,8 @@ from .entities import AliasConfig, DocFacts, document_facts, read_alias_file, re
 from .export import FORMATS, check_output_dir, render_files, write_outputs
 from .graph import GraphOptions, build_graph
 from .ingest import iter_documents
-from .nlp import _analyse_in_worker, _init_worker, analyse_document, default_jobs, load_pipeline, model_id
+from . import entities as entities_module
+from .nlp import _init_worker, analyse_document, default_jobs, load_pipeline, pipeline_id
 from .types import CleanDocument, DocAnalysis, Skipped
 
 CHUNK_DOCUMENTS = 64  # documents analysed and committed to the cache together
@@ -69,6 +72,7 @@ class BuildSummary:
     skipped: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     html: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)  # seconds per stage
     kg_version: str = __version__
 
     def as_dict(self) -> dict:
@@ -161,42 +165,104 @@ def _init_build_worker(model: str | None) -> None:
     _init_worker(model)
 
 
-def analyse_with_cache(
-    docs: Iterable[CleanDocument], model: str | None, jobs: int, cache: AnalysisCache | None, summary: BuildSummary
-) -> Iterator[DocAnalysis]:
-    """Analyses in document order; cached documents are not re-analysed. One process pool
-    serves the whole run; each chunk's new results are committed in one transaction."""
-    nlp = load_pipeline(model)
-    mid = model_id(nlp)
+def extract(analysis: DocAnalysis, source: str = "") -> DocFacts:
+    """Per-document entity facts, with names damaged by undecodable bytes removed."""
+    return without_damaged_names(document_facts(analysis, source))
+
+
+def _analyse_and_extract(doc: CleanDocument) -> tuple[DocAnalysis, DocFacts]:
+    from . import nlp as nlp_module
+
+    analysis = analyse_document(nlp_module._worker_nlp, doc)
+    return analysis, extract(analysis, doc.source)
+
+
+@lru_cache(maxsize=1)
+def rules_version() -> str:
+    """Fingerprint of the per-document entity rules and word lists: cached facts are
+    recomputed (from cached analyses, without the model) when either changes."""
+    digest = hashlib.sha1()
+    digest.update(Path(entities_module.__file__).read_bytes())
+    for path in sorted((Path(entities_module.__file__).parent / "data" / "lexicon").glob("*")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def facts_key(analysis_key_: str, source: str) -> str:
+    return hashlib.sha256(f"facts\x00{rules_version()}\x00{analysis_key_}\x00{source}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass
+class StageTimer:
+    seconds: dict = field(default_factory=dict)
+
+    @contextlib.contextmanager
+    def __call__(self, name: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - started, 3)
+
+
+def facts_with_cache(
+    docs: Iterable[CleanDocument], model: str | None, jobs: int, cache: AnalysisCache | None, summary: BuildSummary,
+    timer: StageTimer | None = None,
+) -> Iterator[DocFacts]:
+    """Per-document facts in document order. The cache holds each document's analysis
+    (the model's output) and its facts; a document already seen costs neither the model
+    nor the rules, and new rules re-use the cached analyses. The model and the process
+    pool start only when some document needs them. Each chunk's new entries are committed
+    in one transaction."""
+    timer = timer or StageTimer()
+    mid = pipeline_id(model)
     pool = None
-    if jobs > 1:
-        ctx = multiprocessing.get_context("forkserver" if os.name != "nt" else "spawn")
-        pool = ctx.Pool(jobs, initializer=_init_build_worker, initargs=(model,))
+    nlp = None
     try:
         for chunk in _chunks(docs, CHUNK_DOCUMENTS * max(1, jobs)):
-            keys = [analysis_key(d, mid) for d in chunk]
-            found = cache.get_many(keys) if cache is not None else {}
-            missing = [(k, d) for k, d in zip(keys, chunk) if k not in found]
+            akeys = [analysis_key(d, mid) for d in chunk]
+            fkeys = [facts_key(k, d.source) for k, d in zip(akeys, chunk)]
+            found = cache.get_many(fkeys) if cache is not None else {}
+            missing = [i for i, k in enumerate(fkeys) if k not in found]
+            to_analyse: list[int] = []
             if missing:
-                if pool is not None:
-                    results = pool.map(_analyse_in_worker, [d for _, d in missing], chunksize=4)
-                else:
-                    results = [analyse_document(nlp, d) for _, d in missing]
-                new = {k: r for (k, _), r in zip(missing, results)}
+                analyses = cache.get_many([akeys[i] for i in missing]) if cache is not None else {}
+                to_analyse = [i for i in missing if akeys[i] not in analyses]
+                new_analyses, new_facts = {}, {}
+                if to_analyse:
+                    summary.cache_misses += len(to_analyse)  # documents the model reads
+                    if jobs > 1:
+                        if pool is None:
+                            ctx = multiprocessing.get_context("forkserver" if os.name != "nt" else "spawn")
+                            pool = ctx.Pool(jobs, initializer=_init_build_worker, initargs=(model,))
+                        results = pool.map(_analyse_and_extract, [chunk[i] for i in to_analyse], chunksize=4)
+                    else:
+                        nlp = nlp or load_pipeline(model)
+                        results = []
+                        for i in to_analyse:
+                            analysis = analyse_document(nlp, chunk[i])
+                            results.append((analysis, extract(analysis, chunk[i].source)))
+                    for i, (analysis, facts) in zip(to_analyse, results):
+                        new_analyses[akeys[i]] = analysis
+                        new_facts[fkeys[i]] = facts
+                with timer("document_facts"):
+                    for i in missing:
+                        if fkeys[i] not in new_facts:  # analysis cached, rules changed
+                            new_facts[fkeys[i]] = extract(analyses[akeys[i]], chunk[i].source)
                 if cache is not None:
-                    cache.put_many(new)
-                found.update(new)
-            for key, doc in zip(keys, chunk):
-                analysis = found[key]
-                if analysis.doc_id != doc.id:  # same text under another name
-                    analysis = dataclasses.replace(analysis, doc_id=doc.id, title=doc.title)
-                yield analysis
+                    cache.put_many({**new_analyses, **new_facts})
+                found.update(new_facts)
+            summary.cache_hits += len(chunk) - len(to_analyse)
+            for key, doc in zip(fkeys, chunk):
+                facts = found[key]
+                if facts.doc_id != doc.id:  # the same text under another name
+                    facts = dataclasses.replace(facts, doc_id=doc.id)
+                yield facts
     finally:
         if pool is not None:
             pool.terminate()
             pool.join()
-    if cache is not None:
-        summary.cache_hits, summary.cache_misses = cache.hits, cache.misses
 
 
 def _progress(iterable, enabled: bool):
@@ -230,6 +296,7 @@ def build(paths: list[str], options: BuildOptions) -> BuildSummary:
     """
     started = time.perf_counter()
     summary = BuildSummary()
+    timer = StageTimer()
     skipped: list[Skipped] = []
     jobs = options.jobs or default_jobs()
     summary.jobs = jobs
@@ -239,14 +306,13 @@ def build(paths: list[str], options: BuildOptions) -> BuildSummary:
         alias_config = AliasConfig()
         if options.aliases:
             alias_config = AliasConfig(*read_alias_file(options.aliases))
-        nlp = load_pipeline(options.model)
-        summary.model = model_id(nlp)
+        summary.model = pipeline_id(options.model)  # also: a missing model fails here, before any work
         cache = _open_cache(options, summary)
         try:
-            docs = clean_documents(paths, skipped, summary, exclude=[out_dir])
-            facts: list[DocFacts] = []
-            for analysis in _progress(analyse_with_cache(docs, options.model, jobs, cache, summary), options.progress):
-                facts.append(without_damaged_names(document_facts(analysis)))
+            with timer("analysis"):
+                docs = clean_documents(paths, skipped, summary, exclude=[out_dir])
+                facts: list[DocFacts] = list(
+                    _progress(facts_with_cache(docs, options.model, jobs, cache, summary, timer), options.progress))
         finally:
             if cache is not None:
                 summary.warnings.extend(w for w in cache.warnings if w not in summary.warnings)
@@ -256,13 +322,17 @@ def build(paths: list[str], options: BuildOptions) -> BuildSummary:
             raise InputErrors(skipped, cached=cache is not None)
         if not facts:
             raise NoDocuments(skipped)
-        resolution = resolve(facts, alias_config)
-        graph = build_graph(resolution, GraphOptions(options.window, options.min_weight, options.min_npmi))
-        files = render_files(graph, resolution, options.formats)
+        with timer("resolve"):
+            resolution = resolve(facts, alias_config)
+        with timer("graph"):
+            graph = build_graph(resolution, GraphOptions(options.window, options.min_weight, options.min_npmi))
+        with timer("write"):
+            files = render_files(graph, resolution, options.formats)
         if "html" in options.formats:
             from .render import render_html_text
 
-            html, info = render_html_text(graph, max_nodes=options.max_html_nodes)
+            with timer("html"):
+                html, info = render_html_text(graph, max_nodes=options.max_html_nodes)
             files["graph.html"] = html.encode("utf-8")
             summary.html = info
         summary.entities = graph.number_of_nodes()
@@ -270,8 +340,11 @@ def build(paths: list[str], options: BuildOptions) -> BuildSummary:
         summary.relations = sum(1 for _, _, d in graph.edges(data=True) if d.get("relation") == "holds_position_at")
         summary.seconds = round(time.perf_counter() - started, 3)
         summary.outputs = sorted(str(out_dir / name) for name in list(files) + ["summary.json"])
+        timer.seconds["entities"] = round(timer.seconds.get("document_facts", 0.0) + timer.seconds["resolve"], 3)
+        summary.timings = timer.seconds
         files["summary.json"] = json.dumps(summary.as_dict(), ensure_ascii=False, indent=2).encode("utf-8")
-        write_outputs(out_dir, files)
+        with timer("write"):
+            write_outputs(out_dir, files)
     except BaseException:
         if made:  # leave no empty folder behind a failed run
             with contextlib.suppress(OSError):

@@ -148,6 +148,7 @@ def clean_document(doc: Document, dedup: "Deduplicator | None" = None) -> CleanD
         sentences=sentences,
         title=doc.title,
         dropped_passages=dedup.dropped - dropped_before,
+        source=doc.source,
     )
 
 

@@ -439,7 +439,8 @@ def _org_before(text: str, lo: int, hi: int, mentions_by_end) -> tuple[str | Non
         return m.text, m.label, m.start, True
     # otherwise: the characters back to a break or a function word, if they end like an org
     i = hi
-    while i > lo and text[i - 1] not in CONTEXT_BREAK and text[i - 1] not in CHAIN_SEPARATORS and not text[i - 1].isspace():
+    while (i > lo and text[i - 1] not in CONTEXT_BREAK and text[i - 1] not in CHAIN_SEPARATORS
+           and not text[i - 1].isspace() and text[i - 1] != "\ufffd"):
         if text[i - 1] in "的在是和与及对由向为把将让据" and i < hi:
             break
         i -= 1

@@ -57,6 +57,7 @@ class CleanDocument:
     sentences: list[Sentence]
     title: str = ""
     dropped_passages: int = 0
+    source: str = ""  # the publication, when the input names it (JSON `source`)
 
 
 @dataclass

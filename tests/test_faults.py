@@ -375,7 +375,7 @@ def test_signal_midway_keeps_outputs_and_cache_then_a_rerun_completes(many, earl
     assert stderr.strip() == f"kg: {words}; earlier outputs in {out} are unchanged; the analysis cache is consistent"
     assert snapshot(out) == earlier
     no_leftovers(out)
-    kept = check_cache_whole(cache)
+    kept = check_cache_whole(cache) // 2  # each document: its analysis and its facts
     assert 0 < kept < 300
     if sig == signal.SIGINT:  # the rerun picks up the cached analyses and finishes
         proc = start_build(many, out, cache)
@@ -396,7 +396,7 @@ def test_sigkill_midway_keeps_outputs_and_cache(many, earlier, tmp_path):
     assert proc.returncode == -signal.SIGKILL
     assert snapshot(out) == earlier
     no_leftovers(out)
-    assert 0 < check_cache_whole(cache) < 300
+    assert 0 < check_cache_whole(cache) < 600  # analyses and facts
 
 
 def test_ctrl_c_to_the_process_group_with_two_processes(many, earlier, tmp_path):
