@@ -73,6 +73,7 @@ class BuildSummary:
     warnings: list[str] = field(default_factory=list)
     html: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)  # seconds per stage
+    outputs_from_cache: bool = False  # unchanged corpus and options: files taken from the cache
     kg_version: str = __version__
 
     def as_dict(self) -> dict:
@@ -287,6 +288,72 @@ def _open_cache(options: BuildOptions, summary: BuildSummary) -> AnalysisCache |
     return cache
 
 
+def render_outputs(facts: list[DocFacts], alias_config: AliasConfig, options: BuildOptions, summary: BuildSummary,
+                   timer: StageTimer) -> tuple[dict[str, bytes], tuple[int, int, int]]:
+    """Entities, graph and every output file (but summary.json) from per-document facts."""
+    with timer("resolve"):
+        resolution = resolve(facts, alias_config)
+    with timer("graph"):
+        graph = build_graph(resolution, GraphOptions(options.window, options.min_weight, options.min_npmi))
+    with timer("write"):
+        files = render_files(graph, resolution, options.formats)
+    if "html" in options.formats:
+        from .render import render_html_text
+
+        with timer("html"):
+            html, info = render_html_text(graph, max_nodes=options.max_html_nodes)
+        files["graph.html"] = html.encode("utf-8")
+        summary.html = info
+    relations = sum(1 for _, _, d in graph.edges(data=True) if d.get("relation") == "holds_position_at")
+    return files, (graph.number_of_nodes(), graph.number_of_edges(), relations)
+
+
+OUTPUTS_PREFIX = "outputs:"
+KEEP_OUTPUTS = 3  # rendered output sets kept in the cache
+
+
+def outputs_key(facts: list[DocFacts], options: BuildOptions) -> str:
+    digest = hashlib.sha256()
+    aliases = Path(options.aliases).read_bytes() if options.aliases else b""
+    settings = (__version__, rules_version(), options.window, options.min_weight, options.min_npmi,
+                options.max_html_nodes, tuple(options.formats))
+    digest.update(repr(settings).encode())
+    digest.update(hashlib.sha256(aliases).digest())
+    for f in facts:
+        digest.update(repr(f).encode("utf-8", "surrogatepass"))  # the facts' content, ids included
+    return OUTPUTS_PREFIX + digest.hexdigest()
+
+
+def _cached_outputs(options: BuildOptions, key: str, summary: BuildSummary):
+    if not options.use_cache:
+        return None
+    cache = _open_cache(options, summary)
+    if cache is None:
+        return None
+    try:
+        entry = cache.get_many([key]).get(key)
+    finally:
+        cache.close()
+    if entry is None:
+        return None
+    summary.html = entry.get("html", {})
+    summary.outputs_from_cache = True
+    return entry["files"], tuple(entry["counts"])
+
+
+def _store_outputs(options: BuildOptions, key: str, files: dict[str, bytes], counts, summary: BuildSummary) -> None:
+    if not options.use_cache:
+        return
+    cache = _open_cache(options, summary)
+    if cache is None:
+        return
+    try:
+        cache.put_many({key: {"files": files, "counts": list(counts), "html": summary.html}})
+        cache.trim(OUTPUTS_PREFIX, KEEP_OUTPUTS)
+    finally:
+        cache.close()
+
+
 def build(paths: list[str], options: BuildOptions) -> BuildSummary:
     """Build the graph of the articles under `paths` and write every output file.
 
@@ -322,25 +389,19 @@ def build(paths: list[str], options: BuildOptions) -> BuildSummary:
             raise InputErrors(skipped, cached=cache is not None)
         if not facts:
             raise NoDocuments(skipped)
-        with timer("resolve"):
-            resolution = resolve(facts, alias_config)
-        with timer("graph"):
-            graph = build_graph(resolution, GraphOptions(options.window, options.min_weight, options.min_npmi))
-        with timer("write"):
-            files = render_files(graph, resolution, options.formats)
-        if "html" in options.formats:
-            from .render import render_html_text
-
-            with timer("html"):
-                html, info = render_html_text(graph, max_nodes=options.max_html_nodes)
-            files["graph.html"] = html.encode("utf-8")
-            summary.html = info
-        summary.entities = graph.number_of_nodes()
-        summary.edges = graph.number_of_edges()
-        summary.relations = sum(1 for _, _, d in graph.edges(data=True) if d.get("relation") == "holds_position_at")
+        # An unchanged corpus with unchanged options gives unchanged files: a re-run takes
+        # them from the cache instead of resolving, laying out and rendering again.
+        key = outputs_key(facts, options)
+        stored = _cached_outputs(options, key, summary)
+        if stored is not None:
+            files, counts = stored
+        else:
+            files, counts = render_outputs(facts, alias_config, options, summary, timer)
+            _store_outputs(options, key, files, counts, summary)
+        summary.entities, summary.edges, summary.relations = counts
         summary.seconds = round(time.perf_counter() - started, 3)
         summary.outputs = sorted(str(out_dir / name) for name in list(files) + ["summary.json"])
-        timer.seconds["entities"] = round(timer.seconds.get("document_facts", 0.0) + timer.seconds["resolve"], 3)
+        timer.seconds["entities"] = round(timer.seconds.get("document_facts", 0.0) + timer.seconds.get("resolve", 0.0), 3)
         summary.timings = timer.seconds
         files["summary.json"] = json.dumps(summary.as_dict(), ensure_ascii=False, indent=2).encode("utf-8")
         with timer("write"):

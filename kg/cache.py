@@ -112,6 +112,20 @@ class AnalysisCache:
             self.warnings.append(f"cannot write to the analysis cache {self.path} ({exc}); "
                                  "later analyses are not cached")
 
+    def trim(self, prefix: str, keep: int) -> None:
+        """Keep only the `keep` newest entries whose key starts with `prefix`."""
+        if not self.writable:
+            return
+        try:
+            with self._db:
+                self._db.execute(
+                    "DELETE FROM analysis WHERE key LIKE ? AND rowid NOT IN "
+                    "(SELECT rowid FROM analysis WHERE key LIKE ? ORDER BY rowid DESC LIMIT ?)",
+                    (prefix + "%", prefix + "%", keep))
+        except sqlite3.Error as exc:
+            self.writable = False
+            self.warnings.append(f"cannot write to the analysis cache {self.path} ({exc})")
+
     def __len__(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM analysis").fetchone()[0]
 

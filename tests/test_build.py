@@ -117,3 +117,18 @@ def test_same_outputs_with_one_or_two_processes_and_from_the_cache(tmp_path):
     one = graph_content(tmp_path / "j1")
     assert one == graph_content(tmp_path / "j2") == graph_content(tmp_path / "cached")
     assert one[0] and one[1]
+
+
+def test_unchanged_rerun_reuses_outputs_but_changed_options_do_not(tmp_path):
+    cache = tmp_path / "cache"
+    args = ("--jobs", "1", "--cache-dir", cache, "--formats", "json,csv")
+    run_build(SAMPLE, "--out", tmp_path / "a", *args)
+    run_build(SAMPLE, "--out", tmp_path / "b", *args)
+    run_build(SAMPLE, "--out", tmp_path / "c", *args, "--min-weight", "2")
+    summary = lambda name: json.loads((tmp_path / name / "summary.json").read_text(encoding="utf-8"))
+    assert not summary("a")["outputs_from_cache"]
+    assert summary("b")["outputs_from_cache"] and summary("b")["cache_misses"] == 0
+    assert not summary("c")["outputs_from_cache"]
+    for name in ("edges.csv", "entities.csv", "graph.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert len(read_csv(tmp_path / "c" / "edges.csv")) < len(read_csv(tmp_path / "a" / "edges.csv"))
