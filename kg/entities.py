@@ -330,12 +330,23 @@ def repair_person(text: str, start: int, end: int) -> tuple[int, int] | None:
         start = start + best.end()
     elif best is not None and best.end() == len(name):
         return None  # 张书记: a title, not a name
+    # a reporting verb the model ran into: 吴敏参加 -> 吴敏
+    for verb in REPORTING_VERBS:
+        if text.endswith(verb, start, end) and end - start - len(verb) >= 2:
+            end -= len(verb)
+            break
     name = text[start:end]
-    if len(name) > 4:
-        return None
-    if len(name) < 2:
+    if len(name) == 4 and name[:2] not in COMPOUND_SURNAMES and name[0] in surnames():
+        return None  # four characters without a compound surname: not a name we can trust
+    if len(name) > 4 or len(name) < 2:
         return None
     return (start, end)
+
+
+COMPOUND_SURNAMES = frozenset("""欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 令狐 夏侯 轩辕 端木 独孤
+南宫 西门 百里 呼延 澹台 公冶 太史 申屠 钟离 闻人 赫连 万俟 拓跋 完颜""".split())
+REPORTING_VERBS = tuple(sorted("""表示 指出 强调 介绍 认为 参加 出席 主持 陪同 会见 考察 调研 视察 致辞 讲话 宣布 参观
+带队 率队 一行 说 称 提出 要求 透露 告诉 等人 等""".split(), key=len, reverse=True))
 
 
 STRONG_ORG_SUFFIXES = ("公司", "集团", "银行", "大学", "学院", "研究院", "研究所", "科学院", "工程院", "实验室",
@@ -375,11 +386,30 @@ def fix_label(surface: str, label: str) -> str:
     return label
 
 
+NAME_BREAKS = re.compile("了|的|所属|旗下|下属|隶属")
+
+
+def _split_on_words(text: str, start: int, end: int, label: str) -> list[tuple[int, int]]:
+    """An organisation or place never holds 了 or 的, nor 所属/旗下: cut there, keeping the
+    pieces that still end like a name of that kind (市政府会见了克劳森公司 -> 克劳森公司)."""
+    if label == PERSON or not NAME_BREAKS.search(text, start, end):
+        return [(start, end)]
+    pieces, piece_start = [], start
+    for match in NAME_BREAKS.finditer(text, start, end):
+        pieces.append((piece_start, match.start()))
+        piece_start = match.end()
+    pieces.append((piece_start, end))
+    table = ORG_KEYWORDS if label == ORG else LOC_KEYWORDS
+    return [(s, e) for s, e in pieces if e - s >= 2 and _rightmost_keyword(text[s:e], table) and
+            text[s:e].endswith(tuple(k for k, _ in table))]
+
+
 def repair_mentions(analysis: DocAnalysis) -> list[DocMention]:
     text = analysis.text
     out: list[DocMention] = []
     for m in analysis.mentions:
-        for s, e in _split_on_punctuation(text, m.start, m.end):
+        pieces = [p for s0, e0 in _split_on_words(text, m.start, m.end, m.label) for p in _split_on_punctuation(text, s0, e0)]
+        for s, e in pieces:
             s, e = _strip_edges(text, s, e)
             if e - s < 1:
                 continue
@@ -410,6 +440,9 @@ def repair_mentions(analysis: DocAnalysis) -> list[DocMention]:
 
 # ---- officials: titles around names -------------------------------------------------------
 
+SUB_BODIES = frozenset("专家委员会 学术委员会 理事会 董事会 监事会 顾问委员会 技术委员会 咨询委员会 秘书处 工作委员会".split())
+APPOINTMENT = re.compile("当选为|当选|担任|出任|兼任|任|为")
+ASSOCIATION_TITLES = ("理事长", "会长", "秘书长", "主席", "副理事长", "副会长")
 ORG_END_CHARS = set("局厅委部院所会办司处室组团校社台报行厂队站馆中心府政协")
 CHAIN_SEPARATORS = "、兼"
 CONTEXT_BREAK = set("，。；：！？,;:!?（）()“”\n")
@@ -441,7 +474,7 @@ def _org_before(text: str, lo: int, hi: int, mentions_by_end) -> tuple[str | Non
     i = hi
     while (i > lo and text[i - 1] not in CONTEXT_BREAK and text[i - 1] not in CHAIN_SEPARATORS
            and not text[i - 1].isspace() and text[i - 1] != "\ufffd"):
-        if text[i - 1] in "的在是和与及对由向为把将让据" and i < hi:
+        if (text[i - 1] in "的了在是和与及对由向为把将让据" or text[i - 2 : i] in ("所属", "旗下", "下属")) and i < hi:
             break
         i -= 1
         if hi - i >= 20:
@@ -499,8 +532,44 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
                 for title, org, label in chain_of[prev.start]:
                     positions.append(RawPosition(m.text, title, org, label, m.sentence))
                 continue
-        # title right after the name: 张三市长 / 张三（沈阳市科技局局长）
+        # title right after the name: 张三市长 / 张三（沈阳市科技局局长） / 张三当选理事长
         after = text[m.end : analysis.sentences[m.sentence].end]
+        appointed = APPOINTMENT.match(after)
+        appointed_roles: list[tuple[str, str | None, str]] = []  # new roles: no inherited organisation
+        if appointed:
+            tail = after[appointed.end():]
+
+            def title_ending_clause(rest: str):
+                t = at_start.match(rest)
+                return t if t and (t.end() == len(rest) or rest[t.end()] in CONTEXT_BREAK or rest[t.end()] in "、 ") else None
+
+            title_match = title_ending_clause(tail)
+            if title_match is None:
+                # 当选沈阳市科技局局长: an organisation, then the title
+                for k in range(2, min(len(tail), 20)):
+                    t = title_ending_clause(tail[k:])
+                    if t:
+                        org_text, title = tail[:k], t.group()
+                        label = ORG
+                        if org_text in SUB_BODIES:
+                            # 当选专家委员会主任: a body inside the organisation named last before
+                            title = org_text + title
+                            # prefer the association the document is about (an alliance's
+                            # expert committee), else the organisation named last before
+                            bodies = Counter(o.text for o in mentions if o.label == ORG and org_subtype(o.text) == "association")
+                            before = [o for o in by_end.values() if o.end <= m.start and o.label == ORG
+                                      and not is_generic_org(o.text)]
+                            org_text = (bodies.most_common(1)[0][0] if bodies else
+                                        max(before, key=lambda o: o.end).text if before else None)
+                        elif is_generic_org(org_text) or not (org_text[-1] in ORG_END_CHARS or org_text.endswith(("中心", "集团", "公司"))):
+                            org_text = None
+                        appointed_roles.append((title, org_text, label))
+                        break
+            else:
+                # 选举马骁为理事长: a chair of the association the document is about
+                bodies = Counter(o.text for o in mentions if o.label == ORG and org_subtype(o.text) == "association")
+                org_text = bodies.most_common(1)[0][0] if bodies and title_match.group() in ASSOCIATION_TITLES else None
+                appointed_roles.append((title_match.group(), org_text, ORG if org_text else ""))
         match = at_start.match(after)
         if match and not chain:
             chain.append((match.group(), None, ""))
@@ -528,13 +597,13 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
                 last_org = (org, label)
             else:
                 org, label = last_org
-                if org and _bare_title(title) in GOVERNMENT_HEAD_TITLES and org.endswith("委") and len(org) > 2:
+                if org and _bare_title(title) in GOVERNMENT_HEAD_TITLES and org.endswith("委") and len(org) >= 2:
                     # 市委副书记、市长: the mayor heads the city's government, not its party committee
                     org, label = org[:-1], LOC
             resolved.append((title, org, label))
         if resolved:
             chain_of[m.start] = resolved
-        for title, org, label in resolved:
+        for title, org, label in resolved + appointed_roles:
             positions.append(RawPosition(m.text, title, org, label, m.sentence))
     return positions, list(found_orgs.values())
 
@@ -852,6 +921,17 @@ def _position_org(org: str, label: str, title: str) -> tuple[str, str]:
     return place, LOC
 
 
+def _implied_government(title: str, facts: DocFacts) -> str | None:
+    """副市长陈某 with no organisation written: the government of the document's city (or
+    province, for 省长)."""
+    bare = _bare_title(title)
+    if bare == "市长" and facts.home_city and facts.home_city.endswith("市"):
+        return facts.home_city + "人民政府"
+    if bare == "省长" and facts.home_province and facts.home_province.endswith("省"):
+        return facts.home_province + "人民政府"
+    return None
+
+
 def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) -> Resolution:
     config = config or AliasConfig()
     facts_list = list(all_facts)
@@ -942,6 +1022,7 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
         doc_abbrev = {short: full for short, full in facts.abbreviations}
         mapping = {}
         position_orgs = {_position_org(p.organisation, p.org_label, p.title)[0] for p in facts.positions if p.organisation}
+        position_orgs |= {g for g in (_implied_government(p.title, facts) for p in facts.positions if not p.organisation) if g}
         for surface in doc_surfaces | position_orgs:
             target = surface
             for _ in range(3):  # 中科院 -> 中国科学院 ; 市工商联 -> 沈阳市工商联 -> 沈阳市工商业联合会
@@ -1028,7 +1109,13 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
             person = ensure(canonical_of[mapping[p.person]])
             org_entity = None
             title = p.title
-            if p.organisation is None and title_kind(title) == "journalist" and title != "通讯员" and facts.media:
+            implied = _implied_government(title, facts) if p.organisation is None else None
+            if implied:
+                canonical = canonical_of.get(mapping.get(implied, implied), implied)
+                canonical_label.setdefault(canonical, ORG)
+                org_entity = ensure(canonical)
+                entity_docs[org_entity.id].add(facts.doc_id)
+            elif p.organisation is None and title_kind(title) == "journalist" and title != "通讯员" and facts.media:
                 media = canonical_of.get(mapping.get(facts.media, facts.media), facts.media)
                 canonical_label.setdefault(media, ORG)
                 org_entity = ensure(media)

@@ -231,3 +231,34 @@ def test_generic_company_word_before_a_title_means_the_last_company():
     (p,) = r.positions
     assert r.entities[p.organisation].name == "北方智造机器人股份有限公司"
     assert "公司" not in names(r)
+
+
+def test_reporting_verb_cut_from_a_name():
+    a = analysis_of("市工信局局长吴敏参加会见。", [("吴敏参加", "PERSON")])
+    assert names(build(a), "PERSON") == {"吴敏"}
+
+
+def test_organisation_span_cut_at_le_and_suoshu():
+    a = analysis_of("市长在市政府会见了克劳森自动化公司代表。集团所属北辰钢铁研究院发布成果。",
+                    [("市政府会见了克劳森自动化公司", "ORG"), ("集团所属北辰钢铁研究院", "ORG")])
+    assert names(build(a), "ORG") >= {"克劳森自动化公司", "北辰钢铁研究院"}
+    assert not any("会见" in n or "所属" in n for n in names(build(a)))
+
+
+def test_title_after_an_appointment_verb():
+    a = analysis_of("东北工业软件创新联盟成立。会议选举盛京云数董事长马骁为理事长，东北大学校长李建国当选学术委员会主任。",
+                    [("东北工业软件创新联盟", "ORG"), ("盛京云数", "ORG"), ("马骁", "PERSON"), ("东北大学", "ORG"),
+                     ("李建国", "PERSON")])
+    r = build(a)
+    got = {(r.entities[p.person].name, p.title, r.entities[p.organisation].name if p.organisation else None)
+           for p in r.positions}
+    assert ("李建国", "校长", "东北大学") in got
+    assert ("李建国", "学术委员会主任", "东北工业软件创新联盟") in got
+    assert ("马骁", "理事长", "东北工业软件创新联盟") in got
+
+
+def test_vice_mayor_without_organisation_serves_the_home_city():
+    a = analysis_of("本报沈阳3月5日电 副市长赵文博出席。", [("赵文博", "PERSON")])
+    r = build(a)
+    (p,) = r.positions
+    assert r.entities[p.organisation].name == "沈阳市人民政府"
