@@ -72,7 +72,7 @@ def make_bad_corpus(root: Path) -> dict[str, tuple[str, ...]]:
                                        + "大连市副市长吴十二在大连理工大学调研。", encoding="utf-8")
     return {
         "utf8.txt": ("张三", "沈阳市"), "bom.txt": ("鞍钢集团", "李四"),
-        "gbk-labelled-utf8.html": ("王五", "东北大学", "赵六"), "big5.txt": ("臺北市政府", "中央研究院"),
+        "gbk-labelled-utf8.html": ("王五", "东北大学", "赵六"), "big5.txt": ("臺北市政府", "臺北市", "中央研究院"),
         "utf16le.txt": ("辽宁省人民政府", "刘七"), "utf16be.txt": ("大连理工大学", "陈八"),
         "pdf-extract.txt": ("郑九", "北京市"), "damaged.txt": ("孙十", "浑南区"), "news.jsonl": ("周十一", "哈尔滨工业大学"),
         "one-line.txt": ("吴十二",), "<img src=x onerror=alert(2)>.txt": ("钱十三", "本钢集团"),
