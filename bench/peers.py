@@ -8,11 +8,12 @@ prediction loop only, in this one process, one thread per system.
     .venv/bin/python bench/peers.py --limit 200 --results-dir /tmp/bench-smoke   # smoke test
 """
 # Thread caps first: before numpy, thinc, onnxruntime or anything else is imported.
-import os
+import os  # noqa: F401
+import sys
+from pathlib import Path
 
-for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
-              "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
-    os.environ[_name] = "1"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _threads  # noqa: E402,F401
 
 import argparse  # noqa: E402
 import json  # noqa: E402

@@ -20,11 +20,12 @@ children, polled every 0.2 s):
     .venv/bin/python bench/scale.py --sizes 50,100 --results-dir /tmp/bench-smoke  # smoke test
 """
 # Thread caps first (inherited by every subprocess): one BLAS/OpenMP thread per process.
-import os
+import os  # noqa: F401
+import sys
+from pathlib import Path
 
-for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
-              "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
-    os.environ[_name] = "1"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _threads  # noqa: E402,F401
 
 import argparse  # noqa: E402
 import json  # noqa: E402

@@ -92,16 +92,6 @@ def sample_graph_for_screenshot() -> nx.Graph:
     return g
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield b
-        b.close()
-
-
 class Opened:
     """A page showing one rendered map, with everything it tried to do recorded."""
 
