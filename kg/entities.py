@@ -573,7 +573,7 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
         match = at_start.match(after)
         if match and not chain:
             chain.append((match.group(), None, ""))
-        elif after[:1] in "（(" and not chain:
+        elif after and after[0] in "（(" and not chain:
             close = after.find("）" if after[0] == "（" else ")")
             if 0 < close <= 30:
                 inner_end = m.end + close

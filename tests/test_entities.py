@@ -262,3 +262,28 @@ def test_vice_mayor_without_organisation_serves_the_home_city():
     r = build(a)
     (p,) = r.positions
     assert r.entities[p.organisation].name == "沈阳市人民政府"
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from kg.types import Mention  # noqa: E402
+
+_TEXT = st.text(alphabet=st.sampled_from(list("沈阳市长张明鞍钢集团董事、，。（）() 记者王磊中国科学院所\ufffd了的局委书记")), max_size=60)
+
+
+@given(_TEXT, st.lists(st.tuples(st.integers(0, 60), st.integers(1, 12), st.sampled_from(["PERSON", "ORG", "LOC"])),
+                       max_size=8))
+@settings(max_examples=300, deadline=None)
+def test_entity_stage_never_crashes_on_arbitrary_text_and_spans(text, spans):
+    a = analysis_of(text, [])
+    mentions = []
+    for start, length, label in spans:
+        end = min(len(a.text), start + length)
+        if start < end:
+            sentence = next((i for i, s in enumerate(a.sentences) if s.start <= start < s.end), None)
+            if sentence is not None and end <= a.sentences[sentence].end:
+                mentions.append(Mention(start, end, a.text[start:end], label, sentence))
+    a.mentions = mentions
+    r = resolve([document_facts(a)])
+    for e in r.entities.values():
+        assert e.name and "\ufffd" not in e.name
