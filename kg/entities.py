@@ -110,7 +110,7 @@ ORG_KEYWORDS = [
     ("党委", "party"), ("市委", "party"), ("省委", "party"), ("区委", "party"), ("县委", "party"),
     ("中共", "party"), ("党组", "party"), ("纪委", "party"), ("组织部", "party"), ("宣传部", "party"),
     ("统战部", "party"), ("政法委", "party"), ("党校", "party"), ("共产党", "party"), ("中央委员会", "party"),
-    ("团委", "party"), ("共青团", "party"), ("党支部", "party"), ("工委", "party"),
+    ("团委", "party"), ("共青团", "party"), ("党支部", "party"), ("工委", "party"), ("党中央", "party"),
     ("政府", "government"), ("国务院", "government"), ("局", "government"), ("厅", "government"),
     ("部", "government"), ("委员会", "government"), ("委", "government"), ("办公室", "government"),
     ("办", "government"), ("法院", "government"), ("检察院", "government"), ("公安", "government"),
@@ -125,7 +125,7 @@ ORG_KEYWORDS = [
 
 LOC_KEYWORDS = [
     ("特别行政区", "province"), ("自治区", "province"), ("省", "province"),
-    ("自治州", "city"), ("地区", "city"), ("市", "city"), ("盟", "city"),
+    ("自治州", "city"), ("地区", "other"), ("市", "city"), ("盟", "city"),
     ("自治县", "district"), ("新区", "district"), ("县", "district"), ("区", "district"), ("旗", "district"),
     ("镇", "town"), ("乡", "town"), ("街道", "town"), ("村", "village"), ("社区", "village"),
     ("园区", "zone"), ("产业园", "zone"), ("科技园", "zone"), ("工业园", "zone"), ("开发区", "zone"),
@@ -246,7 +246,7 @@ def bare_place_name(name: str) -> str:
 
 SPLIT_PUNCT = set("，。、；：！？“”‘’「」『』《》【】,.;:!?\"'\n\t|/\\—…～~")
 EDGE_STRIP = "　 \t（）()[]【】<>《》“”\"'‘’「」『』-—_·•*#、，。；：！？,.;:!?"
-LEADING_FUNCTION_WORDS = ("以下简称", "简称", "全称", "在", "于", "从", "到", "对", "和", "与", "及", "据", "由",
+LEADING_FUNCTION_WORDS = ("以下简称", "简称", "全称", "正如", "还有", "以及", "包括", "原", "在", "于", "从", "到", "对", "和", "与", "及", "据", "由",
                           "向", "为", "把", "被", "将", "让", "是", "同", "跟", "即", "其中", "包括", "位于", "来自",
                           "本报讯", "本报")
 TRAILING_FUNCTION_WORDS = ("的", "等", "了", "们", "和", "与", "及")
@@ -354,7 +354,9 @@ STRONG_ORG_SUFFIXES = ("公司", "集团", "银行", "大学", "学院", "研究
                        "联盟", "党委", "市委", "省委", "区委", "县委", "中心", "医院", "法院", "检察院")
 
 
-GENERIC_ORG_WORDS = frozenset(k for k, _ in ORG_KEYWORDS) | frozenset(
+# Keywords that are themselves names (国务院, 新华社, 全国政协) or local bodies resolved later (市委).
+PROPER_ORG_KEYWORDS = frozenset("国务院 新华社 中共 共产党 共青团 人大 政协 海关 妇联 科协 工商联 侨联 文联 团委 市委 省委 区委 县委 工委".split())
+GENERIC_ORG_WORDS = frozenset(k for k, _ in ORG_KEYWORDS if k not in PROPER_ORG_KEYWORDS) | frozenset(
     ("代表团", "单位", "部门", "团队", "课题组", "企业家", "政府部门", "有关部门", "相关部门", "党组织", "联合实验室",
      "合作社", "董事会", "管委会", "指挥部", "领导小组", "工作组"))
 DETERMINERS = ("该", "本", "其", "此", "我", "贵", "各", "全", "两", "各大", "相关", "有关", "多家", "一家")
@@ -474,11 +476,22 @@ def _org_before(text: str, lo: int, hi: int, mentions_by_end) -> tuple[str | Non
     i = hi
     while (i > lo and text[i - 1] not in CONTEXT_BREAK and text[i - 1] not in CHAIN_SEPARATORS
            and not text[i - 1].isspace() and text[i - 1] != "\ufffd"):
-        if (text[i - 1] in "的了在是和与及对由向为把将让据" or text[i - 2 : i] in ("所属", "旗下", "下属")) and i < hi:
+        if (text[i - 1] in "的了在是和与及对由向为把将让据同跟如《》" or text[i - 1].isdigit()
+                or text[i - 2 : i] in ("所属", "旗下", "下属", "本报")) and i < hi:
             break
         i -= 1
         if hi - i >= 20:
             break
+    if text.endswith("本报", lo, hi):
+        return "本报", ORG, hi - 2, True  # the document's own paper
+    candidate = text[i:hi]
+    # a dateline (北京1月12日电) or a leading function word is not part of the name
+    cut = max(candidate.rfind(mark) + len(mark) if candidate.rfind(mark) >= 0 else 0 for mark in ("日电", "日讯", "本报讯"))
+    for word in LEADING_FUNCTION_WORDS:
+        if candidate.startswith(word, cut) and len(candidate) - cut - len(word) >= 2:
+            cut += len(word)
+            break
+    i += cut
     candidate = text[i:hi]
     if is_generic_org(candidate):
         # 该公司总经理 / 集团副总裁: the organisation of that kind named last before
@@ -912,6 +925,8 @@ def _position_org(org: str, label: str, title: str) -> tuple[str, str]:
     """A place as a title's organisation stands for its government or party committee."""
     if label != LOC:
         return org, label
+    if title_kind(title) == "journalist":
+        return "", ""  # 驻意大利记者: where the reporter is posted, not whom they work for
     place = full_place_name(org)
     bare_title = title.lstrip("副").replace("常务", "").replace("代理", "")
     if bare_title in GOVERNMENT_HEAD_TITLES:
@@ -1109,18 +1124,20 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
             person = ensure(canonical_of[mapping[p.person]])
             org_entity = None
             title = p.title
-            implied = _implied_government(title, facts) if p.organisation is None else None
+            org_surface, org_label = _position_org(p.organisation, p.org_label, title) if p.organisation else ("", "")
+            if p.organisation and (org_surface == "本报" or org_surface.startswith("本报")):
+                org_surface = ""  # 本报记者: the document's own paper
+            implied = _implied_government(title, facts) if not org_surface else None
             if implied:
                 canonical = canonical_of.get(mapping.get(implied, implied), implied)
                 canonical_label.setdefault(canonical, ORG)
                 org_entity = ensure(canonical)
                 entity_docs[org_entity.id].add(facts.doc_id)
-            elif p.organisation is None and title_kind(title) == "journalist" and title != "通讯员" and facts.media:
+            elif not org_surface and title_kind(title) == "journalist" and title != "通讯员" and facts.media:
                 media = canonical_of.get(mapping.get(facts.media, facts.media), facts.media)
                 canonical_label.setdefault(media, ORG)
                 org_entity = ensure(media)
-            elif p.organisation:
-                org_surface, org_label = _position_org(p.organisation, p.org_label, title)
+            elif org_surface:
                 target = mapping.get(org_surface, org_surface)
                 canonical = canonical_of.get(target, target)
                 canonical_label.setdefault(canonical, org_label)
