@@ -143,6 +143,9 @@ def read_cluener(path: str | Path) -> Iterator[AnnotatedText]:
 
 
 GOVERNMENT_HEADS = ("政府", "当局")
+CHINESE_NUMERALS = set("一二三四五六七八九十百千万零两")
+# Abbreviations (/j) of organisations that the NER corpora tag ORG.
+ORG_ABBREVIATIONS = frozenset("十五大 十四大 政协 人大 欧盟 北约 东盟 中共 安理会 妇联 纪委 独联体 特委会 体委 足协 侨联 科协 工商联 文联".split())
 MEDIA_ENDINGS = ("日报", "晚报", "早报", "时报", "周报", "报", "杂志", "通讯社", "电台", "电视台")
 
 _PD_TOKEN = re.compile(r"^(\[?)(.+?)/([A-Za-z]+)(\](?:[A-Za-z]+))?$")
@@ -161,7 +164,9 @@ def parse_people_daily_line(line: str, path, lineno: int) -> PeopleDailyParagrap
     `[w/p w/p]nt`. Consecutive `nr` words (surname + given name) join into one PERSON;
     `ns` and `[..]ns` are LOC; `nt` and `[..]nt` are ORG, except `[中国/ns 政府/n]nt`, which the
     NER corpora (People's Daily NER, MSRA) tag as the place alone; newspapers tagged `nz`
-    (人民日报) are ORG. Compounds are opened into words."""
+    (人民日报) are ORG; one-character abbreviations `j` (中, 美, 京) are LOC and a few
+    organisation abbreviations (政协, 欧盟) ORG, as in those corpora. Compounds are opened
+    into words."""
     items = line.split()
     if not items:
         return None
@@ -219,6 +224,10 @@ def parse_people_daily_line(line: str, path, lineno: int) -> PeopleDailyParagrap
             spans.append((offsets[i], offsets[i + 1], "LOC" if tag == "ns" else "ORG"))
         elif tag == "nz" and words[i].endswith(MEDIA_ENDINGS):
             spans.append((offsets[i], offsets[i + 1], "ORG"))  # 人民日报/nz: a newspaper is an organisation
+        elif tag == "j" and len(words[i]) == 1 and words[i] not in CHINESE_NUMERALS:
+            spans.append((offsets[i], offsets[i + 1], "LOC"))  # 中/j 美/j: places abbreviated, LOC in the NER corpora
+        elif tag == "j" and words[i] in ORG_ABBREVIATIONS:
+            spans.append((offsets[i], offsets[i + 1], "ORG"))
         i += 1
     return PeopleDailyParagraph(head[:-2], words, "".join(words), sorted(spans))
 

@@ -61,3 +61,10 @@ def test_segmented_reader(tmp_path):
     f = tmp_path / "s.txt"
     f.write_text("沈阳 是 城市\n\n它 很 冷\n", encoding="utf-8")
     assert list(read_segmented(f)) == [["沈阳", "是", "城市"], ["它", "很", "冷"]]
+
+
+def test_people_daily_abbreviations_follow_the_ner_corpora():
+    line = "19980101-01-001-003/m  中/j  美/j  关系/n  [中国/ns  政府/n]nt  政协/j  九/j  届/q  人民日报/nz"
+    para = parse_people_daily_line(line, "199801.txt", 1)
+    got = {(para.text[s:e], label) for s, e, label in para.spans}
+    assert got == {("中", "LOC"), ("美", "LOC"), ("中国", "LOC"), ("政协", "ORG"), ("人民日报", "ORG")}
