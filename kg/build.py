@@ -106,7 +106,12 @@ class NoDocuments(RuntimeError):
 def clean_documents(paths: Iterable[str], skipped: list[Skipped], summary: BuildSummary,
                     exclude: Iterable[str | Path] = ()) -> Iterator[CleanDocument]:
     dedup = Deduplicator()
+    seen_ids: dict[str, int] = {}
     for doc in iter_documents(paths, skipped, exclude):
+        if doc.id in seen_ids:  # a/x.txt and b/x.txt, or a repeated JSON id: keep them apart
+            seen_ids[doc.id] += 1
+            doc = dataclasses.replace(doc, id=f"{doc.id}~{seen_ids[doc.id]}")
+        seen_ids.setdefault(doc.id, 1)
         clean = clean_document(doc, dedup)
         summary.duplicate_passages_dropped += clean.dropped_passages
         if not clean.sentences:
@@ -179,6 +184,18 @@ def _analyse_and_extract(doc: CleanDocument) -> tuple[DocAnalysis, DocFacts]:
 
 
 @lru_cache(maxsize=1)
+def code_version() -> str:
+    """Fingerprint of kg's code, page template and word lists: cached outputs of an older kg
+    are never served."""
+    root = Path(entities_module.__file__).parent
+    digest = hashlib.sha1()
+    for path in sorted(list(root.glob("*.py")) + list((root / "static").glob("*")) + list((root / "data" / "lexicon").glob("*"))):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@lru_cache(maxsize=1)
 def rules_version() -> str:
     """Fingerprint of the per-document entity rules and word lists: cached facts are
     recomputed (from cached analyses, without the model) when either changes."""
@@ -235,6 +252,7 @@ def facts_with_cache(
                     summary.cache_misses += len(to_analyse)  # documents the model reads
                     if jobs > 1:
                         if pool is None:
+                            load_pipeline(model)  # fails here, clearly, rather than in workers that restart forever
                             ctx = multiprocessing.get_context("forkserver" if os.name != "nt" else "spawn")
                             pool = ctx.Pool(jobs, initializer=_init_build_worker, initargs=(model,))
                         results = pool.map(_analyse_and_extract, [chunk[i] for i in to_analyse], chunksize=4)
@@ -315,7 +333,7 @@ KEEP_OUTPUTS = 3  # rendered output sets kept in the cache
 def outputs_key(facts: list[DocFacts], options: BuildOptions) -> str:
     digest = hashlib.sha256()
     aliases = Path(options.aliases).read_bytes() if options.aliases else b""
-    settings = (__version__, rules_version(), options.window, options.min_weight, options.min_npmi,
+    settings = (__version__, code_version(), options.window, options.min_weight, options.min_npmi,
                 options.max_html_nodes, tuple(options.formats))
     digest.update(repr(settings).encode())
     digest.update(hashlib.sha256(aliases).digest())

@@ -79,6 +79,11 @@ def _title_regexes() -> tuple[re.Pattern, re.Pattern]:
     return at_end, at_start
 
 
+@lru_cache(maxsize=1)
+def _any_title_regex() -> re.Pattern:
+    return re.compile("|".join(map(re.escape, sorted(titles(), key=len, reverse=True))))
+
+
 def title_kind(title: str) -> str:
     table = titles()
     if title in table:
@@ -263,6 +268,10 @@ class DocMention:
     sentence: int
 
 
+def _known_place(name: str) -> bool:
+    return name in places() or name in provinces() or name in countries() or full_place_name(name) != name
+
+
 def _strip_edges(text: str, start: int, end: int) -> tuple[int, int]:
     changed = True
     while changed and start < end:
@@ -275,6 +284,8 @@ def _strip_edges(text: str, start: int, end: int) -> tuple[int, int]:
             changed = True
         for word in LEADING_FUNCTION_WORDS:
             if text.startswith(word, start) and end - start - len(word) >= 2:
+                if len(word) == 1 and not _known_place(text[start + 1 : end]) or _known_place(text[start:end]):
+                    continue  # 同济大学, 和平区, 于海洋: the character belongs to the name
                 start += len(word)
                 changed = True
                 break
@@ -318,13 +329,12 @@ def _strip_trailing_title(text: str, start: int, end: int) -> tuple[int, int]:
 
 def repair_person(text: str, start: int, end: int) -> tuple[int, int] | None:
     """A person's span without titles or organisations: 鞍钢集团董事长张明 -> 张明."""
-    at_end, at_start = _title_regexes()
     name = text[start:end]
     if "·" in name or "•" in name:
         return (start, end)
     # the name is what follows the last title word inside the span
     best = None
-    for m in re.finditer("|".join(map(re.escape, sorted(titles(), key=len, reverse=True))), name):
+    for m in _any_title_regex().finditer(name):
         best = m
     if best is not None and end - (start + best.end()) >= 2:
         start = start + best.end()
@@ -394,6 +404,8 @@ NAME_BREAKS = re.compile("了|的|所属|旗下|下属|隶属")
 def _split_on_words(text: str, start: int, end: int, label: str) -> list[tuple[int, int]]:
     """An organisation or place never holds 了 or 的, nor 所属/旗下: cut there, keeping the
     pieces that still end like a name of that kind (市政府会见了克劳森公司 -> 克劳森公司)."""
+    while end - start > 2 and text[end - 1] in "的了":
+        end -= 1
     if label == PERSON or not NAME_BREAKS.search(text, start, end):
         return [(start, end)]
     pieces, piece_start = [], start
@@ -443,6 +455,8 @@ def repair_mentions(analysis: DocAnalysis) -> list[DocMention]:
 # ---- officials: titles around names -------------------------------------------------------
 
 SUB_BODIES = frozenset("专家委员会 学术委员会 理事会 董事会 监事会 顾问委员会 技术委员会 咨询委员会 秘书处 工作委员会".split())
+HE_COMPOUNDS = ("工业和信息化", "住房和城乡建设", "发展和改革", "文化和旅游", "人力资源和社会保障", "自然资源和规划",
+                "农业和农村", "科学技术和", "新闻出版和", "广播电视和", "商务和", "交通和", "卫生和")
 APPOINTMENT = re.compile("当选为|当选|担任|出任|兼任|任|为")
 ASSOCIATION_TITLES = ("理事长", "会长", "秘书长", "主席", "副理事长", "副会长")
 ORG_END_CHARS = set("局厅委部院所会办司处室组团校社台报行厂队站馆中心府政协")
@@ -476,6 +490,9 @@ def _org_before(text: str, lo: int, hi: int, mentions_by_end) -> tuple[str | Non
     i = hi
     while (i > lo and text[i - 1] not in CONTEXT_BREAK and text[i - 1] not in CHAIN_SEPARATORS
            and not text[i - 1].isspace() and text[i - 1] != "\ufffd"):
+        if text[i - 1] in "和与及" and any(c in text[max(lo, i - 8) : hi] for c in HE_COMPOUNDS):
+            i -= 1  # 工业和信息化部: 和 inside the name
+            continue
         if (text[i - 1] in "的了在是和与及对由向为把将让据同跟如《》" or text[i - 1].isdigit()
                 or text[i - 2 : i] in ("所属", "旗下", "下属", "本报")) and i < hi:
             break
@@ -623,7 +640,7 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
 
 # ---- per-document facts -------------------------------------------------------------------
 
-ABBREVIATION_NOTE = re.compile(r"[（(]\s*(?:以下)?简称\s*[“\"「]?([^）)”\"」，,、]{2,12})[”\"」]?\s*[）)]")
+ABBREVIATION_NOTE = re.compile(r"[（(][ \t]*(?:以下)?简称[ \t]*[“\"「]?([^）)”\"」，,、\n]{2,12})[”\"」]?[ \t]*[）)]")
 DATELINE = re.compile(r"(?:本报|新华社|中新社|记者|电讯)?\s*([\u4e00-\u9fff]{2,4}?)\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:电|讯)")
 LOCAL_BODY = re.compile(r"^(市|省)(?!场|民|内|外|级|区|长|份|会)[\u4e00-\u9fff]{1,10}$")
 
@@ -721,8 +738,9 @@ def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
             abbreviations.append((short, full.text))
             s = match.start(1)
             if (s, s + len(short)) not in known:
-                sentence = next(i for i, st in enumerate(analysis.sentences) if st.start <= s < st.end)
-                mentions.append(DocMention(s, s + len(short), short, full.label, sentence))
+                sentence = next((i for i, st in enumerate(analysis.sentences) if st.start <= s < st.end), None)
+                if sentence is not None:
+                    mentions.append(DocMention(s, s + len(short), short, full.label, sentence))
     mentions.sort(key=lambda d: (d.start, d.end))
     media_counts = Counter(m.text for m in mentions if m.label == ORG and org_subtype(m.text) == "media")
     media = source or (media_counts.most_common(1)[0][0] if media_counts else None)
@@ -861,32 +879,44 @@ def read_alias_file(path: str | Path) -> tuple[dict[str, tuple[str, str | None]]
     """`alias,canonical[,type]` lines (CSV, or YAML mapping/list). A canonical written as
     `!name` forbids merging the alias with `name`."""
     path = Path(path)
-    rows: list[list[str]] = []
+    rows: list[tuple[int, list[str]]] = []  # (line or item number, cells)
     text = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() in (".yaml", ".yml"):
         import yaml
 
-        data = yaml.safe_load(text) or []
+        try:
+            data = yaml.safe_load(text) or []
+        except yaml.YAMLError as exc:
+            raise ValueError(f"{path}: not valid YAML: {exc}") from None
         if isinstance(data, dict):
             data = [{"alias": k, "canonical": v} for k, v in data.items()]
-        for item in data:
+        if not isinstance(data, list):
+            raise ValueError(f"{path}: expected a mapping or a list of alias entries")
+        for number, item in enumerate(data, 1):
             if isinstance(item, dict):
-                rows.append([str(item.get("alias", "")), str(item.get("canonical", "")), str(item.get("type", "") or "")])
+                rows.append((number, [str(item.get("alias", "")), str(item.get("canonical", "")), str(item.get("type", "") or "")]))
+            elif isinstance(item, list):
+                rows.append((number, [str(x) for x in item]))
             else:
-                rows.append([str(x) for x in item])
+                raise ValueError(f"{path}: item {number}: expected [alias, canonical, type] or a mapping, got {item!r}")
     else:
-        for row in csv.reader(text.splitlines()):
-            if row and not row[0].startswith("#") and any(cell.strip() for cell in row):
-                rows.append([cell.strip() for cell in row])
+        try:
+            for number, row in enumerate(csv.reader(text.splitlines()), 1):
+                if row and not row[0].startswith("#") and any(cell.strip() for cell in row):
+                    rows.append((number, [cell.strip() for cell in row]))
+        except csv.Error as exc:
+            raise ValueError(f"{path}: not valid CSV: {exc}") from None
     aliases: dict[str, tuple[str, str | None]] = {}
     forbidden: set[frozenset[str]] = set()
-    for number, row in enumerate(rows, 1):
+    for number, row in rows:
         if len(row) < 2 or not row[0] or not row[1]:
             raise ValueError(f"{path}:{number}: expected 'alias,canonical[,type]', got {row!r}")
         if row[0].lower() == "alias" and row[1].lower() == "canonical":
             continue
         alias, canonical = row[0], row[1]
         kind = row[2].upper() if len(row) > 2 and row[2] else None
+        if kind is not None and kind not in (PERSON, ORG, LOC):
+            raise ValueError(f"{path}:{number}: type must be PERSON, ORG or LOC, not {row[2]!r}")
         if canonical.startswith("!"):
             forbidden.add(frozenset((alias, canonical[1:])))
         else:
@@ -928,7 +958,7 @@ def _position_org(org: str, label: str, title: str) -> tuple[str, str]:
     if title_kind(title) == "journalist":
         return "", ""  # 驻意大利记者: where the reporter is posted, not whom they work for
     place = full_place_name(org)
-    bare_title = title.lstrip("副").replace("常务", "").replace("代理", "")
+    bare_title = _bare_title(title)
     if bare_title in GOVERNMENT_HEAD_TITLES:
         return place + "人民政府", ORG
     if bare_title in PARTY_TITLES and place.endswith(("省", "市", "县", "区")):
@@ -950,6 +980,7 @@ def _implied_government(title: str, facts: DocFacts) -> str | None:
 def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) -> Resolution:
     config = config or AliasConfig()
     facts_list = list(all_facts)
+    forced_type = {canonical: kind for canonical, kind in config.aliases.values() if kind}
 
     def forbidden(a: str, b: str) -> bool:
         return frozenset((a, b)) in config.forbidden
@@ -1053,16 +1084,25 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
     targets = {t for _, mapping in resolved_docs for t in mapping.values()}
     by_company_key: dict[str, list[str]] = defaultdict(list)
     for t in sorted(targets):
-        label = config.aliases.get(t, (None, None))[1] or label_of.get(t, ORG)
+        label = forced_type.get(t) or label_of.get(t, ORG)
         uf.find(t)
         if label == ORG and org_subtype(t) in ("company", "other"):
             by_company_key[company_key(t)].append(t)
         elif label == ORG and "政府" in t:
             by_company_key["政府:" + t.replace("人民政府", "政府")].append(t)
+    members_of: dict[str, set[str]] = {t: {t} for t in targets}
+
+    def union_allowed(a: str, b: str) -> None:
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb or any(forbidden(x, y) for x in members_of[ra] for y in members_of[rb]):
+            return  # a forbidden pair would end up in one entity, through a third name or not
+        uf.union(a, b)
+        root = uf.find(a)
+        members_of[root] = members_of.pop(ra) | members_of.pop(rb) if ra != rb else members_of[ra]
+
     for key, group in by_company_key.items():
         for other in group[1:]:
-            if not forbidden(group[0], other):
-                uf.union(group[0], other)
+            union_allowed(group[0], other)
 
     # 3. entities
     members: dict[str, set[str]] = defaultdict(set)
@@ -1091,7 +1131,7 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
             canonical = canonical_of[mapping[m.text]]
             type_votes[canonical][m.label] += 1
     for canonical in set(canonical_of.values()):
-        forced = config.aliases.get(canonical, (None, None))[1]
+        forced = forced_type.get(canonical)
         if forced in (PERSON, ORG, LOC):
             canonical_label[canonical] = forced
         elif type_votes[canonical]:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 from typing import Iterable
 
 from .clean import normalize_chars
 from .corpora import READERS, AnnotatedText, read_segmented
-from .types import LABELS
 
 
 @dataclass
@@ -176,7 +175,6 @@ def score_graph(gold_path: str | Path, out_dir: str | Path) -> dict:
                 wrong_subtypes.append(f"{entry['name']}: gold {entry['type']}/{entry['subtype']}, got {node.get('type')}/{node.get('subtype')}")
         else:
             missing.append(entry["name"])
-    gold_forms = set(form_to_nodes) & {f for e in gold_entities.values() for f in e["mentions"]}
     all_gold_forms = {f for e in gold_entities.values() for f in e["mentions"]}
     spurious = [n["name"] for i, (n, forms) in enumerate(node_forms) if not (forms & all_gold_forms)]
     entity_p = (len(nodes) - len(spurious)) / len(nodes) if nodes else 0.0

@@ -1,18 +1,15 @@
 """The spaCy stage: load a pipeline and find PERSON / ORG / LOC mentions in clean documents.
 
 `analyse_document` is a pure function (clean document in, sentences and mentions out), so it
-runs the same in this process, in a local process pool (`analyse_documents`) or on a
-distributed engine.
+runs the same in this process, in kg.build's process pool or on a distributed engine.
 """
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from .types import CleanDocument, DocAnalysis, Mention
 
@@ -127,29 +124,8 @@ def _init_worker(model: str | None) -> None:
     _worker_nlp = load_pipeline(model)
 
 
-def _analyse_in_worker(doc: CleanDocument) -> DocAnalysis:
-    return analyse_document(_worker_nlp, doc)
-
-
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
-def analyse_documents(docs: Iterable[CleanDocument], model: str | None = None, jobs: int = 1) -> Iterator[DocAnalysis]:
-    """Analyse documents in order, in `jobs` processes. Results stream; nothing is kept here.
-
-    Chinese segmentation and spaCy's per-document work are not batched across processes by
-    `nlp.pipe`, and its `n_process` ships whole `Doc` objects back; a pool that returns only
-    the small `DocAnalysis` records scales better.
-    """
-    if jobs <= 1:
-        nlp = load_pipeline(model)
-        for doc in docs:
-            yield analyse_document(nlp, doc)
-        return
-    ctx = multiprocessing.get_context("spawn" if os.name == "nt" else "forkserver")
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(model,)) as pool:
-        yield from pool.imap(_analyse_in_worker, docs, chunksize=8)
 
 
 # ---- model information ------------------------------------------------------------------

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .nlp import SEGMENTER_MODEL, load_pipeline
+from .nlp import SEGMENTER_MODEL
 
 
 def load_segmenter(model: str | None = None) -> Callable[[str], list[str]]:

@@ -9,11 +9,6 @@ from dataclasses import dataclass, field
 PERSON, ORG, LOC = "PERSON", "ORG", "LOC"
 LABELS = (PERSON, ORG, LOC)
 
-SUBTYPES = {
-    ORG: ("company", "government", "party", "institute", "university", "media", "association", "other"),
-    LOC: ("country", "province", "city", "district", "town", "village", "zone", "other"),
-    PERSON: ("official", "business", "journalist", "other"),
-}
 
 
 @dataclass

@@ -287,3 +287,45 @@ def test_entity_stage_never_crashes_on_arbitrary_text_and_spans(text, spans):
     r = resolve([document_facts(a)])
     for e in r.entities.values():
         assert e.name and "\ufffd" not in e.name
+
+
+def test_names_starting_like_function_words_keep_their_first_character():
+    a = analysis_of("同济大学与和平区合作，于海洋出席。", [("同济大学", "ORG"), ("和平区", "LOC"), ("于海洋", "PERSON")])
+    assert names(build(a)) == {"同济大学", "和平区", "于海洋"}
+    b = analysis_of("会议在沈阳市召开。", [("在沈阳市", "LOC")])
+    assert names(build(b)) == {"沈阳市"}
+
+
+def test_alias_file_type_and_forbidden_merges_through_a_third_name(tmp_path):
+    aliases = tmp_path / "a.csv"
+    aliases.write_text("苹果,苹果公司,ORG\n鞍钢股份有限公司,!鞍钢集团有限公司\n", encoding="utf-8")
+    config = AliasConfig(*read_alias_file(aliases))
+    a = analysis_of("苹果发布新品。鞍钢股份有限公司、鞍钢集团有限公司和鞍钢公司签约。",
+                    [("苹果", "PERSON"), ("鞍钢股份有限公司", "ORG"), ("鞍钢集团有限公司", "ORG"), ("鞍钢公司", "ORG")])
+    r = build(a, config=config)
+    assert entity(r, "苹果公司").type == "ORG"
+    owner = {alias: e.name for e in r.entities.values() for alias in e.aliases}
+    assert owner["鞍钢股份有限公司"] != owner["鞍钢集团有限公司"]
+
+
+def test_executive_vice_mayor_serves_the_government():
+    a = analysis_of("沈阳市常务副市长赵一出席。", [("沈阳市", "LOC"), ("赵一", "PERSON")])
+    (p,) = build(a).positions
+    assert build(a).entities[p.organisation].name == "沈阳市人民政府"
+
+
+def test_he_inside_a_ministry_name():
+    a = analysis_of("工业和信息化部部长王强出席。", [("王强", "PERSON")])
+    r = build(a)
+    (p,) = r.positions
+    assert r.entities[p.organisation].name == "工业和信息化部"
+
+
+def test_yaml_alias_file_errors_are_clear(tmp_path):
+    bad = tmp_path / "a.yaml"
+    bad.write_text("- 哈工大\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="item 1"):
+        read_alias_file(bad)
+    bad.write_text("a: [b\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="not valid YAML"):
+        read_alias_file(bad)
