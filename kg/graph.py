@@ -68,25 +68,22 @@ def build_graph(resolution: Resolution, options: GraphOptions | None = None) -> 
         if len(unit_sentences[unit][occ.entity]) < 4:
             unit_sentences[unit][occ.entity].append(occ.sentence)
 
+    # pass 1: counts only (a pair's documents counted as its units come, sorted by document)
     entity_units: Counter = Counter()
     pair_units: Counter = Counter()
-    pair_docs: dict[tuple[str, str], set[str]] = defaultdict(set)
-    pair_evidence: dict[tuple[str, str], list[str]] = defaultdict(list)
+    pair_docs: Counter = Counter()
+    last_doc: dict[tuple[str, str], str] = {}
     node_evidence: dict[str, list[str]] = defaultdict(list)
-    for unit in sorted(unit_entities):
+    units = sorted(unit_entities)
+    for unit in units:
         members = sorted(unit_entities[unit])
         entity_units.update(members)
         doc = unit[0]
-        for a, b in combinations(members, 2):
-            pair_units[(a, b)] += 1
-            pair_docs[(a, b)].add(doc)
-            if len(pair_evidence[(a, b)]) < MAX_EVIDENCE:
-                shared = sorted(set(unit_sentences[unit][a]) & set(unit_sentences[unit][b]))
-                for index in shared[:1]:
-                    text = resolution.sentences.get((doc, index))
-                    line = _evidence_line(doc, text) if text else None
-                    if line and line not in pair_evidence[(a, b)]:
-                        pair_evidence[(a, b)].append(line)
+        for pair in combinations(members, 2):
+            pair_units[pair] += 1
+            if last_doc.get(pair) != doc:
+                last_doc[pair] = doc
+                pair_docs[pair] += 1
         for entity in members:
             if len(node_evidence[entity]) < MAX_EVIDENCE:
                 for index in unit_sentences[unit][entity][:1]:
@@ -95,7 +92,44 @@ def build_graph(resolution: Resolution, options: GraphOptions | None = None) -> 
                         line = _evidence_line(doc, text)
                         if line not in node_evidence[entity]:
                             node_evidence[entity].append(line)
+    del last_doc
     total_units = len(unit_entities)
+
+    # officials' positions: always kept, whatever the thresholds
+    position_titles: dict[tuple[str, str], list[str]] = defaultdict(list)
+    position_evidence: dict[tuple[str, str], list[str]] = defaultdict(list)
+    position_docs: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for p in resolution.positions:
+        if p.organisation is None or p.organisation == p.person:
+            continue
+        key = tuple(sorted((p.person, p.organisation)))
+        if p.title not in position_titles[key]:
+            position_titles[key].append(p.title)
+        position_docs[key].add(p.document)
+        line = _evidence_line(p.document, p.sentence) if p.sentence else None
+        if line and line not in position_evidence[key] and len(position_evidence[key]) < MAX_EVIDENCE:
+            position_evidence[key].append(line)
+
+    # prune, then pass 2: evidence for the kept pairs only
+    kept: dict[tuple[str, str], float] = {}
+    for pair, weight in pair_units.items():
+        score = npmi(weight, entity_units[pair[0]], entity_units[pair[1]], total_units)
+        if pair in position_titles or (weight >= options.min_weight and score >= options.min_npmi):
+            kept[pair] = score
+    pair_evidence: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for unit in units:
+        members = sorted(unit_entities[unit])
+        doc = unit[0]
+        for pair in combinations(members, 2):
+            if pair not in kept or len(pair_evidence[pair]) >= MAX_EVIDENCE:
+                continue
+            a, b = pair
+            shared = sorted(set(unit_sentences[unit][a]) & set(unit_sentences[unit][b]))
+            for index in shared[:1]:
+                text = resolution.sentences.get((doc, index))
+                line = _evidence_line(doc, text) if text else None
+                if line and line not in pair_evidence[pair]:
+                    pair_evidence[pair].append(line)
 
     graph = nx.Graph()
     for eid in sorted(resolution.entities):
@@ -115,33 +149,15 @@ def build_graph(resolution: Resolution, options: GraphOptions | None = None) -> 
             evidence="\n".join(node_evidence.get(eid, [])),
         )
 
-    # officials' positions: always kept, whatever the thresholds
-    position_titles: dict[tuple[str, str], list[str]] = defaultdict(list)
-    position_evidence: dict[tuple[str, str], list[str]] = defaultdict(list)
-    position_docs: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for p in resolution.positions:
-        if p.organisation is None or p.organisation == p.person:
-            continue
-        key = tuple(sorted((p.person, p.organisation)))
-        if p.title not in position_titles[key]:
-            position_titles[key].append(p.title)
-        position_docs[key].add(p.document)
-        line = _evidence_line(p.document, p.sentence) if p.sentence else None
-        if line and line not in position_evidence[key] and len(position_evidence[key]) < MAX_EVIDENCE:
-            position_evidence[key].append(line)
-
-    for (a, b), weight in sorted(pair_units.items()):
-        score = npmi(weight, entity_units[a], entity_units[b], total_units)
-        if (a, b) not in position_titles and (weight < options.min_weight or score < options.min_npmi):
-            continue
+    for (a, b), score in sorted(kept.items()):
         graph.add_edge(
             a, b,
-            weight=weight,
-            documents=len(pair_docs[(a, b)]),
+            weight=pair_units[(a, b)],
+            documents=pair_docs[(a, b)],
             npmi=round(score, 4),
             relation=CO_OCCURS,
             title="",
-            evidence="\n".join(pair_evidence[(a, b)]),
+            evidence="\n".join(pair_evidence.get((a, b), [])),
         )
     for (a, b), position_title in sorted(position_titles.items()):
         if a not in graph or b not in graph:
@@ -150,14 +166,14 @@ def build_graph(resolution: Resolution, options: GraphOptions | None = None) -> 
             data = graph.edges[a, b]
         else:
             weight = pair_units.get((a, b), 0)
-            graph.add_edge(a, b, weight=max(1, weight), documents=len(position_docs[(a, b)]),
+            graph.add_edge(a, b, weight=max(1, weight), documents=len(position_docs[(a, b)]),  # the position's sentence
                            npmi=round(npmi(weight, entity_units[a], entity_units[b], total_units), 4) if weight else 0.0,
                            evidence="")
             data = graph.edges[a, b]
         data["relation"] = HOLDS_POSITION_AT
         data["title"] = "|".join(position_title)
         merged = data["evidence"].split("\n") if data["evidence"] else []
-        for line in position_evidence[(a, b)]:
+        for line in reversed(position_evidence[(a, b)]):  # the positions' sentences first, in order
             if line not in merged:
                 merged.insert(0, line)
         data["evidence"] = "\n".join(merged[:MAX_EVIDENCE])
