@@ -224,6 +224,18 @@ class StageTimer:
             self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - started, 3)
 
 
+@dataclass
+class _Chunk:
+    docs: list[CleanDocument]
+    akeys: list[str]
+    fkeys: list[str]
+    found: dict  # facts key -> DocFacts
+    analyses: dict  # analysis key -> cached DocAnalysis
+    missing: list[int]
+    to_analyse: list[int]
+    pending: object = None  # AsyncResult of the pool, or the results computed in-process
+
+
 def facts_with_cache(
     docs: Iterable[CleanDocument], model: str | None, jobs: int, cache: AnalysisCache | None, summary: BuildSummary,
     timer: StageTimer | None = None,
@@ -231,57 +243,71 @@ def facts_with_cache(
     """Per-document facts in document order. The cache holds each document's analysis
     (the model's output) and its facts; a document already seen costs neither the model
     nor the rules, and new rules re-use the cached analyses. The model and the process
-    pool start only when some document needs them. Each chunk's new entries are committed
-    in one transaction."""
+    pool start only when some document needs them; while the pool analyses one chunk, this
+    process reads and cleans the next. Each chunk's new entries are committed in one
+    transaction."""
     timer = timer or StageTimer()
     mid = pipeline_id(model)
-    pool = None
-    nlp = None
+    state: dict = {"pool": None, "nlp": None}
+
+    def submit(docs_: list[CleanDocument]) -> _Chunk:
+        akeys = [analysis_key(d, mid) for d in docs_]
+        fkeys = [facts_key(k, d.source) for k, d in zip(akeys, docs_)]
+        found = cache.get_many(fkeys) if cache is not None else {}
+        missing = [i for i, k in enumerate(fkeys) if k not in found]
+        analyses = cache.get_many([akeys[i] for i in missing]) if cache is not None and missing else {}
+        to_analyse = [i for i in missing if akeys[i] not in analyses]
+        chunk = _Chunk(docs_, akeys, fkeys, found, analyses, missing, to_analyse)
+        if to_analyse:
+            summary.cache_misses += len(to_analyse)  # documents the model reads
+            if jobs > 1:
+                if state["pool"] is None:
+                    load_pipeline(model)  # fails here, clearly, rather than in workers that restart forever
+                    ctx = multiprocessing.get_context("forkserver" if os.name != "nt" else "spawn")
+                    state["pool"] = ctx.Pool(jobs, initializer=_init_build_worker, initargs=(model,))
+                chunk.pending = state["pool"].map_async(_analyse_and_extract, [docs_[i] for i in to_analyse], chunksize=4)
+            else:
+                nlp = state["nlp"] = state["nlp"] or load_pipeline(model)
+                results = []
+                for i in to_analyse:
+                    analysis = analyse_document(nlp, docs_[i])
+                    results.append((analysis, extract(analysis, docs_[i].source)))
+                chunk.pending = results
+        return chunk
+
+    def finish(chunk: _Chunk) -> Iterator[DocFacts]:
+        if chunk.missing:
+            results = chunk.pending.get() if hasattr(chunk.pending, "get") else (chunk.pending or [])
+            new_analyses, new_facts = {}, {}
+            for i, (analysis, facts) in zip(chunk.to_analyse, results):
+                new_analyses[chunk.akeys[i]] = analysis
+                new_facts[chunk.fkeys[i]] = facts
+            with timer("document_facts"):
+                for i in chunk.missing:
+                    if chunk.fkeys[i] not in new_facts:  # analysis cached, rules changed
+                        new_facts[chunk.fkeys[i]] = extract(chunk.analyses[chunk.akeys[i]], chunk.docs[i].source)
+            if cache is not None:
+                cache.put_many({**new_analyses, **new_facts})
+            chunk.found.update(new_facts)
+        summary.cache_hits += len(chunk.docs) - len(chunk.to_analyse)
+        for key, doc in zip(chunk.fkeys, chunk.docs):
+            facts = chunk.found[key]
+            if facts.doc_id != doc.id:  # the same text under another name
+                facts = dataclasses.replace(facts, doc_id=doc.id)
+            yield facts
+
+    in_flight: list[_Chunk] = []
     try:
-        for chunk in _chunks(docs, CHUNK_DOCUMENTS * max(1, jobs)):
-            akeys = [analysis_key(d, mid) for d in chunk]
-            fkeys = [facts_key(k, d.source) for k, d in zip(akeys, chunk)]
-            found = cache.get_many(fkeys) if cache is not None else {}
-            missing = [i for i, k in enumerate(fkeys) if k not in found]
-            to_analyse: list[int] = []
-            if missing:
-                analyses = cache.get_many([akeys[i] for i in missing]) if cache is not None else {}
-                to_analyse = [i for i in missing if akeys[i] not in analyses]
-                new_analyses, new_facts = {}, {}
-                if to_analyse:
-                    summary.cache_misses += len(to_analyse)  # documents the model reads
-                    if jobs > 1:
-                        if pool is None:
-                            load_pipeline(model)  # fails here, clearly, rather than in workers that restart forever
-                            ctx = multiprocessing.get_context("forkserver" if os.name != "nt" else "spawn")
-                            pool = ctx.Pool(jobs, initializer=_init_build_worker, initargs=(model,))
-                        results = pool.map(_analyse_and_extract, [chunk[i] for i in to_analyse], chunksize=4)
-                    else:
-                        nlp = nlp or load_pipeline(model)
-                        results = []
-                        for i in to_analyse:
-                            analysis = analyse_document(nlp, chunk[i])
-                            results.append((analysis, extract(analysis, chunk[i].source)))
-                    for i, (analysis, facts) in zip(to_analyse, results):
-                        new_analyses[akeys[i]] = analysis
-                        new_facts[fkeys[i]] = facts
-                with timer("document_facts"):
-                    for i in missing:
-                        if fkeys[i] not in new_facts:  # analysis cached, rules changed
-                            new_facts[fkeys[i]] = extract(analyses[akeys[i]], chunk[i].source)
-                if cache is not None:
-                    cache.put_many({**new_analyses, **new_facts})
-                found.update(new_facts)
-            summary.cache_hits += len(chunk) - len(to_analyse)
-            for key, doc in zip(fkeys, chunk):
-                facts = found[key]
-                if facts.doc_id != doc.id:  # the same text under another name
-                    facts = dataclasses.replace(facts, doc_id=doc.id)
-                yield facts
+        for docs_ in _chunks(docs, CHUNK_DOCUMENTS * max(1, jobs)):
+            in_flight.append(submit(docs_))
+            while len(in_flight) > (1 if jobs > 1 else 0):  # keep the pool one chunk ahead
+                yield from finish(in_flight.pop(0))
+        while in_flight:
+            yield from finish(in_flight.pop(0))
     finally:
-        if pool is not None:
-            pool.terminate()
-            pool.join()
+        if state["pool"] is not None:
+            state["pool"].terminate()
+            state["pool"].join()
 
 
 def _progress(iterable, enabled: bool):
