@@ -69,6 +69,14 @@ def model_id(nlp) -> str:
 def pipeline_id(name: str | None = None) -> str:
     """`model_id` of a pipeline, without loading it when it is a folder (kg's own models)."""
     target = model_path(name)
+    if isinstance(target, str):  # an installed package: its data folder holds meta.json
+        import importlib.util
+
+        spec = importlib.util.find_spec(target) if target.isidentifier() else None
+        if spec is not None and spec.origin:
+            found = sorted(Path(spec.origin).parent.glob("*/meta.json"))
+            if found:
+                target = found[0].parent
     meta_file = Path(target) / "meta.json"
     if meta_file.is_file():
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
