@@ -333,14 +333,14 @@ def _open_cache(options: BuildOptions, summary: BuildSummary) -> AnalysisCache |
 
 
 def render_outputs(facts: list[DocFacts], alias_config: AliasConfig, options: BuildOptions, summary: BuildSummary,
-                   timer: StageTimer) -> tuple[dict[str, bytes], tuple[int, int, int]]:
-    """Entities, graph and every output file (but summary.json) from per-document facts."""
+                   timer: StageTimer) -> tuple[dict, tuple[int, int, int]]:
+    """Entities, graph and every output file (but summary.json) from per-document facts.
+    Files are returned as functions that render them (see kg.export.render_files)."""
     with timer("resolve"):
         resolution = resolve(facts, alias_config)
     with timer("graph"):
         graph = build_graph(resolution, GraphOptions(options.window, options.min_weight, options.min_npmi))
-    with timer("write"):
-        files = render_files(graph, resolution, options.formats)
+    files = render_files(graph, resolution, options.formats)
     if "html" in options.formats:
         from .render import render_html_text
 
@@ -352,8 +352,7 @@ def render_outputs(facts: list[DocFacts], alias_config: AliasConfig, options: Bu
     return files, (graph.number_of_nodes(), graph.number_of_edges(), relations)
 
 
-OUTPUTS_PREFIX = "outputs:"
-KEEP_OUTPUTS = 3  # rendered output sets kept in the cache
+OUTPUTS_PREFIX = "outputs:"  # the rendered files of the last build, one cache entry per file
 
 
 def outputs_key(facts: list[DocFacts], options: BuildOptions) -> str:
@@ -368,34 +367,33 @@ def outputs_key(facts: list[DocFacts], options: BuildOptions) -> str:
     return OUTPUTS_PREFIX + digest.hexdigest()
 
 
-def _cached_outputs(options: BuildOptions, key: str, summary: BuildSummary):
-    if not options.use_cache:
+def cached_outputs(cache: AnalysisCache, key: str, summary: BuildSummary):
+    """(files as loaders, counts) of an earlier build with the same key, or None."""
+    manifest = cache.get_many([key]).get(key)
+    if manifest is None or not cache.has_all([f"{key}/{name}" for name in manifest["names"]]):
         return None
-    cache = _open_cache(options, summary)
-    if cache is None:
-        return None
-    try:
-        entry = cache.get_many([key]).get(key)
-    finally:
-        cache.close()
-    if entry is None:
-        return None
-    summary.html = entry.get("html", {})
+    summary.html = manifest.get("html", {})
     summary.outputs_from_cache = True
-    return entry["files"], tuple(entry["counts"])
+
+    def loader(name: str):
+        return lambda: cache.get_many([f"{key}/{name}"])[f"{key}/{name}"]
+
+    return {name: loader(name) for name in manifest["names"]}, tuple(manifest["counts"])
 
 
-def _store_outputs(options: BuildOptions, key: str, files: dict[str, bytes], counts, summary: BuildSummary) -> None:
-    if not options.use_cache:
-        return
-    cache = _open_cache(options, summary)
-    if cache is None:
-        return
-    try:
-        cache.put_many({key: {"files": files, "counts": list(counts), "html": summary.html}})
-        cache.trim(OUTPUTS_PREFIX, KEEP_OUTPUTS)
-    finally:
-        cache.close()
+def storing_outputs(cache: AnalysisCache, key: str, files: dict) -> dict:
+    """`files` whose rendering also stores each file in the cache (the previous build's
+    files are dropped: one set is kept)."""
+    cache.trim(OUTPUTS_PREFIX, 0)
+
+    def storing(name: str, render):
+        def run() -> bytes:
+            data = render() if callable(render) else render
+            cache.put_many({f"{key}/{name}": data})
+            return data
+        return run
+
+    return {name: storing(name, render) for name, render in files.items()}
 
 
 def build(paths: list[str], options: BuildOptions) -> BuildSummary:
@@ -436,20 +434,34 @@ def build(paths: list[str], options: BuildOptions) -> BuildSummary:
         # An unchanged corpus with unchanged options gives unchanged files: a re-run takes
         # them from the cache instead of resolving, laying out and rendering again.
         key = outputs_key(facts, options)
-        stored = _cached_outputs(options, key, summary)
+        output_cache = _open_cache(options, summary)
+        stored = cached_outputs(output_cache, key, summary) if output_cache is not None else None
         if stored is not None:
             files, counts = stored
         else:
             files, counts = render_outputs(facts, alias_config, options, summary, timer)
-            _store_outputs(options, key, files, counts, summary)
+            if output_cache is not None:
+                files = storing_outputs(output_cache, key, files)
         summary.entities, summary.edges, summary.relations = counts
-        summary.seconds = round(time.perf_counter() - started, 3)
         summary.outputs = sorted(str(out_dir / name) for name in list(files) + ["summary.json"])
-        timer.seconds["entities"] = round(timer.seconds.get("document_facts", 0.0) + timer.seconds.get("resolve", 0.0), 3)
-        summary.timings = timer.seconds
-        files["summary.json"] = json.dumps(summary.as_dict(), ensure_ascii=False, indent=2).encode("utf-8")
-        with timer("write"):
+        names = sorted(files)
+        write_started = time.perf_counter()
+
+        def summary_json() -> bytes:  # rendered last (its name sorts last): the timings are complete
+            timer.seconds["write"] = round(time.perf_counter() - write_started, 3)
+            timer.seconds["entities"] = round(timer.seconds.get("document_facts", 0.0) + timer.seconds.get("resolve", 0.0), 3)
+            summary.timings = timer.seconds
+            summary.seconds = round(time.perf_counter() - started, 3)
+            return json.dumps(summary.as_dict(), ensure_ascii=False, indent=2).encode("utf-8")
+
+        files["summary.json"] = summary_json
+        try:
             write_outputs(out_dir, files)
+            if output_cache is not None and stored is None:
+                output_cache.put_many({key: {"names": names, "counts": list(counts), "html": summary.html}})
+        finally:
+            if output_cache is not None:
+                output_cache.close()
     except BaseException:
         if made:  # leave no empty folder behind a failed run
             with contextlib.suppress(OSError):

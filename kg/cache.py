@@ -126,6 +126,17 @@ class AnalysisCache:
             self.writable = False
             self.warnings.append(f"cannot write to the analysis cache {self.path} ({exc})")
 
+    def has_all(self, keys: list[str]) -> bool:
+        """Whether every key has an entry (reads no data)."""
+        if not self.readable or not keys:
+            return False
+        try:
+            marks = ",".join("?" * len(keys))
+            count = self._db.execute(f"SELECT COUNT(*) FROM analysis WHERE key IN ({marks})", keys).fetchone()[0]
+        except sqlite3.Error:
+            return False
+        return count == len(set(keys))
+
     def __len__(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM analysis").fetchone()[0]
 

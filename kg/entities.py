@@ -259,7 +259,7 @@ DATE_LIKE = re.compile(r"^[\d０-９零〇一二三四五六七八九十百千�
 MAX_ENTITY_CHARS = 30
 
 
-@dataclass
+@dataclass(slots=True)
 class DocMention:
     start: int
     end: int
@@ -464,7 +464,7 @@ CHAIN_SEPARATORS = "、兼"
 CONTEXT_BREAK = set("，。；：！？,;:!?（）()“”\n")
 
 
-@dataclass
+@dataclass(slots=True)
 class RawPosition:
     person: str
     title: str

@@ -317,22 +317,23 @@ def neo4j_relationships_csv(graph: nx.Graph) -> str:
 FORMATS = ("html", "graphml", "gexf", "json", "csv")
 
 
-def render_files(graph: nx.Graph, resolution, formats: tuple[str, ...]) -> dict[str, bytes]:
-    """All output files (relative name -> content) for the requested formats, in memory,
-    so that nothing is written until everything rendered."""
-    files: dict[str, bytes] = {}
+def render_files(graph: nx.Graph, resolution, formats: tuple[str, ...]) -> dict:
+    """The output files for the requested formats: relative name -> a function that renders
+    the file's bytes. `write_outputs` renders each when it writes it, so one output at a time
+    is in memory, and nothing is put in place until all are written."""
+    files: dict = {}
     if "graphml" in formats:
-        files["graph.graphml"] = graphml_bytes(graph)
+        files["graph.graphml"] = lambda: graphml_bytes(graph)
     if "gexf" in formats:
-        files["graph.gexf"] = gexf_bytes(graph)
+        files["graph.gexf"] = lambda: gexf_bytes(graph)
     if "json" in formats:
-        files["graph.json"] = node_link_text(graph).encode("utf-8")
+        files["graph.json"] = lambda: node_link_text(graph).encode("utf-8")
     if "csv" in formats:
-        files["entities.csv"] = entities_csv(graph).encode("utf-8")
-        files["edges.csv"] = edges_csv(graph).encode("utf-8")
-        files["relations.csv"] = relations_csv(resolution, graph).encode("utf-8")
-        files["neo4j/nodes.csv"] = neo4j_nodes_csv(graph).encode("utf-8")
-        files["neo4j/relationships.csv"] = neo4j_relationships_csv(graph).encode("utf-8")
+        files["entities.csv"] = lambda: entities_csv(graph).encode("utf-8")
+        files["edges.csv"] = lambda: edges_csv(graph).encode("utf-8")
+        files["relations.csv"] = lambda: relations_csv(resolution, graph).encode("utf-8")
+        files["neo4j/nodes.csv"] = lambda: neo4j_nodes_csv(graph).encode("utf-8")
+        files["neo4j/relationships.csv"] = lambda: neo4j_relationships_csv(graph).encode("utf-8")
     return files
 
 
@@ -527,7 +528,10 @@ def write_outputs(out_dir: str | Path, files: dict[str, bytes]) -> list[Path]:
         raise _output_error(out_dir, exc) from None
     try:
         for name in names:
-            _write_synced(staging / name, files[name])
+            data = files[name]
+            # a callable renders its file only now: one output in memory at a time
+            _write_synced(staging / name, data() if callable(data) else data)
+            del data
         with signals_deferred():
             _commit(staging, out_dir, names)
     except OSError as exc:

@@ -33,7 +33,7 @@ class Skipped:
     line: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)  # many of these: no per-instance dict
 class Sentence:
     start: int  # character offsets into CleanDocument.text
     end: int
@@ -55,7 +55,7 @@ class CleanDocument:
     source: str = ""  # the publication, when the input names it (JSON `source`)
 
 
-@dataclass
+@dataclass(slots=True)  # many of these: no per-instance dict
 class Mention:
     """An entity mention found by the model (after span repair)."""
 
@@ -82,7 +82,7 @@ class DocAnalysis:
         return self.text[s.start : s.end]
 
 
-@dataclass
+@dataclass(slots=True)  # many of these: no per-instance dict
 class Position:
     """An official's role: (person, title, organisation) with its evidence sentence."""
 
@@ -108,7 +108,7 @@ class Entity:
     affiliations: list[str] = field(default_factory=list)  # organisation names
 
 
-@dataclass
+@dataclass(slots=True)  # many of these: no per-instance dict
 class EntityOccurrence:
     """Where an entity occurs: used to count co-occurrence."""
 
