@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .graph import WINDOWS
 
 MODEL_OPTION = click.option("--model", "model", default=None, metavar="NAME_OR_PATH",
                             help="spaCy pipeline to use (default: kg's shipped zh_kg_news).")
@@ -84,7 +85,7 @@ def _stamp(path: Path):
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
               show_default=True, help="Output folder.")
 @MODEL_OPTION
-@click.option("--window", type=click.Choice(["sentence", "paragraph", "document"]), default="sentence", show_default=True,
+@click.option("--window", type=click.Choice(WINDOWS), default="sentence", show_default=True,
               help="Co-occurrence unit.")
 @click.option("--min-weight", type=click.IntRange(min=1), default=1, show_default=True,
               help="Drop co-occurrence edges seen in fewer units.")

@@ -481,7 +481,8 @@ def _mention_ending_at(mentions_by_end: dict[int, DocMention], end: int) -> DocM
 def _org_before(text: str, lo: int, hi: int, mentions_by_end) -> tuple[str | None, str, int]:
     """The organisation written right before a title ending at `hi` (start of title).
 
-    Returns (surface, label, start) or (None, "", hi)."""
+    Returns (surface, label, start, tagged) - tagged when it is one of the model's
+    mentions - or (None, "", hi, False)."""
     m = _mention_ending_at(mentions_by_end, hi)
     if m is not None and m.start >= lo:
         # a place directly followed by an org mention is part of it (沈阳市 科技局)

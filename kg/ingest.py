@@ -32,6 +32,7 @@ from typing import BinaryIO, Iterable, Iterator
 
 from charset_normalizer import from_bytes
 
+from .clean import CLOSERS, SENTENCE_END
 from .types import Document, Skipped
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json"}
@@ -452,8 +453,6 @@ class TextReader:
 
 # ---- splitting long texts ------------------------------------------------------------------
 
-_SENTENCE_ENDS = "。！？；!?;"
-_CLOSERS = "”’」』）)】》\"'"
 
 
 def _cut_point(text: str, limit: int) -> int:
@@ -463,10 +462,10 @@ def _cut_point(text: str, limit: int) -> int:
     cut = text.rfind("\n", low, limit)
     if cut >= 0:
         return cut + 1
-    cut = max(text.rfind(ch, low, limit) for ch in _SENTENCE_ENDS)
+    cut = max(text.rfind(ch, low, limit) for ch in SENTENCE_END)
     if cut >= 0:
         cut += 1
-        while cut < limit and text[cut] in _CLOSERS:
+        while cut < limit and text[cut] in CLOSERS:
             cut += 1
         return cut
     cut = max(text.rfind(ch, low, limit) for ch in "，,、 \t")
