@@ -349,11 +349,12 @@ def baseline_worker(corpus: Path, out_dir: Path, result_json: Path, merge_nr: bo
     """jieba.posseg instead of kg's model; everything else is kg's code, as in kg build."""
     started = time.perf_counter()
     from kg.build import BuildSummary, clean_documents
+    from kg.cache import FactSpill
     from kg.entities import document_facts
 
     posseg = _systems.load_jieba()
     load = time.perf_counter() - started
-    summary, skipped, facts = BuildSummary(), [], []
+    summary, skipped, facts = BuildSummary(), [], FactSpill()  # as kg build: facts wait on disk
     timings = {"load": load, "analysis": 0.0, "document_facts": 0.0}
     loop_started = time.perf_counter()
     for clean in clean_documents([str(corpus)], skipped, summary):  # ingest + clean happen while iterating
@@ -377,19 +378,16 @@ def baseline_worker(corpus: Path, out_dir: Path, result_json: Path, merge_nr: bo
 def stages_worker(corpus: Path, cache_dir: Path, result_json: Path) -> None:
     """Per-stage times of kg's build from a warm cache, for when summary.json has no `timings`."""
     started = time.perf_counter()
-    from kg.build import BuildSummary, analyse_with_cache, clean_documents
-    from kg.cache import AnalysisCache
-    from kg.entities import document_facts
+    from kg.build import BuildSummary, StageTimer, clean_documents, facts_with_cache
+    from kg.cache import AnalysisCache, FactSpill
 
-    summary, skipped, facts = BuildSummary(), [], []
+    summary, skipped, facts = BuildSummary(), [], FactSpill()
     cache = AnalysisCache(cache_dir)
-    timings = {"document_facts": 0.0}
+    timer = StageTimer()
     try:
         t0 = time.perf_counter()
-        for analysis in analyse_with_cache(clean_documents([str(corpus)], skipped, summary), None, 1, cache, summary):
-            t = time.perf_counter()
-            facts.append(document_facts(analysis))
-            timings["document_facts"] += time.perf_counter() - t
+        facts.extend(facts_with_cache(clean_documents([str(corpus)], skipped, summary), None, 1, cache, summary, timer))
+        timings = {"document_facts": timer.seconds.get("document_facts", 0.0)}
         timings["analysis_cached"] = time.perf_counter() - t0 - timings["document_facts"]
     finally:
         cache.close()

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from . import __version__
-from .cache import AnalysisCache, analysis_key
+from .cache import AnalysisCache, FactSpill, analysis_key
 from .clean import Deduplicator, clean_document
 from .entities import AliasConfig, DocFacts, document_facts, read_alias_file, resolve
 from .export import FORMATS, check_output_dir, render_files, write_outputs
@@ -53,6 +53,7 @@ class BuildOptions:
     aliases: Path | None = None
     strict: bool = False
     progress: bool = True
+    spill_dir: Path | None = None  # where the per-document facts wait between passes (default: $TMPDIR)
 
 
 @dataclass
@@ -332,12 +333,12 @@ def _open_cache(options: BuildOptions, summary: BuildSummary) -> AnalysisCache |
     return cache
 
 
-def render_outputs(facts: list[DocFacts], alias_config: AliasConfig, options: BuildOptions, summary: BuildSummary,
+def render_outputs(facts: Iterable[DocFacts], alias_config: AliasConfig, options: BuildOptions, summary: BuildSummary,
                    timer: StageTimer) -> tuple[dict, tuple[int, int, int]]:
     """Entities, graph and every output file (but summary.json) from per-document facts.
     Files are returned as functions that render them (see kg.export.render_files)."""
     with timer("resolve"):
-        resolution = resolve(facts, alias_config)
+        resolution = resolve(facts, alias_config, spill_dir=options.spill_dir)
     with timer("graph"):
         graph = build_graph(resolution, GraphOptions(options.window, options.min_weight, options.min_npmi))
     files = render_files(graph, resolution, options.formats)
@@ -355,7 +356,7 @@ def render_outputs(facts: list[DocFacts], alias_config: AliasConfig, options: Bu
 OUTPUTS_PREFIX = "outputs:"  # the rendered files of the last build, one cache entry per file
 
 
-def outputs_key(facts: list[DocFacts], options: BuildOptions) -> str:
+def outputs_key(facts: Iterable[DocFacts], options: BuildOptions) -> str:
     digest = hashlib.sha256()
     aliases = Path(options.aliases).read_bytes() if options.aliases else b""
     settings = (__version__, code_version(), options.window, options.min_weight, options.min_npmi,
@@ -411,6 +412,7 @@ def build(paths: list[str], options: BuildOptions) -> BuildSummary:
     summary.jobs = jobs
     out_dir = Path(options.out_dir)
     made = check_output_dir(out_dir)  # before the analysis, not after hours of it
+    facts = FactSpill(options.spill_dir)
     try:
         alias_config = AliasConfig()
         if options.aliases:
@@ -420,8 +422,9 @@ def build(paths: list[str], options: BuildOptions) -> BuildSummary:
         try:
             with timer("analysis"):
                 docs = clean_documents(paths, skipped, summary, exclude=[out_dir])
-                facts: list[DocFacts] = list(
-                    _progress(facts_with_cache(docs, options.model, jobs, cache, summary, timer), options.progress))
+                # on disk, not in memory: the later stages read the facts in several passes
+                facts.extend(_progress(facts_with_cache(docs, options.model, jobs, cache, summary, timer),
+                                       options.progress))
         finally:
             if cache is not None:
                 summary.warnings.extend(w for w in cache.warnings if w not in summary.warnings)
@@ -467,4 +470,6 @@ def build(paths: list[str], options: BuildOptions) -> BuildSummary:
             with contextlib.suppress(OSError):
                 out_dir.rmdir()
         raise
+    finally:
+        facts.close()
     return summary

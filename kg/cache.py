@@ -15,6 +15,7 @@ import hashlib
 import os
 import pickle
 import sqlite3
+import tempfile
 import time
 import zlib
 from pathlib import Path
@@ -152,3 +153,45 @@ class AnalysisCache:
 
     def close(self) -> None:
         self._db.close()
+
+
+class FactSpill:
+    """Records (per-document facts) written to a temporary file as they come and read back
+    in the same order as often as needed, so that the later stages can make several passes
+    over a corpus without holding every document's facts in memory. The file is deleted on
+    `close()`, when the spill is garbage-collected, or at exit."""
+
+    def __init__(self, directory: str | Path | None = None):
+        self._dir = tempfile.TemporaryDirectory(prefix="kg-spill-", dir=directory)
+        self.path = Path(self._dir.name) / "records.pickle"
+        self._file = open(self.path, "wb", buffering=1 << 20)  # noqa: SIM115 - closed in close()
+        self._count = 0
+
+    def append(self, record) -> None:
+        pickle.dump(record, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._count += 1
+
+    def extend(self, records) -> None:
+        for record in records:
+            self.append(record)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self):
+        self._file.flush()
+        count = self._count  # what was written before this pass started
+        with open(self.path, "rb", buffering=1 << 20) as handle:
+            for _ in range(count):
+                yield pickle.load(handle)
+
+    def close(self) -> None:
+        if not self._file.closed:
+            self._file.close()
+        self._dir.cleanup()
+
+    def __enter__(self) -> FactSpill:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -33,6 +33,8 @@ class AnnotatedText:
     text: str
     spans: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, label)
     partial: bool = False  # True when unlabelled text may still hold entities
+    # character ranges whose labels are unknown (taught as "missing", neither entity nor outside)
+    missing: list[tuple[int, int]] = field(default_factory=list)
 
 
 def map_label(label: str) -> str | None:
@@ -157,6 +159,49 @@ class PeopleDailyParagraph:
     words: list[str]
     text: str
     spans: list[tuple[int, int, str]]
+    # unbracketed stretches that look like a named organisation (see unbracketed_organisations)
+    missing: list[tuple[int, int]] = field(default_factory=list)
+
+
+# Head nouns of organisation names: 199801 leaves some named organisations unbracketed
+# (北京/ns 紫禁城/ns 影业/n 公司/n), which the NER corpora tag as one ORG.
+ORG_HEAD_ENDINGS = ("公司", "集团", "厂", "局", "银行", "学校", "学院", "大学", "研究所", "研究院",
+                    "委员会", "协会", "学会", "医院", "中心", "剧团", "乐团", "艺术团", "代表团",
+                    "球队", "俱乐部", "事务所", "基金会", "供销社", "合作社", "电视台", "电台")
+def _is_org_head(word: str) -> bool:
+    if word.endswith("局") and (word.endswith("当局") or (len(word) == 2 and word not in ("分局", "总局"))):
+        return False  # 当局, 僵局, 政局: not bureaux
+    return word.endswith(ORG_HEAD_ENDINGS)
+
+
+_NAME_TAGS = ("ns", "nz", "nt", "j")
+_INSIDE_TAGS = ("n", "nz", "ns", "vn", "j", "b", "nr", "nx")
+
+
+def unbracketed_organisations(words: list[str], tags: list[str], covered: list[bool],
+                              max_inside: int = 3) -> list[tuple[int, int]]:
+    """Word ranges `[i, j)` that start with an uncovered name word (ns/nz/nt/j), go on with one
+    to `max_inside` name-like words and end on an uncovered noun ending in an organisation head
+    (公司, 厂, 研究所 ...), with no compound, verb, number or punctuation between. Their labels
+    are unknown. A place directly before the head (美国/ns 公司/n, "American companies") is
+    left alone: the NER corpora tag that place LOC."""
+    out = []
+    i = 0
+    while i < len(words):
+        found = None
+        if not covered[i] and tags[i] in _NAME_TAGS:
+            for j in range(i + 1, min(len(words), i + 2 + max_inside)):
+                if covered[j] or tags[j] not in _INSIDE_TAGS:
+                    break
+                if j > i + 1 and tags[j] == "n" and _is_org_head(words[j]):
+                    found = j + 1
+                    break
+        if found:
+            out.append((i, found))
+            i = found
+        else:
+            i += 1
+    return out
 
 
 def parse_people_daily_line(line: str, path, lineno: int) -> PeopleDailyParagraph | None:
@@ -166,7 +211,8 @@ def parse_people_daily_line(line: str, path, lineno: int) -> PeopleDailyParagrap
     NER corpora (People's Daily NER, MSRA) tag as the place alone; newspapers tagged `nz`
     (人民日报) are ORG; one-character abbreviations `j` (中, 美, 京) are LOC and a few
     organisation abbreviations (政协, 欧盟) ORG, as in those corpora. Compounds are opened
-    into words."""
+    into words. Unbracketed stretches that look like organisation names are returned in
+    `missing` (their labels are unknown)."""
     items = line.split()
     if not items:
         return None
@@ -229,7 +275,8 @@ def parse_people_daily_line(line: str, path, lineno: int) -> PeopleDailyParagrap
         elif tag == "j" and words[i] in ORG_ABBREVIATIONS:
             spans.append((offsets[i], offsets[i + 1], "ORG"))
         i += 1
-    return PeopleDailyParagraph(head[:-2], words, "".join(words), sorted(spans))
+    missing = [(offsets[a], offsets[b]) for a, b in unbracketed_organisations(words, tags, covered)]
+    return PeopleDailyParagraph(head[:-2], words, "".join(words), sorted(spans), missing)
 
 
 def read_people_daily_1998(path: str | Path) -> Iterator[PeopleDailyParagraph]:

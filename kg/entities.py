@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
-from .types import LOC, ORG, PERSON, DocAnalysis, Entity, EntityOccurrence, Position, Resolution
+from .cache import FactSpill
+from .types import (LOC, ORG, PERSON, DocAnalysis, DocumentOccurrences, Entity, EntityOccurrence, Position,
+                    Resolution)
 
 # ---- word lists ---------------------------------------------------------------------------
 
@@ -714,8 +716,36 @@ def local_body_mentions(analysis: DocAnalysis, taken: list[DocMention]) -> list[
     return found
 
 
+PLACE_BODY_SUBTYPES = ("province", "city", "district", "county", "town")
+COUNTRY_BODIES = ("人民政府", "政府")
+
+
+def place_body_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
+    """A place directly followed by one of its bodies (浑南区政府, 沈阳市工信局, 辽宁省科协,
+    美国政府) is that body, an organisation: the NER corpora tag only the place there."""
+    by_start = {m.start: m for m in mentions}
+    out, absorbed = [], set()
+    for m in mentions:
+        if id(m) in absorbed:
+            continue
+        if m.label == LOC:
+            rest = analysis.text[m.end : m.end + 12]
+            subtype = loc_subtype(m.text)
+            bodies = COUNTRY_BODIES if subtype == "country" else LOCAL_BODY_NAMES if subtype in PLACE_BODY_SUBTYPES else ()
+            body = next((b for b in bodies if rest.startswith(b)), None)
+            following = by_start.get(m.end)
+            if body and m.end + len(body) <= analysis.sentences[m.sentence].end and (
+                    following is None or following.end == m.end + len(body)):
+                if following is not None:
+                    absorbed.add(id(following))  # 沈阳市|工信局 tagged apart: one body
+                out.append(DocMention(m.start, m.end + len(body), m.text + body, ORG, m.sentence))
+                continue
+        out.append(m)
+    return out
+
+
 def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
-    mentions = repair_mentions(analysis)
+    mentions = place_body_mentions(analysis, repair_mentions(analysis))
     mentions = sorted(mentions + local_body_mentions(analysis, mentions), key=lambda d: (d.start, d.end))
     positions, title_orgs = title_chains(analysis, mentions)
     # organisations read from titles that the model did not tag become mentions too
@@ -978,9 +1008,17 @@ def _implied_government(title: str, facts: DocFacts) -> str | None:
     return None
 
 
-def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) -> Resolution:
+def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
+            spill_dir: str | Path | None = None) -> Resolution:
+    """Per-document facts -> canonical entities, their occurrences and officials' positions.
+
+    `all_facts` is read several times (label votes, aliases, types, entities), one document
+    at a time: pass a list or a re-iterable store such as kg.cache.FactSpill; a one-shot
+    iterator is read into a list first. Memory grows with the number of distinct names, not
+    with the number of documents: the per-document results go to a temporary file (in
+    `spill_dir`) from which `Resolution.by_document` reads the occurrences back."""
     config = config or AliasConfig()
-    facts_list = list(all_facts)
+    facts_list = list(all_facts) if iter(all_facts) is all_facts else all_facts
     forced_type = {canonical: kind for canonical, kind in config.aliases.values() if kind}
 
     def forbidden(a: str, b: str) -> bool:
@@ -988,16 +1026,18 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
 
     # 1. the surface each mention stands for (per document), and its votes for a type
     label_votes: dict[str, Counter] = defaultdict(Counter)
-    surface_docs: dict[str, set[str]] = defaultdict(set)
+    surface_docs: Counter = Counter()  # surface -> documents naming it
     for facts in facts_list:
+        named = set()
         for m in facts.mentions:
             label_votes[m.text][m.label] += 1
-            surface_docs[m.text].add(facts.doc_id)
+            named.add(m.text)
         for p in facts.positions:
             if p.organisation:
                 org, label = _position_org(p.organisation, p.org_label, p.title)
                 label_votes[org][label] += 0.5
-                surface_docs[org].add(facts.doc_id)
+                named.add(org)
+        surface_docs.update(named)
     label_of = {s: votes.most_common(1)[0][0] for s, votes in label_votes.items()}
     orgs = sorted(s for s, lab in label_of.items() if lab == ORG)
     org_set = set(orgs)
@@ -1063,7 +1103,8 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
                     return best[3]
         return surface
 
-    resolved_docs = []
+    resolved_docs = FactSpill(spill_dir)  # (facts, mapping) per document, read back below
+    targets: set[str] = set()
     for facts in facts_list:
         doc_surfaces = {m.text for m in facts.mentions}
         doc_abbrev = {short: full for short, full in facts.abbreviations}
@@ -1078,11 +1119,11 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
                     break
                 target = nxt
             mapping[surface] = target
+        targets.update(mapping.values())
         resolved_docs.append((facts, mapping))
 
     # 2. symmetric variants: company suffixes (鞍钢集团 / 鞍钢集团有限公司 / 鞍钢)
     uf = _UnionFind()
-    targets = {t for _, mapping in resolved_docs for t in mapping.values()}
     by_company_key: dict[str, list[str]] = defaultdict(list)
     for t in sorted(targets):
         label = forced_type.get(t) or label_of.get(t, ORG)
@@ -1111,16 +1152,14 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
         members[uf.find(t)].add(t)
     canonical_of: dict[str, str] = {}
     for root, group in members.items():
-        canonical = max(group, key=lambda s: (len(s), len(surface_docs.get(s, ())), s))
+        canonical = max(group, key=lambda s: (len(s), surface_docs.get(s, 0), s))
         for t in group:
             canonical_of[t] = canonical
 
     entities: dict[str, Entity] = {}
-    occurrences: list[EntityOccurrence] = []
     positions: list[Position] = []
-    sentences: dict[tuple[str, int], str] = {}
     alias_counts: dict[str, Counter] = defaultdict(Counter)
-    entity_docs: dict[str, set[str]] = defaultdict(set)
+    entity_docs: Counter = Counter()  # entity id -> documents
     type_votes: dict[str, Counter] = defaultdict(Counter)
 
     def entity_id(canonical: str, label: str) -> str:
@@ -1151,15 +1190,13 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
     person_roles: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
     person_orgs: dict[str, list[str]] = defaultdict(list)
     for facts, mapping in resolved_docs:
+        in_document: set[str] = set()  # entities this document names
         for m in facts.mentions:
             canonical = canonical_of[mapping[m.text]]
             entity = ensure(canonical)
             entity.mentions += 1
             alias_counts[entity.id][m.text] += 1
-            entity_docs[entity.id].add(facts.doc_id)
-            occurrences.append(EntityOccurrence(entity.id, facts.doc_id, m.sentence, facts.paragraphs[m.sentence]))
-        for index, text in facts.sentence_texts.items():
-            sentences[(facts.doc_id, index)] = text
+            in_document.add(entity.id)
         seen_positions = set()
         for p in facts.positions:
             person = ensure(canonical_of[mapping[p.person]])
@@ -1173,7 +1210,7 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
                 canonical = canonical_of.get(mapping.get(implied, implied), implied)
                 canonical_label.setdefault(canonical, ORG)
                 org_entity = ensure(canonical)
-                entity_docs[org_entity.id].add(facts.doc_id)
+                in_document.add(org_entity.id)
             elif not org_surface and title_kind(title) == "journalist" and title != "通讯员" and facts.media:
                 media = canonical_of.get(mapping.get(facts.media, facts.media), facts.media)
                 canonical_label.setdefault(media, ORG)
@@ -1183,7 +1220,7 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
                 canonical = canonical_of.get(target, target)
                 canonical_label.setdefault(canonical, org_label)
                 org_entity = ensure(canonical)
-                entity_docs[org_entity.id].add(facts.doc_id)
+                in_document.add(org_entity.id)
                 if org_surface == p.organisation:
                     alias_counts[org_entity.id][p.organisation] += 0
             key = (person.id, title, org_entity.id if org_entity else None)
@@ -1198,11 +1235,12 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
             positions.append(
                 Position(person.id, title, org_entity.id if org_entity else None, facts.doc_id, facts.sentence_texts.get(p.sentence, ""))
             )
+        entity_docs.update(in_document)
 
     for eid, entity in entities.items():
         forms = alias_counts[eid]
         entity.aliases = [entity.name] + sorted((f for f in forms if f != entity.name), key=lambda f: (-forms[f], f))
-        entity.documents = sorted(entity_docs[eid])
+        entity.documents = entity_docs[eid]
         if entity.type == PERSON:
             entity.titles = person_titles.get(eid, [])
             entity.affiliations = person_orgs.get(eid, [])
@@ -1211,4 +1249,14 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None) ->
             entity.subtype = org_subtype(entity.name)
         else:
             entity.subtype = loc_subtype(entity.name)
-    return Resolution(entities=entities, occurrences=occurrences, positions=positions, sentences=sentences)
+
+    def stream() -> Iterator[DocumentOccurrences]:
+        for facts, mapping in resolved_docs:
+            occurrences = [
+                EntityOccurrence(entity_id(canonical_of[mapping[m.text]], canonical_label[canonical_of[mapping[m.text]]]),
+                                 facts.doc_id, m.sentence, facts.paragraphs[m.sentence])
+                for m in facts.mentions
+            ]
+            yield DocumentOccurrences(facts.doc_id, occurrences, facts.sentence_texts)
+
+    return Resolution(entities=entities, positions=positions, stream=stream)

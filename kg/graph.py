@@ -54,46 +54,40 @@ def build_graph(resolution: Resolution, options: GraphOptions | None = None) -> 
     if options.window not in WINDOWS:
         raise ValueError(f"window must be one of {', '.join(WINDOWS)}, not {options.window!r}")
 
-    # units: which entities occur together, and in which sentences (for evidence)
-    unit_entities: dict[tuple, set[str]] = defaultdict(set)
-    unit_sentences: dict[tuple, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for occ in resolution.occurrences:
-        if options.window == "sentence":
-            unit = (occ.document, occ.sentence)
-        elif options.window == "paragraph":
-            unit = (occ.document, occ.paragraph)
-        else:
-            unit = (occ.document,)
-        unit_entities[unit].add(occ.entity)
-        if len(unit_sentences[unit][occ.entity]) < 4:
-            unit_sentences[unit][occ.entity].append(occ.sentence)
+    def units_of(document) -> list[tuple[int, dict[str, list[int]]]]:
+        """The document's units in order: (unit index, entity -> its sentences there)."""
+        units: dict[int, dict[str, list[int]]] = {}
+        for occ in document.occurrences:
+            index = occ.sentence if options.window == "sentence" else occ.paragraph if options.window == "paragraph" else 0
+            sentences = units.setdefault(index, {}).setdefault(occ.entity, [])
+            if len(sentences) < 4:
+                sentences.append(occ.sentence)
+        return sorted(units.items())
 
-    # pass 1: counts only (a pair's documents counted as its units come, sorted by document)
+    # pass 1, one document at a time: counts only, and the nodes' evidence
     entity_units: Counter = Counter()
     pair_units: Counter = Counter()
     pair_docs: Counter = Counter()
-    last_doc: dict[tuple[str, str], str] = {}
     node_evidence: dict[str, list[str]] = defaultdict(list)
-    units = sorted(unit_entities)
-    for unit in units:
-        members = sorted(unit_entities[unit])
-        entity_units.update(members)
-        doc = unit[0]
-        for pair in combinations(members, 2):
-            pair_units[pair] += 1
-            if last_doc.get(pair) != doc:
-                last_doc[pair] = doc
-                pair_docs[pair] += 1
-        for entity in members:
-            if len(node_evidence[entity]) < MAX_EVIDENCE:
-                for index in unit_sentences[unit][entity][:1]:
-                    text = resolution.sentences.get((doc, index))
+    total_units = 0
+    for document in resolution.by_document():
+        doc = document.document
+        pairs_here: set[tuple[str, str]] = set()
+        for _, unit in units_of(document):
+            total_units += 1
+            members = sorted(unit)
+            entity_units.update(members)
+            for pair in combinations(members, 2):
+                pair_units[pair] += 1
+                pairs_here.add(pair)
+            for entity in members:
+                if len(node_evidence[entity]) < MAX_EVIDENCE:
+                    text = document.sentences.get(unit[entity][0])
                     if text:
                         line = _evidence_line(doc, text)
                         if line not in node_evidence[entity]:
                             node_evidence[entity].append(line)
-    del last_doc
-    total_units = len(unit_entities)
+        pair_docs.update(pairs_here)
 
     # officials' positions: always kept, whatever the thresholds
     position_titles: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -117,19 +111,24 @@ def build_graph(resolution: Resolution, options: GraphOptions | None = None) -> 
         if pair in position_titles or (weight >= options.min_weight and score >= options.min_npmi):
             kept[pair] = score
     pair_evidence: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for unit in units:
-        members = sorted(unit_entities[unit])
-        doc = unit[0]
-        for pair in combinations(members, 2):
-            if pair not in kept or len(pair_evidence[pair]) >= MAX_EVIDENCE:
-                continue
-            a, b = pair
-            shared = sorted(set(unit_sentences[unit][a]) & set(unit_sentences[unit][b]))
-            for index in shared[:1]:
-                text = resolution.sentences.get((doc, index))
-                line = _evidence_line(doc, text) if text else None
-                if line and line not in pair_evidence[pair]:
-                    pair_evidence[pair].append(line)
+    wanting = len(kept)  # kept pairs with fewer than MAX_EVIDENCE lines
+    for document in resolution.by_document() if kept else ():
+        if not wanting:
+            break  # every kept pair has its evidence: the rest of the corpus is not read again
+        doc = document.document
+        for _, unit in units_of(document):
+            for pair in combinations(sorted(unit), 2):
+                if pair not in kept or len(pair_evidence[pair]) >= MAX_EVIDENCE:
+                    continue
+                a, b = pair
+                shared = sorted(set(unit[a]) & set(unit[b]))
+                for index in shared[:1]:
+                    text = document.sentences.get(index)
+                    line = _evidence_line(doc, text) if text else None
+                    if line and line not in pair_evidence[pair]:
+                        pair_evidence[pair].append(line)
+                        if len(pair_evidence[pair]) == MAX_EVIDENCE:
+                            wanting -= 1
 
     graph = nx.Graph()
     for eid in sorted(resolution.entities):
@@ -141,7 +140,7 @@ def build_graph(resolution: Resolution, options: GraphOptions | None = None) -> 
             subtype=entity.subtype,
             aliases="|".join(entity.aliases),
             mentions=entity.mentions,
-            documents=len(entity.documents),
+            documents=entity.documents,
             titles="|".join(entity.titles),
             affiliations="|".join(entity.affiliations),
             community=-1,

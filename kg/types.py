@@ -4,6 +4,7 @@ documents -> sentences -> mentions -> entities -> graph -> files
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 PERSON, ORG, LOC = "PERSON", "ORG", "LOC"
@@ -103,7 +104,7 @@ class Entity:
     subtype: str = "other"
     aliases: list[str] = field(default_factory=list)  # every surface form, name first
     mentions: int = 0
-    documents: list[str] = field(default_factory=list)
+    documents: int = 0  # how many documents mention it
     titles: list[str] = field(default_factory=list)
     affiliations: list[str] = field(default_factory=list)  # organisation names
 
@@ -119,10 +120,40 @@ class EntityOccurrence:
 
 
 @dataclass
+class DocumentOccurrences:
+    """One document's entity occurrences and the sentences worth quoting as evidence."""
+
+    document: str
+    occurrences: list[EntityOccurrence]
+    sentences: dict[int, str]  # sentence index -> text
+
+
+@dataclass
 class Resolution:
-    """The output of the entity stage."""
+    """The output of the entity stage.
+
+    The occurrences are read one document at a time (`by_document`), so that the graph can
+    be counted without holding the whole corpus: `resolve` sets `stream`, a function that
+    reads them back from disk on each call; small inputs (tests) may instead give the flat
+    `occurrences` and `sentences`.
+    """
 
     entities: dict[str, Entity]
-    occurrences: list[EntityOccurrence]
-    positions: list[Position]
-    sentences: dict[tuple[str, int], str]  # (document, sentence index) -> sentence text
+    occurrences: list[EntityOccurrence] = field(default_factory=list)
+    positions: list[Position] = field(default_factory=list)
+    sentences: dict[tuple[str, int], str] = field(default_factory=dict)  # (document, sentence) -> text
+    stream: Callable[[], Iterator[DocumentOccurrences]] | None = None
+
+    def by_document(self) -> Iterator[DocumentOccurrences]:
+        """Each document's occurrences, documents in corpus order (a new pass on each call)."""
+        if self.stream is not None:
+            yield from self.stream()
+            return
+        grouped: dict[str, list[EntityOccurrence]] = {}
+        for occ in self.occurrences:
+            grouped.setdefault(occ.document, []).append(occ)
+        texts: dict[str, dict[int, str]] = {}
+        for (document, index), text in self.sentences.items():
+            texts.setdefault(document, {})[index] = text
+        for document, occurrences in grouped.items():
+            yield DocumentOccurrences(document, occurrences, texts.get(document, {}))

@@ -124,3 +124,18 @@ def test_an_unusable_cache_folder_means_a_build_without_cache(tmp_path):
 def test_key_of_text_with_lone_surrogates_does_not_crash():
     doc = clean_document(Document("d", "沈阳\ud800市"))
     assert len(analysis_key(doc, "m")) == 64
+
+
+def test_fact_spill_reads_back_in_order_as_often_as_asked_and_cleans_up(tmp_path):
+    from kg.cache import FactSpill
+
+    spill = FactSpill(tmp_path)
+    spill.extend([{"doc": i} for i in range(3)])
+    first = iter(spill)
+    assert next(first) == {"doc": 0}
+    spill.append({"doc": 3})  # a pass started earlier sees what was there when it started
+    assert list(first) == [{"doc": 1}, {"doc": 2}]
+    assert list(spill) == [{"doc": i} for i in range(4)] and len(spill) == 4
+    path = spill.path
+    spill.close()
+    assert not path.exists() and list(tmp_path.iterdir()) == []

@@ -1,6 +1,6 @@
 import pytest
 
-from kg.corpora import CorpusFormatError, parse_people_daily_line, read_bio, read_cluener, read_segmented
+from kg.corpora import AnnotatedText, CorpusFormatError, parse_people_daily_line, read_bio, read_cluener, read_segmented
 
 
 def test_bio_reader_maps_labels_and_spans(tmp_path):
@@ -68,3 +68,27 @@ def test_people_daily_abbreviations_follow_the_ner_corpora():
     para = parse_people_daily_line(line, "199801.txt", 1)
     got = {(para.text[s:e], label) for s, e, label in para.spans}
     assert got == {("中", "LOC"), ("美", "LOC"), ("中国", "LOC"), ("政协", "ORG"), ("人民日报", "ORG")}
+
+
+def test_people_daily_unbracketed_organisation_names_are_missing_not_outside():
+    # 199801 leaves some organisation names unbracketed; the NER corpora tag them ORG,
+    # so their labels are unknown for training (neither LOC + O nor ORG)
+    line = ("19980101-01-001-004/m  北京/ns  紫禁城/ns  影业/n  公司/n  和/c  [北京/ns  大学/n]nt  "
+            "与/c  美国/ns  公司/n  及/c  英国/ns  金融/n  监管/vn  当局/n")
+    para = parse_people_daily_line(line, "199801.txt", 1)
+    assert [para.text[s:e] for s, e in para.missing] == ["北京紫禁城影业公司"]
+    got = {(para.text[s:e], label) for s, e, label in para.spans}
+    assert ("美国", "LOC") in got and ("北京大学", "ORG") in got  # a place before a bare head stays a place
+
+
+def test_converted_training_doc_marks_missing_characters(tmp_path):
+    import spacy
+
+    from pipelines.convert import to_doc
+
+    line = "19980101-01-001-004/m  北京/ns  紫禁城/ns  影业/n  公司/n  在/p  上海/ns"
+    para = parse_people_daily_line(line, "199801.txt", 1)
+    doc = to_doc(spacy.blank("zh"), AnnotatedText(para.text, para.spans, missing=para.missing))
+    iob = [t.ent_iob_ for t in doc]
+    assert iob[:9] == [""] * 9  # missing: not taught as entity or outside
+    assert iob[9] == "O" and [e.text for e in doc.ents] == ["上海"]

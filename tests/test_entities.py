@@ -329,3 +329,33 @@ def test_yaml_alias_file_errors_are_clear(tmp_path):
     bad.write_text("a: [b\n", encoding="utf-8")
     with pytest.raises(ValueError, match="not valid YAML"):
         read_alias_file(bad)
+
+
+def test_place_followed_by_its_body_is_that_body():
+    a = analysis_of("代表团与浑南区政府座谈，沈阳市工信局和美国政府派员参加。",
+                    [("浑南区", "LOC"), ("沈阳市", "LOC"), ("工信局", "ORG"), ("美国", "LOC")])
+    got = {(e.name, e.type, e.subtype) for e in build(a).entities.values()}
+    assert ("浑南区人民政府", "ORG", "government") in got or ("浑南区政府", "ORG", "government") in got
+    assert ("沈阳市工信局", "ORG", "government") in got and ("工信局", "ORG", "government") not in got
+    assert ("美国政府", "ORG", "government") in got or ("美国人民政府", "ORG", "government") in got
+
+
+def test_place_before_other_words_stays_a_place():
+    a = analysis_of("沈阳市政策支持企业，美国委员到访。", [("沈阳市", "LOC"), ("美国", "LOC")])
+    assert names(build(a), "LOC") == {"沈阳市", "美国"}
+
+
+def test_resolve_reads_a_spill_like_a_list():
+    from kg.cache import FactSpill
+
+    texts = [("鞍钢集团董事长张明在沈阳调研。", [("鞍钢集团", "ORG"), ("张明", "PERSON"), ("沈阳", "LOC")]),
+             ("鞍钢与沈阳市签约，张明出席。", [("鞍钢", "ORG"), ("沈阳市", "LOC"), ("张明", "PERSON")])]
+    facts = [document_facts(analysis_of(t, s, doc_id=f"d{i}")) for i, (t, s) in enumerate(texts)]
+    from_list = resolve(facts)
+    with FactSpill() as spill:
+        spill.extend(facts)
+        from_spill = resolve(spill)
+        assert from_spill.entities == from_list.entities
+        assert list(from_spill.by_document()) == list(from_list.by_document())
+        assert list(from_spill.by_document()) == list(from_spill.by_document())  # re-readable
+    assert entity(from_list, "沈阳市").documents == 2 and entity(from_list, "张明").documents == 2

@@ -71,3 +71,20 @@ def test_communities_and_attributes_are_scalars():
     assert len(communities) == 2
     for _, data in g.nodes(data=True):
         assert all(isinstance(v, (str, int, float)) for v in data.values())
+
+
+def test_streamed_documents_give_the_same_graph_as_flat_occurrences():
+    from kg.types import DocumentOccurrences
+
+    occ = [("ORG:甲", "d1", 0, 0), ("ORG:乙", "d1", 0, 0), ("LOC:丙", "d1", 1, 0), ("ORG:甲", "d2", 0, 0),
+           ("LOC:丙", "d2", 0, 0)]
+    sentences = {("d1", 0): "甲和乙。", ("d1", 1): "丙。", ("d2", 0): "甲在丙。"}
+    flat = resolution(occ, sentences=sentences)
+    docs = list(flat.by_document())
+    streamed = Resolution(flat.entities, positions=[], stream=lambda: iter(docs))
+    assert [d.document for d in docs] == ["d1", "d2"] and isinstance(docs[0], DocumentOccurrences)
+    for window in ("sentence", "paragraph", "document"):
+        a, b = build_graph(flat, GraphOptions(window=window)), build_graph(streamed, GraphOptions(window=window))
+        assert sorted(a.edges(data=True)) == sorted(b.edges(data=True)) and dict(a.nodes(data=True)) == dict(b.nodes(data=True))
+    g = build_graph(streamed)
+    assert g.edges["ORG:甲", "LOC:丙"]["evidence"] == "[d2] 甲在丙。"
