@@ -182,7 +182,7 @@ class Deduplicator:
         stripped = _PASSAGE_KEY_DROP.sub("", passage)
         if len(stripped) < self.min_chars:
             return True
-        key = passage_key(passage)
+        key = int(passage_key(passage)[:16], 16)  # 64 bits as a small int: less memory per passage seen
         if key in self.seen:
             self.dropped += 1
             return False

@@ -744,8 +744,60 @@ def place_body_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
     return out
 
 
+PROPAGATE_MIN_CHARS = {ORG: 4, LOC: 3}  # shorter names occur inside other words too often
+
+
+def _sentence_of(analysis: DocAnalysis, start: int, end: int) -> int | None:
+    for index, s in enumerate(analysis.sentences):
+        if s.start <= start < s.end:
+            return index if end <= s.end else None
+    return None
+
+
+def consistent_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
+    """One name, one reading within a document: a mention cut short where the text goes on
+    as a longer name found elsewhere in the document becomes that name (郑国|强调研 ->
+    郑国强, 辽宁省机器 -> 辽宁省机器人产业创新联盟), and organisation and place names found
+    once are found again where the model left them untagged."""
+    text = analysis.text
+    known = sorted({(m.text, m.label) for m in mentions if len(m.text) >= 2}, key=lambda n: (-len(n[0]), n))
+    extended = []
+    for m in mentions:
+        for name, label in known:
+            if len(name) > len(m.text) and name.startswith(m.text) and text.startswith(name, m.start):
+                if analysis.sentences[m.sentence].end >= m.start + len(name):
+                    m = DocMention(m.start, m.start + len(name), name, label, m.sentence)
+                    break
+        extended.append(m)
+    extended.sort(key=lambda d: (d.start, -(d.end - d.start)))
+    kept: list[DocMention] = []
+    for m in extended:  # a mention inside an extended one is part of it
+        if kept and m.start < kept[-1].end:
+            continue
+        kept.append(m)
+    covered = bytearray(len(text))
+    for m in kept:
+        covered[m.start : m.end] = b"\x01" * (m.end - m.start)
+    found = sorted({(m.text, m.label) for m in kept}, key=lambda n: (-len(n[0]), n))
+    for name, label in found:
+        if len(name) < PROPAGATE_MIN_CHARS.get(label, 10**6):
+            continue
+        if any(len(other) > len(name) and other.startswith(name) for other, _ in found):
+            continue  # 北辰钢铁 beside 北辰钢铁集团: its other occurrences may be cut-off pieces
+        start = text.find(name)
+        while start >= 0:
+            end = start + len(name)
+            if not any(covered[start:end]):
+                sentence = _sentence_of(analysis, start, end)
+                if sentence is not None:
+                    kept.append(DocMention(start, end, name, label, sentence))
+                    covered[start:end] = b"\x01" * len(name)
+            start = text.find(name, end)
+    return sorted(kept, key=lambda d: (d.start, d.end))
+
+
 def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
-    mentions = place_body_mentions(analysis, repair_mentions(analysis))
+    mentions = consistent_mentions(analysis, place_body_mentions(analysis, repair_mentions(analysis)))
     mentions = sorted(mentions + local_body_mentions(analysis, mentions), key=lambda d: (d.start, d.end))
     positions, title_orgs = title_chains(analysis, mentions)
     # organisations read from titles that the model did not tag become mentions too

@@ -7,12 +7,15 @@ from kg.types import DocAnalysis, Document, Mention
 
 def analysis_of(text: str, tagged: list[tuple[str, str]], doc_id: str = "d1") -> DocAnalysis:
     """A DocAnalysis of `text` whose model mentions are `tagged` (surface, label), each
-    surface taken at its successive occurrences in the text."""
+    surface taken at its successive occurrences in the text that do not overlap a mention
+    tagged before it (沈阳 after 沈阳市 is the next 沈阳 standing alone)."""
     clean = clean_document(Document(doc_id, text))
     mentions = []
     cursor: dict[str, int] = {}
     for surface, label in tagged:
         start = clean.text.find(surface, cursor.get(surface, 0))
+        while start >= 0 and any(m.start < start + len(surface) and start < m.end for m in mentions):
+            start = clean.text.find(surface, start + 1)
         assert start >= 0, f"{surface!r} not in text"
         cursor[surface] = start + len(surface)
         end = start + len(surface)

@@ -136,7 +136,7 @@ def test_similar_universities_stay_apart_across_documents():
 
 
 def test_group_and_its_institute_stay_apart():
-    a = analysis_of("鞍钢集团与鞍钢研究院合作。鞍钢表示支持。", [("鞍钢集团", "ORG"), ("鞍钢研究院", "ORG"), ("鞍钢", "ORG")])
+    a = analysis_of("鞍钢表示支持。鞍钢集团与鞍钢研究院合作。", [("鞍钢", "ORG"), ("鞍钢集团", "ORG"), ("鞍钢研究院", "ORG")])
     r = build(a)
     assert names(r, "ORG") == {"鞍钢集团", "鞍钢研究院"}
     assert set(entity(r, "鞍钢集团").aliases) == {"鞍钢集团", "鞍钢"}
@@ -359,3 +359,23 @@ def test_resolve_reads_a_spill_like_a_list():
         assert list(from_spill.by_document()) == list(from_list.by_document())
         assert list(from_spill.by_document()) == list(from_spill.by_document())  # re-readable
     assert entity(from_list, "沈阳市").documents == 2 and entity(from_list, "张明").documents == 2
+
+
+def test_mention_cut_short_becomes_the_longer_name_of_the_document():
+    a = analysis_of("郑国强调研企业。市委书记郑国强到北辰钢铁集团考察，北辰钢铁集团负责人陪同。北辰钢铁集",
+                    [("郑国", "PERSON"), ("郑国强", "PERSON"), ("北辰钢铁集团", "ORG"), ("北辰钢铁", "ORG")])
+    r = build(a)
+    assert names(r, "PERSON") == {"郑国强"} and entity(r, "郑国强").mentions == 2
+    assert entity(r, "北辰钢铁集团").mentions == 2  # 北辰钢铁|集团 extended, not a second entity
+
+
+def test_organisation_found_once_is_found_where_the_model_left_it_untagged():
+    a = analysis_of("北辰钢铁集团与东北大学签约。北辰钢铁集团将投资。东北大学表示欢迎。",
+                    [("北辰钢铁集团", "ORG"), ("东北大学", "ORG")])
+    r = build(a)
+    assert entity(r, "北辰钢铁集团").mentions == 2 and entity(r, "东北大学").mentions == 2
+
+
+def test_short_names_are_not_propagated():
+    a = analysis_of("鞍钢发布公告。鞍钢研究院成立。", [("鞍钢", "ORG")])
+    assert entity(build(a), "鞍钢").mentions == 1  # 2 characters: not searched for elsewhere
