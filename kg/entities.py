@@ -861,6 +861,31 @@ SUFFIX_ABBREVIATIONS = {
 DROPPABLE_SUFFIXES = ("大学", "集团", "公司", "股份有限公司", "有限公司")
 
 
+# Standard short forms of the words in public bodies' names (科学技术协会 is written 科协,
+# 工业和信息化局 工信局): a name and its short-word form are one body.
+BODY_WORD_SHORT_FORMS = {
+    "科学技术协会": "科协", "工商业联合会": "工商联", "妇女联合会": "妇联", "文学艺术界联合会": "文联",
+    "归国华侨联合会": "侨联", "总工会": "总工会", "共青团": "团",
+    "工业和信息化部": "工信部", "工业和信息化厅": "工信厅", "工业和信息化局": "工信局",
+    "科学技术部": "科技部", "科学技术厅": "科技厅", "科学技术局": "科技局",
+    "发展和改革委员会": "发改委", "国有资产监督管理委员会": "国资委", "卫生健康委员会": "卫健委",
+    "人力资源和社会保障局": "人社局", "人力资源和社会保障厅": "人社厅", "住房和城乡建设局": "住建局",
+    "市场监督管理局": "市场监管局", "文化和旅游局": "文旅局", "文化和旅游厅": "文旅厅",
+    "人民代表大会常务委员会": "人大常委会", "人民政府": "政府",
+    "高新技术产业开发区": "高新区", "高新技术产业园区": "高新区", "经济技术开发区": "经开区",
+    "自由贸易试验区": "自贸区",
+}
+_BODY_WORDS = sorted(BODY_WORD_SHORT_FORMS, key=len, reverse=True)
+
+
+def body_key(name: str) -> str:
+    """`name` with the standard long words of public bodies' names in their short form."""
+    for word in _BODY_WORDS:
+        if word in name:
+            name = name.replace(word, BODY_WORD_SHORT_FORMS[word])
+    return name
+
+
 def company_key(name: str) -> str:
     for suffix in COMPANY_SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
@@ -929,6 +954,9 @@ def abbreviation_score(short: str, full: str, known_orgs: Iterable[str] = ()) ->
     parents = [full[:k] for k in range(2, len(full) - 2) if full[:k] in known]
     if any(full == org + short for org in parents) and len(short) >= 3:
         return 1.0  # 金属研究所 = 中国科学院 + 金属研究所
+    if len(short) >= 4 and full.endswith(short) and org_subtype(full[: -len(short)]) in (
+            "institute", "university", "government", "association", "company"):
+        return 1.0  # 金属研究所 = 中科院 + 金属研究所: the parent reads as an organisation
     suffix = next((s for s in sorted(SUFFIX_ABBREVIATIONS, key=len, reverse=True) if full.endswith(s)), None)
     if suffix is None:
         return 0.0
@@ -1182,8 +1210,8 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
         uf.find(t)
         if label == ORG and org_subtype(t) in ("company", "other"):
             by_company_key[company_key(t)].append(t)
-        elif label == ORG and "政府" in t:
-            by_company_key["政府:" + t.replace("人民政府", "政府")].append(t)
+        elif label == ORG or (label == LOC and loc_subtype(t) == "zone"):
+            by_company_key[f"body:{label}:{body_key(t)}"].append(t)  # 辽宁省科学技术协会 / 辽宁省科协
     members_of: dict[str, set[str]] = {t: {t} for t in targets}
 
     def union_allowed(a: str, b: str) -> None:

@@ -379,3 +379,24 @@ def test_organisation_found_once_is_found_where_the_model_left_it_untagged():
 def test_short_names_are_not_propagated():
     a = analysis_of("鞍钢发布公告。鞍钢研究院成立。", [("鞍钢", "ORG")])
     assert entity(build(a), "鞍钢").mentions == 1  # 2 characters: not searched for elsewhere
+
+
+def test_public_bodies_written_with_short_words_merge():
+    a = analysis_of("辽宁省科学技术协会和沈阳市工业和信息化局联合举办。辽宁省科协、沈阳市工信局负责人出席。沈阳高新技术产业开发区即沈阳高新区。",
+                    [("辽宁省科学技术协会", "ORG"), ("沈阳市工业和信息化局", "ORG"), ("辽宁省科协", "ORG"), ("沈阳市工信局", "ORG"),
+                     ("沈阳高新技术产业开发区", "LOC"), ("沈阳高新区", "LOC")])
+    r = build(a)
+    assert set(entity(r, "辽宁省科学技术协会").aliases) == {"辽宁省科学技术协会", "辽宁省科协"}
+    assert set(entity(r, "沈阳市工业和信息化局").aliases) == {"沈阳市工业和信息化局", "沈阳市工信局"}
+    assert set(entity(r, "沈阳高新技术产业开发区").aliases) == {"沈阳高新技术产业开发区", "沈阳高新区"}
+
+
+def test_bodies_of_different_places_do_not_merge():
+    a = analysis_of("辽宁省科协与吉林省科学技术协会签约。", [("辽宁省科协", "ORG"), ("吉林省科学技术协会", "ORG")])
+    assert names(build(a), "ORG") == {"辽宁省科协", "吉林省科学技术协会"}
+
+
+def test_unit_named_after_its_parent_merges_with_its_short_name():
+    assert abbreviation_score("金属研究所", "中科院金属研究所") == 1.0
+    assert abbreviation_score("理工大学", "大连理工大学") == 0.0  # 大连 is a place, not a parent body
+    assert abbreviation_score("东北大学", "东北财经大学") == 0.0
