@@ -45,6 +45,7 @@ class BuildOptions:
     window: str = "sentence"
     min_weight: int = 1
     min_npmi: float = -1.0
+    max_edges: int = 100_000  # 0: no limit
     max_html_nodes: int = 300
     formats: tuple[str, ...] = FORMATS
     jobs: int = 0  # 0: all cores
@@ -63,6 +64,7 @@ class BuildSummary:
     duplicate_passages_dropped: int = 0
     entities: int = 0
     edges: int = 0
+    edges_over_max_edges: int = 0  # co-occurrence edges left out by --max-edges
     relations: int = 0
     cache_hits: int = 0
     cache_misses: int = 0
@@ -334,13 +336,14 @@ def _open_cache(options: BuildOptions, summary: BuildSummary) -> AnalysisCache |
 
 
 def render_outputs(facts: Iterable[DocFacts], alias_config: AliasConfig, options: BuildOptions, summary: BuildSummary,
-                   timer: StageTimer) -> tuple[dict, tuple[int, int, int]]:
+                   timer: StageTimer) -> tuple[dict, tuple[int, int, int, int]]:
     """Entities, graph and every output file (but summary.json) from per-document facts.
     Files are returned as functions that render them (see kg.export.render_files)."""
     with timer("resolve"):
         resolution = resolve(facts, alias_config, spill_dir=options.spill_dir)
     with timer("graph"):
-        graph = build_graph(resolution, GraphOptions(options.window, options.min_weight, options.min_npmi))
+        graph = build_graph(resolution, GraphOptions(options.window, options.min_weight, options.min_npmi,
+                                                        options.max_edges))
     files = render_files(graph, resolution, options.formats)
     if "html" in options.formats:
         from .render import render_html_text
@@ -350,7 +353,7 @@ def render_outputs(facts: Iterable[DocFacts], alias_config: AliasConfig, options
         files["graph.html"] = html.encode("utf-8")
         summary.html = info
     relations = sum(1 for _, _, d in graph.edges(data=True) if d.get("relation") == "holds_position_at")
-    return files, (graph.number_of_nodes(), graph.number_of_edges(), relations)
+    return files, (graph.number_of_nodes(), graph.number_of_edges(), relations, graph.graph.get("pairs_over_max_edges", 0))
 
 
 OUTPUTS_PREFIX = "outputs:"  # the rendered files of the last build, one cache entry per file
@@ -359,7 +362,7 @@ OUTPUTS_PREFIX = "outputs:"  # the rendered files of the last build, one cache e
 def outputs_key(facts: Iterable[DocFacts], options: BuildOptions) -> str:
     digest = hashlib.sha256()
     aliases = Path(options.aliases).read_bytes() if options.aliases else b""
-    settings = (__version__, code_version(), options.window, options.min_weight, options.min_npmi,
+    settings = (__version__, code_version(), options.window, options.min_weight, options.min_npmi, options.max_edges,
                 options.max_html_nodes, tuple(options.formats))
     digest.update(repr(settings).encode())
     digest.update(hashlib.sha256(aliases).digest())
@@ -445,7 +448,7 @@ def build(paths: list[str], options: BuildOptions) -> BuildSummary:
             files, counts = render_outputs(facts, alias_config, options, summary, timer)
             if output_cache is not None:
                 files = storing_outputs(output_cache, key, files)
-        summary.entities, summary.edges, summary.relations = counts
+        summary.entities, summary.edges, summary.relations, summary.edges_over_max_edges = counts
         summary.outputs = sorted(str(out_dir / name) for name in list(files) + ["summary.json"])
         names = sorted(files)
         write_started = time.perf_counter()

@@ -91,6 +91,8 @@ def _stamp(path: Path):
               help="Drop co-occurrence edges seen in fewer units.")
 @click.option("--min-npmi", type=click.FloatRange(-1.0, 1.0), default=-1.0, show_default=True,
               help="Drop co-occurrence edges with a lower NPMI (0 drops pairs seen together less than chance).")
+@click.option("--max-edges", type=click.IntRange(min=0), default=100_000, show_default=True,
+              help="Keep at most this many co-occurrence edges, the strongest (0: all); positions are always kept.")
 @click.option("--max-html-nodes", type=click.IntRange(min=1), default=300, show_default=True,
               help="The HTML map shows at most this many nodes (top by weighted degree); exports keep all.")
 @click.option("--formats", default="html,graphml,gexf,json,csv", show_default=True,
@@ -103,7 +105,7 @@ def _stamp(path: Path):
               help="CSV or YAML of alias,canonical[,type]; a canonical written !name forbids that merge.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) when any input is skipped.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
-def build(paths, out_dir, model, window, min_weight, min_npmi, max_html_nodes, formats, jobs, cache_dir, no_cache,
+def build(paths, out_dir, model, window, min_weight, min_npmi, max_edges, max_html_nodes, formats, jobs, cache_dir, no_cache,
           aliases, strict, quiet):
     """Build the graph of the articles in PATHS (files, folders, globs).
 
@@ -120,7 +122,7 @@ def build(paths, out_dir, model, window, min_weight, min_npmi, max_html_nodes, f
         raise click.BadParameter(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}",
                                  param_hint="--formats")
     options = BuildOptions(out_dir=out_dir, model=model, window=window, min_weight=min_weight, min_npmi=min_npmi,
-                           max_html_nodes=max_html_nodes, formats=chosen, jobs=jobs, cache_dir=cache_dir,
+                           max_edges=max_edges, max_html_nodes=max_html_nodes, formats=chosen, jobs=jobs, cache_dir=cache_dir,
                            use_cache=not no_cache, aliases=aliases, strict=strict, progress=not quiet)
     before = _stamp(out_dir / "summary.json")
     previous = {}
@@ -153,7 +155,9 @@ def build(paths, out_dir, model, window, min_weight, min_npmi, max_html_nodes, f
         click.echo(
             f"{summary.documents} documents, {summary.characters} characters, "
             f"{summary.duplicate_passages_dropped} duplicate passages dropped, {len(summary.skipped)} skipped\n"
-            f"{summary.entities} entities, {summary.edges} edges ({summary.relations} holds_position_at) "
+            f"{summary.entities} entities, {summary.edges} edges ({summary.relations} holds_position_at"
+            + (f"; {summary.edges_over_max_edges} weaker pairs over --max-edges left out" if summary.edges_over_max_edges else "")
+            + ") "
             f"in {summary.seconds:.1f} s with {summary.jobs} process(es); cache {summary.cache_hits} hits, "
             f"{summary.cache_misses} misses\n" + "\n".join(f"  {p}" for p in summary.outputs),
             err=True,

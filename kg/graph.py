@@ -8,8 +8,10 @@ Edge attributes:
   weight (distinct co-occurring units), documents (count), npmi, relation
   ("co_occurs" or "holds_position_at"), title ("|"), evidence (up to 3 "[doc] sentence" lines).
 
-Pairs are counted per unit (sentence, paragraph or document) in plain dicts and pruned
-before any networkx object is built.
+Pairs are counted per unit (sentence, paragraph or document), one document at a time, in
+plain dicts and pruned (min_weight, min_npmi, max_edges) before any networkx object is
+built. Graph attributes: co_occurring_pairs (counted), pairs_over_max_edges (dropped by the
+max_edges limit).
 """
 from __future__ import annotations
 
@@ -32,6 +34,10 @@ class GraphOptions:
     window: str = "sentence"
     min_weight: int = 1
     min_npmi: float = -1.0  # -1 keeps every pair; 0 drops pairs seen together less than chance
+    # At most this many co-occurrence edges (the strongest: weight, then NPMI), so that the
+    # graph, its files and memory stay bounded on any corpus; 0: no limit. Officials'
+    # positions are always kept.
+    max_edges: int = 100_000
 
 
 def npmi(pair_count: int, count_a: int, count_b: int, units: int) -> float:
@@ -110,6 +116,11 @@ def build_graph(resolution: Resolution, options: GraphOptions | None = None) -> 
         score = npmi(weight, entity_units[pair[0]], entity_units[pair[1]], total_units)
         if pair in position_titles or (weight >= options.min_weight and score >= options.min_npmi):
             kept[pair] = score
+    dropped_by_cap = 0
+    if options.max_edges and len(kept) > options.max_edges:
+        ranked = sorted(kept, key=lambda p: (p not in position_titles, -pair_units[p], -kept[p], p))
+        dropped_by_cap = len(kept) - max(options.max_edges, len(position_titles))
+        kept = {p: kept[p] for p in ranked[: len(kept) - dropped_by_cap]}
     pair_evidence: dict[tuple[str, str], list[str]] = defaultdict(list)
     wanting = len(kept)  # kept pairs with fewer than MAX_EVIDENCE lines
     for document in resolution.by_document() if kept else ():
@@ -130,7 +141,7 @@ def build_graph(resolution: Resolution, options: GraphOptions | None = None) -> 
                         if len(pair_evidence[pair]) == MAX_EVIDENCE:
                             wanting -= 1
 
-    graph = nx.Graph()
+    graph = nx.Graph(co_occurring_pairs=len(pair_units), pairs_over_max_edges=dropped_by_cap)
     for eid in sorted(resolution.entities):
         entity = resolution.entities[eid]
         graph.add_node(

@@ -88,3 +88,13 @@ def test_streamed_documents_give_the_same_graph_as_flat_occurrences():
         assert sorted(a.edges(data=True)) == sorted(b.edges(data=True)) and dict(a.nodes(data=True)) == dict(b.nodes(data=True))
     g = build_graph(streamed)
     assert g.edges["ORG:甲", "LOC:丙"]["evidence"] == "[d2] 甲在丙。"
+
+
+def test_max_edges_keeps_the_strongest_pairs_and_every_position():
+    occ = [("ORG:甲", "d1", 0, 0), ("ORG:乙", "d1", 0, 0), ("ORG:甲", "d1", 1, 0), ("ORG:乙", "d1", 1, 0),
+           ("ORG:甲", "d2", 0, 0), ("LOC:丙", "d2", 0, 0), ("PERSON:丁", "d3", 0, 0), ("LOC:丙", "d3", 0, 0)]
+    pos = [Position("PERSON:丁", "局长", "ORG:甲", "d4", "甲局局长丁。")]
+    g = build_graph(resolution(occ, pos), GraphOptions(max_edges=1))
+    assert set(map(frozenset, g.edges)) == {frozenset(("ORG:甲", "ORG:乙")), frozenset(("PERSON:丁", "ORG:甲"))}
+    assert g.graph["pairs_over_max_edges"] == 2 and g.graph["co_occurring_pairs"] == 3
+    assert build_graph(resolution(occ, pos), GraphOptions(max_edges=0)).number_of_edges() == 4
