@@ -27,6 +27,7 @@ from .types import Resolution
 WINDOWS = ("sentence", "paragraph", "document")
 MAX_EVIDENCE = 3
 CO_OCCURS, HOLDS_POSITION_AT = "co_occurs", "holds_position_at"
+_ONE_UNIT, _LOW_32 = 1 << 32, (1 << 32) - 1
 
 
 @dataclass
@@ -70,22 +71,26 @@ def build_graph(resolution: Resolution, options: GraphOptions | None = None) -> 
                 sentences.append(occ.sentence)
         return sorted(units.items())
 
-    # pass 1, one document at a time: counts only, and the nodes' evidence
+    # pass 1, one document at a time: counts only, and the nodes' evidence. The pair counts
+    # are the one table that grows with the corpus: one int key (two entity numbers) and one
+    # int value (units << 32 | documents) per pair keep it small.
     entity_units: Counter = Counter()
-    pair_units: Counter = Counter()
-    pair_docs: Counter = Counter()
+    number: dict[str, int] = {}
+    pair_counts: dict[int, int] = {}
     node_evidence: dict[str, list[str]] = defaultdict(list)
     total_units = 0
     for document in resolution.by_document():
         doc = document.document
-        pairs_here: set[tuple[str, str]] = set()
+        pairs_here: set[int] = set()
         for _, unit in units_of(document):
             total_units += 1
             members = sorted(unit)
             entity_units.update(members)
-            for pair in combinations(members, 2):
-                pair_units[pair] += 1
-                pairs_here.add(pair)
+            numbers = [number.setdefault(e, len(number)) for e in members]
+            for a, b in combinations(numbers, 2):
+                key = a << 32 | b
+                pair_counts[key] = pair_counts.get(key, 0) + _ONE_UNIT
+                pairs_here.add(key)
             for entity in members:
                 if len(node_evidence[entity]) < MAX_EVIDENCE:
                     text = document.sentences.get(unit[entity][0])
@@ -93,7 +98,14 @@ def build_graph(resolution: Resolution, options: GraphOptions | None = None) -> 
                         line = _evidence_line(doc, text)
                         if line not in node_evidence[entity]:
                             node_evidence[entity].append(line)
-        pair_docs.update(pairs_here)
+        for key in pairs_here:
+            pair_counts[key] += 1
+    names = sorted(number, key=number.get)
+    pair_units: dict[tuple[str, str], int] = {}
+    pair_docs: dict[tuple[str, str], int] = {}
+
+    def pair_of(key: int) -> tuple[str, str]:
+        return names[key >> 32], names[key & _LOW_32]
 
     # officials' positions: always kept, whatever the thresholds
     position_titles: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -112,10 +124,14 @@ def build_graph(resolution: Resolution, options: GraphOptions | None = None) -> 
 
     # prune, then pass 2: evidence for the kept pairs only
     kept: dict[tuple[str, str], float] = {}
-    for pair, weight in pair_units.items():
+    for key, counts in pair_counts.items():
+        pair, weight = pair_of(key), counts >> 32
         score = npmi(weight, entity_units[pair[0]], entity_units[pair[1]], total_units)
         if pair in position_titles or (weight >= options.min_weight and score >= options.min_npmi):
             kept[pair] = score
+            pair_units[pair], pair_docs[pair] = weight, counts & _LOW_32
+    co_occurring_pairs = len(pair_counts)
+    del pair_counts
     dropped_by_cap = 0
     if options.max_edges and len(kept) > options.max_edges:
         ranked = sorted(kept, key=lambda p: (p not in position_titles, -pair_units[p], -kept[p], p))
@@ -141,7 +157,7 @@ def build_graph(resolution: Resolution, options: GraphOptions | None = None) -> 
                         if len(pair_evidence[pair]) == MAX_EVIDENCE:
                             wanting -= 1
 
-    graph = nx.Graph(co_occurring_pairs=len(pair_units), pairs_over_max_edges=dropped_by_cap)
+    graph = nx.Graph(co_occurring_pairs=co_occurring_pairs, pairs_over_max_edges=dropped_by_cap)
     for eid in sorted(resolution.entities):
         entity = resolution.entities[eid]
         graph.add_node(
