@@ -58,6 +58,17 @@ def provinces() -> dict[str, tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
+def city_provinces() -> dict[str, str]:
+    """Short name of a prefecture-level city -> full name of its province."""
+    table = {}
+    for line in _lexicon_lines("cities.txt"):
+        province, *cities = line.split()
+        for city in cities:
+            table.setdefault(city, province)
+    return table
+
+
+@lru_cache(maxsize=1)
 def places() -> dict[str, str]:
     """place name with suffix -> subtype (from the training corpus)."""
     return {line.split("\t")[0]: line.split("\t")[1] for line in _lexicon_lines("places.tsv")}
@@ -678,7 +689,8 @@ def _home_city(text: str, mentions: list[DocMention]) -> str | None:
     return None
 
 
-def _home_province(mentions: list[DocMention]) -> str | None:
+def _home_province(mentions: list[DocMention], home_city: str | None = None) -> str | None:
+    """The province the document is about: the one it names most, or its home city's."""
     counts = Counter(provinces()[m.text][0] for m in mentions
                      if m.label == LOC and m.text in provinces() and provinces()[m.text][1] == "province")
     if not counts:
@@ -686,6 +698,8 @@ def _home_province(mentions: list[DocMention]) -> str | None:
             for short, (full, subtype) in provinces().items():
                 if subtype == "province" and m.text.startswith(short) and m.label == ORG:
                     counts[full] += 1
+    if not counts and home_city:
+        return city_provinces().get(bare_place_name(home_city))
     return counts.most_common(1)[0][0] if counts else None
 
 
@@ -831,14 +845,15 @@ def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
     quoted = {i: analysis.sentence_text(i) for i, n in per_sentence.items() if n >= 2}
     for p in positions:
         quoted.setdefault(p.sentence, analysis.sentence_text(p.sentence))
+    home_city = _home_city(analysis.text, mentions)
     return DocFacts(
         doc_id=analysis.doc_id,
         mentions=mentions,
         paragraphs=[s.paragraph for s in analysis.sentences],
         positions=positions,
         abbreviations=abbreviations,
-        home_city=_home_city(analysis.text, mentions),
-        home_province=_home_province(mentions),
+        home_city=home_city,
+        home_province=_home_province(mentions, home_city),
         media=media,
         sentence_texts=quoted,
     )

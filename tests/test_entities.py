@@ -400,3 +400,18 @@ def test_unit_named_after_its_parent_merges_with_its_short_name():
     assert abbreviation_score("金属研究所", "中科院金属研究所") == 1.0
     assert abbreviation_score("理工大学", "大连理工大学") == 0.0  # 大连 is a place, not a parent body
     assert abbreviation_score("东北大学", "东北财经大学") == 0.0
+
+
+def test_provincial_committee_in_a_city_article_is_the_city_province():
+    a = analysis_of("本报沈阳5月13日电 省委常委、市委书记郑国强到企业调研。", [("沈阳", "LOC"), ("郑国强", "PERSON")])
+    r = build(a)
+    orgs = {r.entities[p.organisation].name for p in r.positions if p.organisation}
+    assert {"辽宁省委", "沈阳市委"} <= orgs
+
+
+def test_city_province_table_is_consistent():
+    from kg.entities import city_provinces, provinces
+
+    table = city_provinces()
+    assert table["沈阳"] == "辽宁省" and table["苏州"] == "江苏省" and table["吉林"] == "吉林省"
+    assert all(p in provinces() and provinces()[p][1] == "province" for p in set(table.values()))
