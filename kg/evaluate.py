@@ -193,9 +193,15 @@ def score_graph(gold_path: str | Path, out_dir: str | Path) -> dict:
     merge_p = len(gold_pairs & pred_pairs) / len(pred_pairs) if pred_pairs else 1.0
     merge_r = len(gold_pairs & pred_pairs) / len(gold_pairs) if gold_pairs else 1.0
 
-    # relations: (head, tail) with a compatible title, head/tail matched through aliases
+    # relations: (head, tail) with a compatible title; head and tail matched to nodes as
+    # entities are: a node whose name or aliases match the gold name or one of its mentions
+    gold_forms: dict[str, set[str]] = defaultdict(set)
+    for entry in gold_entities.values():
+        gold_forms[entry["name"]] |= entry["mentions"]
+
     def canon(name: str) -> set[str]:
-        return {node_forms[i][0]["name"] for i in form_to_nodes.get(name, set())} or {name}
+        forms = gold_forms.get(name, set()) | {name}
+        return {node_forms[i][0]["name"] for f in forms for i in form_to_nodes.get(f, set())} or {name}
 
     predicted_relations = {(r["head"], r["tail"], _unquote(r["title"])) for r in load_relations(out_dir)}
     gold_relations = set()
