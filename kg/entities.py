@@ -397,6 +397,10 @@ def is_generic_org(surface: str) -> bool:
 ABBREVIATION_ENDINGS = tuple("大院所局委办厂司行")
 
 
+ZONE_SUFFIXES = ("产业园", "科技园", "工业园", "软件园", "开发区", "高新区", "经开区", "自贸区", "试验区", "示范区",
+                 "片区", "产业园区", "工业园区", "科技园区")
+
+
 def fix_label(surface: str, label: str) -> str:
     """Correct the model's type where the name's own suffix is unambiguous: a "place"
     ending in 大学 or 研究所 is an organisation; an "organisation" that is a bare place name
@@ -405,6 +409,8 @@ def fix_label(surface: str, label: str) -> str:
         return ORG
     if label == ORG and (surface in provinces() or surface in places() or surface in countries()):
         return LOC
+    if label == ORG and surface.endswith(ZONE_SUFFIXES) and len(surface) > 4:
+        return LOC  # 沈阳浑河智造产业园, 大连高新区: zones are places
     if (label == PERSON and surface[0] not in surnames() and surface[:2] not in surnames()
             and surface.endswith(ABBREVIATION_ENDINGS) and "·" not in surface):
         return ORG  # 哈工大: no surname, ends like an abbreviated organisation

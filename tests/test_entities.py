@@ -415,3 +415,9 @@ def test_city_province_table_is_consistent():
     table = city_provinces()
     assert table["沈阳"] == "辽宁省" and table["苏州"] == "江苏省" and table["吉林"] == "吉林省"
     assert all(p in provinces() and provinces()[p][1] == "province" for p in set(table.values()))
+
+
+def test_zones_tagged_as_organisations_are_places():
+    a = analysis_of("沈阳浑河智造产业园和大连高新区管委会签约。", [("沈阳浑河智造产业园", "ORG"), ("大连高新区管委会", "ORG")])
+    got = {(e.name, e.type, e.subtype) for e in build(a).entities.values()}
+    assert ("沈阳浑河智造产业园", "LOC", "zone") in got and ("大连高新区管委会", "ORG", "government") in got
