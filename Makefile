@@ -40,12 +40,15 @@ $(CORPUS)/train.spacy: pipelines/convert.py kg/corpora.py kg/clean.py
 
 train-model: install $(CORPUS)/train.spacy
 	$(BIN)/python -m pipelines.train_segmenter --out $(TRAINING)/pkuseg
+	rm -rf $(TRAINING)/checkpoints
 	$(BIN)/python -m spacy train pipelines/ner.cfg --output $(TRAINING)/ner \
-		--paths.train $(CORPUS)/train.spacy --paths.dev $(CORPUS)/dev.spacy --code kg/components.py
+		--paths.train $(CORPUS)/train.spacy --paths.dev $(CORPUS)/dev.spacy \
+		--paths.checkpoints $(TRAINING)/checkpoints --code pipelines/checkpoints.py
+	$(BIN)/python -m pipelines.checkpoints average $(TRAINING)/ner/model-averaged --from $(TRAINING)/checkpoints --last 3
 	$(MAKE) package-model
 
 package-model: install
-	$(BIN)/python -m pipelines.package --ner $(TRAINING)/ner/model-best --pkuseg $(TRAINING)/pkuseg
+	$(BIN)/python -m pipelines.package --ner $(TRAINING)/ner/model-averaged --pkuseg $(TRAINING)/pkuseg
 
 eval-model: install $(CORPUS)/train.spacy
 	$(KG) eval --data $(DATA)/people_daily_ner/example.dev --format bio

@@ -267,7 +267,7 @@ EDGE_STRIP = "　 \t（）()[]【】<>《》“”\"'‘’「」『』-—_·�
 LEADING_FUNCTION_WORDS = ("以下简称", "简称", "全称", "正如", "还有", "以及", "包括", "原", "在", "于", "从", "到", "对", "和", "与", "及", "据", "由",
                           "向", "为", "把", "被", "将", "让", "是", "同", "跟", "即", "其中", "包括", "位于", "来自",
                           "本报讯", "本报")
-TRAILING_FUNCTION_WORDS = ("的", "等", "了", "们", "和", "与", "及")
+TRAILING_FUNCTION_WORDS = ("的", "等", "了", "们", "和", "与", "及", "将", "已")
 DATE_LIKE = re.compile(r"^[\d０-９零〇一二三四五六七八九十百千万亿年月日时分秒号点.%％\-/:： ]+$")
 MAX_ENTITY_CHARS = 30
 
@@ -798,11 +798,20 @@ def consistent_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
     covered = bytearray(len(text))
     for m in kept:
         covered[m.start : m.end] = b"\x01" * (m.end - m.start)
-    found = sorted({(m.text, m.label) for m in kept}, key=lambda n: (-len(n[0]), n))
+    found = {(m.text, m.label) for m in kept}
+    short_names = set()
+    for name, label in list(found):
+        # a company named in full goes by the head of its distinctive part later on
+        # (北方智造机器人股份有限公司 ... 北方智造董事长): look for that short name too
+        if label == ORG and len(name) >= 6 and org_subtype(name) == "company":
+            core = company_core(name)
+            if len(core) >= 4 and core[:4] != name:
+                short_names.add(core[:4])
+    found = sorted(found | {(short, ORG) for short in short_names}, key=lambda n: (-len(n[0]), n))
     for name, label in found:
         if len(name) < PROPAGATE_MIN_CHARS.get(label, 10**6):
             continue
-        if any(len(other) > len(name) and other.startswith(name) for other, _ in found):
+        if name not in short_names and any(len(other) > len(name) and other.startswith(name) for other, _ in found):
             continue  # 北辰钢铁 beside 北辰钢铁集团: its other occurrences may be cut-off pieces
         start = text.find(name)
         while start >= 0:

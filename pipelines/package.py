@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "kg" / "models"
 DATA = ROOT.parent / "shared" / "data"
 CORPUS = ROOT / "pipelines" / "corpus"
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 
 
 def package_ner(source: Path, version: str) -> dict:

@@ -362,7 +362,7 @@ def test_resolve_reads_a_spill_like_a_list():
 
 
 def test_mention_cut_short_becomes_the_longer_name_of_the_document():
-    a = analysis_of("郑国强调研企业。市委书记郑国强到北辰钢铁集团考察，北辰钢铁集团负责人陪同。北辰钢铁集",
+    a = analysis_of("郑国强调研企业。市委书记郑国强到北辰钢铁集团考察，北辰钢铁集团负责人陪同。",
                     [("郑国", "PERSON"), ("郑国强", "PERSON"), ("北辰钢铁集团", "ORG"), ("北辰钢铁", "ORG")])
     r = build(a)
     assert names(r, "PERSON") == {"郑国强"} and entity(r, "郑国强").mentions == 2
@@ -421,3 +421,12 @@ def test_zones_tagged_as_organisations_are_places():
     a = analysis_of("沈阳浑河智造产业园和大连高新区管委会签约。", [("沈阳浑河智造产业园", "ORG"), ("大连高新区管委会", "ORG")])
     got = {(e.name, e.type, e.subtype) for e in build(a).entities.values()}
     assert ("沈阳浑河智造产业园", "LOC", "zone") in got and ("大连高新区管委会", "ORG", "government") in got
+
+
+def test_company_named_in_full_is_found_by_its_short_name():
+    a = analysis_of("北辰智造机器人股份有限公司成立。北辰智造董事长周志远介绍，北辰智造将扩产。",
+                    [("北辰智造机器人股份有限公司", "ORG"), ("周志远", "PERSON"), ("北辰智造将", "ORG")])
+    r = build(a)
+    company = entity(r, "北辰智造机器人股份有限公司")
+    assert set(company.aliases) == {"北辰智造机器人股份有限公司", "北辰智造"} and company.mentions == 3
+    assert {(p.title, r.entities[p.organisation].name) for p in r.positions} == {("董事长", "北辰智造机器人股份有限公司")}

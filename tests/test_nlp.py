@@ -65,3 +65,13 @@ def test_cli_eval_segmentation(tmp_path):
     result = json.loads(out.stdout)
     assert result["format"] == "seg" and result["sentences"] == 1
     assert result["overall"]["f"] > 0.5
+
+
+def test_traditional_characters_are_read_as_simplified_with_the_same_offsets():
+    from kg.nlp import model_texts
+
+    traditional = ["臺北市政府今日宣布，將與中央研究院合作。"]
+    simplified = model_texts(traditional)
+    assert simplified == ["台北市政府今日宣布，将与中央研究院合作。"] and len(simplified[0]) == len(traditional[0])
+    news = ["著名企业家在沈阳市发表讲话。"]  # 著 also occurs in simplified text: left alone
+    assert model_texts(news) == news
