@@ -690,6 +690,13 @@ def _home_city(text: str, mentions: list[DocMention]) -> str | None:
     cities = Counter(
         full_place_name(m.text) for m in mentions if m.label == LOC and loc_subtype(full_place_name(m.text)) == "city"
     )
+    for m in mentions:  # names of local bodies and zones start with their city: 沈阳市工商业联合会
+        for cut in (3, 2):
+            head = m.text[:cut]
+            if (m.label == ORG or loc_subtype(m.text) == "zone") and len(m.text) > cut + 1 \
+                    and loc_subtype(full_place_name(head)) == "city":
+                cities[full_place_name(head)] += 0.5
+                break
     if cities:
         return cities.most_common(1)[0][0]
     return None
@@ -764,6 +771,43 @@ def place_body_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
     return out
 
 
+ZONE_NAME_BREAKS = set("的和与及在是为了将对从向到把被或、，。；：！？“”‘’（）《》 　")
+
+
+def zone_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
+    """A place followed, within a few characters of the same name, by a zone word is that
+    zone (沈阳|浑河|智造产业园 -> 沈阳浑河智造产业园): the model often tags only the places
+    inside a park's or development zone's name."""
+    text = analysis.text
+    out: list[DocMention] = []
+    ordered = sorted(mentions, key=lambda d: (d.start, d.end))
+    i = 0
+    while i < len(ordered):
+        m = ordered[i]
+        zone_end = None
+        if m.label == LOC and loc_subtype(m.text) != "zone":
+            limit = min(analysis.sentences[m.sentence].end, m.end + 8)
+            for end in range(m.end + 1, limit + 1):
+                if text[end - 1] in ZONE_NAME_BREAKS:
+                    break
+                if end - m.end >= 2 and text[m.end:end].endswith(ZONE_SUFFIXES):
+                    zone_end = end
+                    while zone_end < limit and text[m.end:zone_end + 1].endswith(ZONE_SUFFIXES):
+                        zone_end += 1  # 产业园 -> 产业园区
+                    break
+        inside = [n for n in ordered[i + 1:] if n.start < (zone_end or 0)]
+        if zone_end is None or any(n.end > zone_end for n in inside):
+            out.append(m)  # no zone word, or a mention runs past it: leave the model's reading
+            i += 1
+            continue
+        start = m.start
+        while out and out[-1].label == LOC and out[-1].end == start:  # 沈阳|浑河: the zone starts at 沈阳
+            start = out.pop().start
+        out.append(DocMention(start, zone_end, text[start:zone_end], LOC, m.sentence))
+        i += 1 + len(inside)  # mentions inside the zone's name are part of it
+    return out
+
+
 PROPAGATE_MIN_CHARS = {ORG: 4, LOC: 3}  # shorter names occur inside other words too often
 
 
@@ -780,7 +824,16 @@ def consistent_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
     郑国强, 辽宁省机器 -> 辽宁省机器人产业创新联盟), and organisation and place names found
     once are found again where the model left them untagged."""
     text = analysis.text
-    known = sorted({(m.text, m.label) for m in mentions if len(m.text) >= 2}, key=lambda n: (-len(n[0]), n))
+    short_names = set()
+    for m in mentions:
+        # a company named in full goes by the head of its distinctive part later on
+        # (北方智造机器人股份有限公司 ... 北方智造董事长): that short name is a name too
+        if m.label == ORG and len(m.text) >= 6 and org_subtype(m.text) == "company":
+            core = company_core(m.text)
+            if len(core) >= 4 and core[:4] != m.text:
+                short_names.add(core[:4])
+    known = sorted({(m.text, m.label) for m in mentions if len(m.text) >= 2} | {(n, ORG) for n in short_names},
+                   key=lambda n: (-len(n[0]), n))
     extended = []
     for m in mentions:
         for name, label in known:
@@ -798,16 +851,8 @@ def consistent_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
     covered = bytearray(len(text))
     for m in kept:
         covered[m.start : m.end] = b"\x01" * (m.end - m.start)
-    found = {(m.text, m.label) for m in kept}
-    short_names = set()
-    for name, label in list(found):
-        # a company named in full goes by the head of its distinctive part later on
-        # (北方智造机器人股份有限公司 ... 北方智造董事长): look for that short name too
-        if label == ORG and len(name) >= 6 and org_subtype(name) == "company":
-            core = company_core(name)
-            if len(core) >= 4 and core[:4] != name:
-                short_names.add(core[:4])
-    found = sorted(found | {(short, ORG) for short in short_names}, key=lambda n: (-len(n[0]), n))
+    found = sorted({(m.text, m.label) for m in kept} | {(short, ORG) for short in short_names},
+                   key=lambda n: (-len(n[0]), n))
     for name, label in found:
         if len(name) < PROPAGATE_MIN_CHARS.get(label, 10**6):
             continue
@@ -826,7 +871,7 @@ def consistent_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
 
 
 def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
-    mentions = consistent_mentions(analysis, place_body_mentions(analysis, repair_mentions(analysis)))
+    mentions = consistent_mentions(analysis, zone_mentions(analysis, place_body_mentions(analysis, repair_mentions(analysis))))
     mentions = sorted(mentions + local_body_mentions(analysis, mentions), key=lambda d: (d.start, d.end))
     positions, title_orgs = title_chains(analysis, mentions)
     # organisations read from titles that the model did not tag become mentions too

@@ -430,3 +430,26 @@ def test_company_named_in_full_is_found_by_its_short_name():
     company = entity(r, "北辰智造机器人股份有限公司")
     assert set(company.aliases) == {"北辰智造机器人股份有限公司", "北辰智造"} and company.mentions == 3
     assert {(p.title, r.entities[p.organisation].name) for p in r.positions} == {("董事长", "北辰智造机器人股份有限公司")}
+
+
+def test_short_name_the_model_read_as_a_person_is_the_company():
+    a = analysis_of("沈阳盛京云数科技有限公司揭牌。盛京云数董事长马骁致辞。",
+                    [("沈阳盛京云数科技有限公司", "ORG"), ("盛京", "PERSON"), ("马骁", "PERSON")])
+    r = build(a)
+    assert names(r, "PERSON") == {"马骁"}
+    assert set(entity(r, "沈阳盛京云数科技有限公司").aliases) == {"沈阳盛京云数科技有限公司", "盛京云数"}
+
+
+def test_places_inside_a_zone_name_make_the_zone():
+    a = analysis_of("沈阳浑河智造产业园集中签约，浑河的水很清。", [("沈阳", "LOC"), ("浑河", "LOC"), ("浑河", "LOC")])
+    r = build(a)
+    got = {(e.name, e.type, e.subtype) for e in r.entities.values()}
+    assert ("沈阳浑河智造产业园", "LOC", "zone") in got and ("浑河", "LOC", "other") in got
+    assert ("沈阳", "LOC", "city") not in got and ("沈阳市", "LOC", "city") not in got
+
+
+def test_home_city_read_from_the_names_of_local_bodies():
+    a = analysis_of("本报讯 沈阳市工商业联合会召开座谈会。市工商联主席周志远主持。",
+                    [("沈阳市工商业联合会", "ORG"), ("周志远", "PERSON")])
+    r = build(a)
+    assert {r.entities[p.organisation].name for p in r.positions if p.organisation} == {"沈阳市工商业联合会"}
