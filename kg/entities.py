@@ -391,7 +391,11 @@ def is_generic_org(surface: str) -> bool:
         if core.startswith(det) and len(core) > len(det):
             core = core[len(det):]
             break
-    return core in GENERIC_ORG_WORDS
+    return core in GENERIC_ORG_WORDS or (core.endswith(AD_HOC_GROUPS) and core not in AD_HOC_GROUPS and len(core) <= 12)
+
+
+# Groups formed for an occasion (吉林省企业家代表团, 沈阳市党政代表团, 相关团队): not organisations.
+AD_HOC_GROUPS = ("代表团", "考察团", "访问团", "团队", "课题组", "工作组")
 
 
 ABBREVIATION_ENDINGS = tuple("大院所局委办厂司行")
@@ -655,7 +659,21 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
             chain_of[m.start] = resolved
         for title, org, label in resolved + appointed_roles:
             positions.append(RawPosition(m.text, title, org, label, m.sentence))
-    return positions, list(found_orgs.values())
+    return [_party_group_title(p) for p in positions], list(found_orgs.values())
+
+
+PARTY_GROUPS = ("党组", "党委", "党总支", "党支部")
+PARTY_GROUP_TITLES = ("书记", "副书记", "成员", "委员", "常委")
+
+
+def _party_group_title(position: RawPosition) -> RawPosition:
+    """吉林省工商联党组 + 书记 is 党组书记 of 吉林省工商联: the party group belongs to the body."""
+    org = position.organisation
+    if org and _bare_title(position.title) in PARTY_GROUP_TITLES:
+        for group in PARTY_GROUPS:
+            if org.endswith(group) and len(org) - len(group) >= 2:
+                return RawPosition(position.person, group + position.title, org[: -len(group)], ORG, position.sentence)
+    return position
 
 
 # ---- per-document facts -------------------------------------------------------------------
@@ -870,8 +888,21 @@ def consistent_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
     return sorted(kept, key=lambda d: (d.start, d.end))
 
 
+def party_group_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
+    """吉林省工商联党组|书记: the title is 党组书记 and the organisation the body itself."""
+    out = []
+    for m in mentions:
+        group = next((g for g in PARTY_GROUPS if m.label == ORG and m.text.endswith(g) and len(m.text) - len(g) >= 2), None)
+        if group and analysis.text.startswith(("书记", "副书记", "成员"), m.end):
+            m = DocMention(m.start, m.end - len(group), m.text[: -len(group)], ORG, m.sentence)
+        out.append(m)
+    return out
+
+
 def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
-    mentions = consistent_mentions(analysis, zone_mentions(analysis, place_body_mentions(analysis, repair_mentions(analysis))))
+    mentions = repair_mentions(analysis)
+    for rule in (place_body_mentions, zone_mentions, consistent_mentions, party_group_mentions):
+        mentions = rule(analysis, mentions)
     mentions = sorted(mentions + local_body_mentions(analysis, mentions), key=lambda d: (d.start, d.end))
     positions, title_orgs = title_chains(analysis, mentions)
     # organisations read from titles that the model did not tag become mentions too

@@ -453,3 +453,14 @@ def test_home_city_read_from_the_names_of_local_bodies():
                     [("沈阳市工商业联合会", "ORG"), ("周志远", "PERSON")])
     r = build(a)
     assert {r.entities[p.organisation].name for p in r.positions if p.organisation} == {"沈阳市工商业联合会"}
+
+
+def test_party_group_secretary_holds_the_position_at_the_body():
+    a = analysis_of("吉林省工商联党组书记孔祥瑞表示欢迎。", [("吉林省工商联党组", "ORG"), ("孔祥瑞", "PERSON")])
+    r = build(a)
+    assert {(p.title, r.entities[p.organisation].name) for p in r.positions} == {("党组书记", "吉林省工商联")}
+
+
+def test_delegations_and_teams_are_not_organisations():
+    a = analysis_of("吉林省企业家代表团到沈阳考察，大连理工相关团队参加。", [("吉林省企业家代表团", "ORG"), ("沈阳", "LOC"), ("大连理工相关团队", "ORG")])
+    assert names(build(a), "ORG") == set()
