@@ -415,6 +415,8 @@ def fix_label(surface: str, label: str) -> str:
         return LOC
     if label == ORG and surface.endswith(ZONE_SUFFIXES) and len(surface) > 4:
         return LOC  # 沈阳浑河智造产业园, 大连高新区: zones are places
+    if label == ORG and surface.endswith(("街道", "镇", "乡")) and len(surface) >= 4:
+        return LOC  # 浑南区桃仙街道: towns and street offices are places
     if (label == PERSON and surface[0] not in surnames() and surface[:2] not in surnames()
             and surface.endswith(ABBREVIATION_ENDINGS) and "·" not in surface):
         return ORG  # 哈工大: no surname, ends like an abbreviated organisation
@@ -826,6 +828,33 @@ def zone_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[Doc
     return out
 
 
+PLACE_LEVEL_ENDS = ("省", "市", "区", "县", "州", "盟", "旗")
+LOWER_PLACE_ENDS = ("市", "区", "县", "旗", "镇", "乡", "街道", "村", "社区")
+
+
+def place_chain_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
+    """A chain of places is several places (辽宁省沈阳市浑南区 -> 辽宁省, 沈阳市, 浑南区;
+    浑南区桃仙街道 -> 浑南区, 桃仙街道): each level is a node of its own."""
+    out = []
+    for m in mentions:
+        if m.label != LOC or loc_subtype(m.text) == "zone":
+            out.append(m)
+            continue
+        pieces, start = [], 0
+        for cut in range(2, len(m.text) - 1):
+            left, rest = m.text[start:cut], m.text[cut:]
+            if (left.endswith(PLACE_LEVEL_ENDS) and len(left) >= 3 and len(bare_place_name(left)) >= 2
+                    and len(rest) >= 2 and rest.endswith(LOWER_PLACE_ENDS) and len(bare_place_name(rest)) >= 2):
+                pieces.append((start, cut))
+                start = cut
+        if not pieces:
+            out.append(m)
+            continue
+        pieces.append((start, len(m.text)))
+        out.extend(DocMention(m.start + a, m.start + b, m.text[a:b], LOC, m.sentence) for a, b in pieces)
+    return out
+
+
 PROPAGATE_MIN_CHARS = {ORG: 4, LOC: 3}  # shorter names occur inside other words too often
 
 
@@ -901,7 +930,7 @@ def party_group_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> l
 
 def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
     mentions = repair_mentions(analysis)
-    for rule in (place_body_mentions, zone_mentions, consistent_mentions, party_group_mentions):
+    for rule in (place_chain_mentions, place_body_mentions, zone_mentions, consistent_mentions, party_group_mentions):
         mentions = rule(analysis, mentions)
     mentions = sorted(mentions + local_body_mentions(analysis, mentions), key=lambda d: (d.start, d.end))
     positions, title_orgs = title_chains(analysis, mentions)

@@ -464,3 +464,21 @@ def test_party_group_secretary_holds_the_position_at_the_body():
 def test_delegations_and_teams_are_not_organisations():
     a = analysis_of("吉林省企业家代表团到沈阳考察，大连理工相关团队参加。", [("吉林省企业家代表团", "ORG"), ("沈阳", "LOC"), ("大连理工相关团队", "ORG")])
     assert names(build(a), "ORG") == set()
+
+
+@pytest.mark.parametrize("chain, levels", [
+    ("辽宁省沈阳市浑南区", ["辽宁省", "沈阳市", "浑南区"]),
+    ("浑南区桃仙街道", ["浑南区", "桃仙街道"]),
+    ("延边朝鲜族自治州延吉市", ["延边朝鲜族自治州", "延吉市"]),
+    ("浦东新区", ["浦东新区"]), ("新疆维吾尔自治区", ["新疆维吾尔自治区"]), ("市中区", ["市中区"]),
+])
+def test_a_chain_of_places_is_each_place(chain, levels):
+    from kg.entities import place_chain_mentions, repair_mentions
+
+    a = analysis_of(chain + "发展很快。", [(chain, "LOC")])
+    assert [m.text for m in place_chain_mentions(a, repair_mentions(a))] == levels
+
+
+def test_street_office_tagged_as_organisation_is_a_place():
+    assert fix_label("浑南区桃仙街道", "ORG") == "LOC" and fix_label("桃仙镇", "ORG") == "LOC"
+    assert fix_label("街道办", "ORG") == "ORG"
