@@ -415,7 +415,7 @@ def fix_label(surface: str, label: str) -> str:
         return LOC
     if label == ORG and surface.endswith(ZONE_SUFFIXES) and len(surface) > 4:
         return LOC  # 沈阳浑河智造产业园, 大连高新区: zones are places
-    if label == ORG and surface.endswith(("街道", "镇", "乡")) and len(surface) >= 4:
+    if label == ORG and surface.endswith(("街道", "镇", "乡")) and len(surface) - (2 if surface.endswith("街道") else 1) >= 2:
         return LOC  # 浑南区桃仙街道: towns and street offices are places
     if (label == PERSON and surface[0] not in surnames() and surface[:2] not in surnames()
             and surface.endswith(ABBREVIATION_ENDINGS) and "·" not in surface):
