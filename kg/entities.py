@@ -877,8 +877,12 @@ def consistent_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
         # (北方智造机器人股份有限公司 ... 北方智造董事长): that short name is a name too
         if m.label == ORG and len(m.text) >= 6 and org_subtype(m.text) == "company":
             core = company_core(m.text)
-            if len(core) >= 4 and core[:4] != m.text:
-                short_names.add(core[:4])
+            if 4 <= len(core) <= 5:
+                short_names.add(core)  # 上海浦芯半导体有限公司 -> 浦芯半导体
+            elif len(core) > 5:
+                short_names.add(core[:4])  # 北方智造机器人股份有限公司 -> 北方智造
+        if m.label == ORG and m.text.endswith(("大学", "集团")) and len(m.text) >= 6:
+            short_names.add(m.text[:-2])  # 大连理工大学 -> 大连理工
     known = sorted({(m.text, m.label) for m in mentions if len(m.text) >= 2} | {(n, ORG) for n in short_names},
                    key=lambda n: (-len(n[0]), n))
     extended = []
@@ -1260,6 +1264,7 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
     for org in orgs:
         for ch in set(org):
             orgs_with_char[ch].add(org)
+    zones = sorted(s for s, lab in label_of.items() if lab == LOC and loc_subtype(s) == "zone")
     places_by_bare: dict[str, list[str]] = defaultdict(list)
     for loc in sorted(s for s, lab in label_of.items() if lab == LOC):
         if bare_place_name(loc) != loc:
@@ -1308,6 +1313,14 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
                 full = full_place_name(surface)
                 if full != surface and not forbidden(surface, full):
                     return full
+            if len(surface) >= 4 and loc_subtype(surface) == "zone":
+                # 浑河智造产业园 = 沈阳浑河智造产业园: the zone's name with its city before it
+                fuller = [z for z in zones if len(z) > len(surface) and z.endswith(surface)
+                          and _known_place(z[: -len(surface)]) and not forbidden(surface, z)]
+                local = [z for z in fuller if z in doc_surfaces]
+                pick = local or fuller
+                if len(pick) == 1:
+                    return pick[0]
         if label == ORG:
             scored = [(full in doc_surfaces, score, -len(full), full) for score, full in org_candidates(surface)]
             if scored:

@@ -482,3 +482,17 @@ def test_a_chain_of_places_is_each_place(chain, levels):
 def test_street_office_tagged_as_organisation_is_a_place():
     assert fix_label("浑南区桃仙街道", "ORG") == "LOC" and fix_label("桃仙镇", "ORG") == "LOC"
     assert fix_label("街道办", "ORG") == "ORG"
+
+
+def test_zone_named_without_its_city_is_the_same_zone():
+    a = analysis_of("沈阳浑河智造产业园签约。浑河智造产业园位于浑南区。", [("沈阳浑河智造产业园", "LOC"), ("浑河智造产业园", "LOC"), ("浑南区", "LOC")])
+    r = build(a)
+    assert set(entity(r, "沈阳浑河智造产业园").aliases) == {"沈阳浑河智造产业园", "浑河智造产业园"}
+
+
+def test_short_names_of_universities_and_companies_are_found_after_the_full_name():
+    a = analysis_of("大连理工大学与上海浦芯半导体有限公司合作。大连理工团队和浦芯半导体工程师参加。",
+                    [("大连理工大学", "ORG"), ("上海浦芯半导体有限公司", "ORG")])
+    r = build(a)
+    assert set(entity(r, "大连理工大学").aliases) == {"大连理工大学", "大连理工"}
+    assert set(entity(r, "上海浦芯半导体有限公司").aliases) == {"上海浦芯半导体有限公司", "浦芯半导体"}
