@@ -417,6 +417,8 @@ def fix_label(surface: str, label: str) -> str:
         return LOC  # 沈阳浑河智造产业园, 大连高新区: zones are places
     if label == ORG and surface.endswith(("街道", "镇", "乡")) and len(surface) - (2 if surface.endswith("街道") else 1) >= 2:
         return LOC  # 浑南区桃仙街道: towns and street offices are places
+    if label == PERSON and surface.endswith(("公司", "集团")) and len(surface) >= 4:
+        return ORG  # 克劳森自动化公司 read as a person
     if (label == PERSON and surface[0] not in surnames() and surface[:2] not in surnames()
             and surface.endswith(ABBREVIATION_ENDINGS) and "·" not in surface):
         return ORG  # 哈工大: no surname, ends like an abbreviated organisation
@@ -921,6 +923,21 @@ def consistent_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
     return sorted(kept, key=lambda d: (d.start, d.end))
 
 
+COMPANY_AFTER_NAME = ("股份有限公司", "有限公司", "公司", "集团")
+
+
+def named_company_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
+    """A "person" directly followed by 公司 or 集团 names a company (克劳森|公司 -> 克劳森公司)."""
+    starts = {m.start for m in mentions}
+    out = []
+    for m in mentions:
+        suffix = next((w for w in COMPANY_AFTER_NAME if analysis.text.startswith(w, m.end)), None) if m.label == PERSON else None
+        if suffix and m.end not in starts and m.end + len(suffix) <= analysis.sentences[m.sentence].end:
+            m = DocMention(m.start, m.end + len(suffix), m.text + suffix, ORG, m.sentence)
+        out.append(m)
+    return out
+
+
 def party_group_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
     """吉林省工商联党组|书记: the title is 党组书记 and the organisation the body itself."""
     out = []
@@ -934,7 +951,8 @@ def party_group_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> l
 
 def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
     mentions = repair_mentions(analysis)
-    for rule in (place_chain_mentions, place_body_mentions, zone_mentions, consistent_mentions, party_group_mentions):
+    for rule in (place_chain_mentions, place_body_mentions, named_company_mentions, zone_mentions, consistent_mentions,
+                 party_group_mentions):
         mentions = rule(analysis, mentions)
     mentions = sorted(mentions + local_body_mentions(analysis, mentions), key=lambda d: (d.start, d.end))
     positions, title_orgs = title_chains(analysis, mentions)

@@ -496,3 +496,14 @@ def test_short_names_of_universities_and_companies_are_found_after_the_full_name
     r = build(a)
     assert set(entity(r, "大连理工大学").aliases) == {"大连理工大学", "大连理工"}
     assert set(entity(r, "上海浦芯半导体有限公司").aliases) == {"上海浦芯半导体有限公司", "浦芯半导体"}
+
+
+def test_a_name_followed_by_company_is_the_company():
+    a = analysis_of("市政府与克劳森公司签约，克劳森自动化公司首席执行官出席。",
+                    [("克劳森", "PERSON"), ("克劳森自动化公司", "ORG")])
+    r = build(a)
+    assert names(r, "PERSON") == set() and "克劳森公司" in entity(r, "克劳森自动化公司").aliases
+
+
+def test_a_company_read_as_a_person_is_a_company():
+    assert fix_label("克劳森自动化公司", "PERSON") == "ORG" and fix_label("张明", "PERSON") == "PERSON"
