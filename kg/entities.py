@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -663,21 +664,10 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
             chain_of[m.start] = resolved
         for title, org, label in resolved + appointed_roles:
             positions.append(RawPosition(m.text, title, org, label, m.sentence))
-    return [_party_group_title(p) for p in positions], list(found_orgs.values())
+    return positions, list(found_orgs.values())
 
 
 PARTY_GROUPS = ("党组", "党委", "党总支", "党支部")
-PARTY_GROUP_TITLES = ("书记", "副书记", "成员", "委员", "常委")
-
-
-def _party_group_title(position: RawPosition) -> RawPosition:
-    """吉林省工商联党组 + 书记 is 党组书记 of 吉林省工商联: the party group belongs to the body."""
-    org = position.organisation
-    if org and _bare_title(position.title) in PARTY_GROUP_TITLES:
-        for group in PARTY_GROUPS:
-            if org.endswith(group) and len(org) - len(group) >= 2:
-                return RawPosition(position.person, group + position.title, org[: -len(group)], ORG, position.sentence)
-    return position
 
 
 # ---- per-document facts -------------------------------------------------------------------
@@ -765,30 +755,37 @@ def local_body_mentions(analysis: DocAnalysis, taken: list[DocMention]) -> list[
     return found
 
 
-PLACE_BODY_SUBTYPES = ("province", "city", "district", "county", "town")
+PLACE_BODY_SUBTYPES = ("province", "city", "district", "town")
 COUNTRY_BODIES = ("人民政府", "政府")
+COMPANY_AFTER_NAME = ("股份有限公司", "有限公司", "公司", "集团")
 
 
-def place_body_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
+def _bodies_after(m: DocMention) -> tuple[str, ...]:
+    """Words that, right after mention `m`, make it the name of an organisation."""
+    if m.label == PERSON:
+        return COMPANY_AFTER_NAME  # 克劳森|公司
+    if m.label == LOC:
+        subtype = loc_subtype(m.text)
+        return COUNTRY_BODIES if subtype == "country" else LOCAL_BODY_NAMES if subtype in PLACE_BODY_SUBTYPES else ()
+    return ()
+
+
+def body_name_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
     """A place directly followed by one of its bodies (浑南区政府, 沈阳市工信局, 辽宁省科协,
-    美国政府) is that body, an organisation: the NER corpora tag only the place there."""
+    美国政府) is that body, and a "person" directly followed by 公司 or 集团 names a company
+    (克劳森公司): the NER corpora tag only the place or the name there."""
     by_start = {m.start: m for m in mentions}
     out, absorbed = [], set()
     for m in mentions:
         if id(m) in absorbed:
             continue
-        if m.label == LOC:
-            rest = analysis.text[m.end : m.end + 12]
-            subtype = loc_subtype(m.text)
-            bodies = COUNTRY_BODIES if subtype == "country" else LOCAL_BODY_NAMES if subtype in PLACE_BODY_SUBTYPES else ()
-            body = next((b for b in bodies if rest.startswith(b)), None)
-            following = by_start.get(m.end)
-            if body and m.end + len(body) <= analysis.sentences[m.sentence].end and (
-                    following is None or following.end == m.end + len(body)):
-                if following is not None:
-                    absorbed.add(id(following))  # 沈阳市|工信局 tagged apart: one body
-                out.append(DocMention(m.start, m.end + len(body), m.text + body, ORG, m.sentence))
-                continue
+        body = next((b for b in _bodies_after(m) if analysis.text.startswith(b, m.end)), None)
+        following = by_start.get(m.end)
+        if body and m.end + len(body) <= analysis.sentences[m.sentence].end and (
+                following is None or following.end == m.end + len(body)):
+            if following is not None:
+                absorbed.add(id(following))  # 沈阳市|工信局 tagged apart: one body
+            m = DocMention(m.start, m.end + len(body), m.text + body, ORG, m.sentence)
         out.append(m)
     return out
 
@@ -860,11 +857,16 @@ def place_chain_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> l
 PROPAGATE_MIN_CHARS = {ORG: 4, LOC: 3}  # shorter names occur inside other words too often
 
 
+def _sentence_at(analysis: DocAnalysis, position: int) -> int | None:
+    """Index of the sentence holding the character at `position` (sentences are in order)."""
+    index = bisect_right([s.start for s in analysis.sentences], position) - 1
+    return index if index >= 0 and position < analysis.sentences[index].end else None
+
+
 def _sentence_of(analysis: DocAnalysis, start: int, end: int) -> int | None:
-    for index, s in enumerate(analysis.sentences):
-        if s.start <= start < s.end:
-            return index if end <= s.end else None
-    return None
+    """Index of the sentence holding the whole span, or None."""
+    index = _sentence_at(analysis, start)
+    return index if index is not None and end <= analysis.sentences[index].end else None
 
 
 def consistent_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
@@ -923,21 +925,6 @@ def consistent_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
     return sorted(kept, key=lambda d: (d.start, d.end))
 
 
-COMPANY_AFTER_NAME = ("股份有限公司", "有限公司", "公司", "集团")
-
-
-def named_company_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
-    """A "person" directly followed by 公司 or 集团 names a company (克劳森|公司 -> 克劳森公司)."""
-    starts = {m.start for m in mentions}
-    out = []
-    for m in mentions:
-        suffix = next((w for w in COMPANY_AFTER_NAME if analysis.text.startswith(w, m.end)), None) if m.label == PERSON else None
-        if suffix and m.end not in starts and m.end + len(suffix) <= analysis.sentences[m.sentence].end:
-            m = DocMention(m.start, m.end + len(suffix), m.text + suffix, ORG, m.sentence)
-        out.append(m)
-    return out
-
-
 def party_group_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
     """吉林省工商联党组|书记: the title is 党组书记 and the organisation the body itself."""
     out = []
@@ -951,8 +938,7 @@ def party_group_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> l
 
 def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
     mentions = repair_mentions(analysis)
-    for rule in (place_chain_mentions, place_body_mentions, named_company_mentions, zone_mentions, consistent_mentions,
-                 party_group_mentions):
+    for rule in (place_chain_mentions, body_name_mentions, zone_mentions, consistent_mentions, party_group_mentions):
         mentions = rule(analysis, mentions)
     mentions = sorted(mentions + local_body_mentions(analysis, mentions), key=lambda d: (d.start, d.end))
     positions, title_orgs = title_chains(analysis, mentions)
@@ -966,7 +952,7 @@ def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
         full = next((m for m in mentions if m.end <= match.start() and match.start() - m.end <= 1), None)
         if full is None:
             # the model missed the full name: read it back from the note like a title's organisation
-            sentence = next((i for i, st in enumerate(analysis.sentences) if st.start <= match.start() < st.end), None)
+            sentence = _sentence_at(analysis, match.start())
             if sentence is not None:
                 lo = analysis.sentences[sentence].start
                 name, _, start, _ = _org_before(analysis.text, lo, match.start(), {})
@@ -977,7 +963,7 @@ def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
             abbreviations.append((short, full.text))
             s = match.start(1)
             if (s, s + len(short)) not in known:
-                sentence = next((i for i, st in enumerate(analysis.sentences) if st.start <= s < st.end), None)
+                sentence = _sentence_at(analysis, s)
                 if sentence is not None:
                     mentions.append(DocMention(s, s + len(short), short, full.label, sentence))
     mentions.sort(key=lambda d: (d.start, d.end))
@@ -1498,11 +1484,9 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
 
     def stream() -> Iterator[DocumentOccurrences]:
         for facts, mapping in resolved_docs:
-            occurrences = [
-                EntityOccurrence(entity_id(canonical_of[mapping[m.text]], canonical_label[canonical_of[mapping[m.text]]]),
-                                 facts.doc_id, m.sentence, facts.paragraphs[m.sentence])
-                for m in facts.mentions
-            ]
+            canonicals = [canonical_of[mapping[m.text]] for m in facts.mentions]
+            occurrences = [EntityOccurrence(entity_id(c, canonical_label[c]), facts.doc_id, m.sentence, facts.paragraphs[m.sentence])
+                           for c, m in zip(canonicals, facts.mentions)]
             yield DocumentOccurrences(facts.doc_id, occurrences, facts.sentence_texts)
 
     return Resolution(entities=entities, positions=positions, stream=stream)
