@@ -54,6 +54,7 @@ eval-model: install $(CORPUS)/train.spacy
 	$(KG) eval --data $(DATA)/people_daily_ner/example.dev --format bio
 	$(KG) eval --data $(CORPUS)/msra_heldback.spacy --format spacy
 	$(KG) eval --data $(CORPUS)/seg_test.txt --format seg
+	$(BIN)/python -m pipelines.doc_eval
 
 bench: install
 	$(BIN)/python -m pip install --quiet -e ".[bench]"

@@ -206,7 +206,8 @@ def unbracketed_organisations(words: list[str], tags: list[str], covered: list[b
 
 def parse_people_daily_line(line: str, path, lineno: int) -> PeopleDailyParagraph | None:
     """One line of the PKU People's Daily 1998 corpus: `ID/m  word/POS ...` with compounds
-    `[w/p w/p]nt`. Consecutive `nr` words (surname + given name) join into one PERSON;
+    `[w/p w/p]nt`. Consecutive `nr` words (surname + given name) join into one PERSON (a run of
+    four or six is two or three people whose separating spaces the corpus dropped);
     `ns` and `[..]ns` are LOC; `nt` and `[..]nt` are ORG, except `[中国/ns 政府/n]nt`, which the
     NER corpora (People's Daily NER, MSRA) tag as the place alone; newspapers tagged `nz`
     (人民日报) are ORG; one-character abbreviations `j` (中, 美, 京) are LOC and a few
@@ -263,7 +264,12 @@ def parse_people_daily_line(line: str, path, lineno: int) -> PeopleDailyParagrap
             j = i
             while j + 1 < len(words) and tags[j + 1] == "nr" and not covered[j + 1]:
                 j += 1
-            spans.append((offsets[i], offsets[j + 1], "PERSON"))
+            run = j + 1 - i
+            if run >= 4 and run % 2 == 0:
+                # 王/nr 锦鹄/nr 毛/nr 磊/nr: a byline whose spaces the corpus dropped, two people
+                spans.extend((offsets[k], offsets[k + 2], "PERSON") for k in range(i, j + 1, 2))
+            else:
+                spans.append((offsets[i], offsets[j + 1], "PERSON"))
             i = j + 1
             continue
         if tag in ("ns", "nt"):

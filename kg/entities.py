@@ -76,8 +76,21 @@ def places() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def standard_aliases() -> dict[str, tuple[str, str]]:
+    """Standard short forms (aliases.tsv): alias -> (canonical name, type)."""
+    return {alias: (canonical, kind) for alias, canonical, kind in
+            (line.split("\t")[:3] for line in _lexicon_lines("aliases.tsv"))}
+
+
+@lru_cache(maxsize=1)
 def surnames() -> frozenset[str]:
     return frozenset(line.split("\t")[0] for line in _lexicon_lines("surnames.txt"))
+
+
+@lru_cache(maxsize=1)
+def common_surnames(min_count: int = 40) -> frozenset[str]:
+    """Surnames common enough that one starting the second half of a name run marks a second name."""
+    return frozenset(line.split("\t")[0] for line in _lexicon_lines("surnames.txt") if int(line.split("\t")[1]) >= min_count)
 
 
 TITLE_PREFIXES = ("常务副", "副", "常务", "执行", "名誉", "首席", "代理", "第一", "总")
@@ -341,11 +354,12 @@ def _strip_trailing_title(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def repair_person(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """A person's span without titles or organisations: 鞍钢集团董事长张明 -> 张明."""
+def repair_person(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A person's span without titles or organisations (鞍钢集团董事长张明 -> 张明); two
+    Chinese names run together (a byline 王磊李娜) become two spans. Empty when no name is left."""
     name = text[start:end]
     if "·" in name or "•" in name:
-        return (start, end)
+        return [(start, end)]
     # the name is what follows the last title word inside the span
     best = None
     for m in _any_title_regex().finditer(name):
@@ -353,18 +367,60 @@ def repair_person(text: str, start: int, end: int) -> tuple[int, int] | None:
     if best is not None and end - (start + best.end()) >= 2:
         start = start + best.end()
     elif best is not None and best.end() == len(name):
-        return None  # 张书记: a title, not a name
+        return []  # 张书记: a title, not a name
     # a reporting verb the model ran into: 吴敏参加 -> 吴敏
     for verb in REPORTING_VERBS:
         if text.endswith(verb, start, end) and end - start - len(verb) >= 2:
             end -= len(verb)
             break
     name = text[start:end]
-    if len(name) == 4 and name[:2] not in COMPOUND_SURNAMES and name[0] in surnames():
-        return None  # four characters without a compound surname: not a name we can trust
-    if len(name) > 4 or len(name) < 2:
+    if len(name) < 2:
+        return []
+    if sum(ch in TRANSLITERATION_CHARS for ch in name) >= 2 and len(name) <= MAX_FOREIGN_NAME_CHARS:
+        return [(start, end)]  # 纳扎尔巴耶夫, 韦德里纳: a foreign name, written without ·
+    pair = _two_names(name)
+    if pair:
+        return [(start, start + pair), (start + pair, end)]
+    if len(name) > 5:
+        return []
+    return [(start, end)]
+
+
+def _chinese_name_start(name: str) -> int:
+    """Length of the surname `name` starts with (common surnames only), else 0."""
+    if name[:2] in COMPOUND_SURNAMES:
+        return 2
+    return 1 if name[0] in common_surnames() else 0
+
+
+def _two_names(name: str) -> int | None:
+    """Where `name` splits into two Chinese names (2 + 2, 2 + 3, 3 + 2, 3 + 3 characters),
+    both starting with a common surname; None when it does not. 鹿野道彦 and 桥本龙太郎 stay
+    whole: 鹿 and 桥 are not common Chinese surnames."""
+    if not 4 <= len(name) <= 6 or not _chinese_name_start(name):
         return None
-    return (start, end)
+    for cut in (2, 3):
+        rest = name[cut:]
+        if 2 <= len(rest) <= 3 and _chinese_name_start(rest) and cut > _chinese_name_start(name) \
+                and len(rest) > _chinese_name_start(rest):
+            if len(name) == 5 and not _splits_clearly(name, cut):
+                continue
+            return cut
+    return None
+
+
+def _splits_clearly(name: str, cut: int) -> bool:
+    """A five-character run is two names only when just one of its cuts starts a surname
+    (王小明李娜: 李 at 3; 王明李小娜: 李 at 2)."""
+    other = 5 - cut
+    return not _chinese_name_start(name[other:])
+
+
+# Characters that make up most transliterated foreign names (阿尔希波夫, 帕帕佐普洛斯) and
+# are rare in Chinese given names.
+TRANSLITERATION_CHARS = frozenset("尔斯克夫娃基耶诺罗亚德特姆布拉里莫维奇科蒂普洛索卡伊曼纳西塔哈森逊恩奥巴沙什茨兹佩埃阿莱贝戈格泽雷多杜图"
+                                  "库兰麦迪乌赫季丹萨蒙瓦默彼得森穆纳赛尼丝莎茜")
+MAX_FOREIGN_NAME_CHARS = 10
 
 
 COMPOUND_SURNAMES = frozenset("""欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 令狐 夏侯 轩辕 端木 独孤
@@ -379,7 +435,7 @@ STRONG_ORG_SUFFIXES = ("公司", "集团", "银行", "大学", "学院", "研究
 
 
 # Keywords that are themselves names (国务院, 新华社, 全国政协) or local bodies resolved later (市委).
-PROPER_ORG_KEYWORDS = frozenset("国务院 新华社 中共 共产党 共青团 人大 政协 海关 妇联 科协 工商联 侨联 文联 团委 市委 省委 区委 县委 工委".split())
+PROPER_ORG_KEYWORDS = frozenset("国务院 党中央 新华社 中共 共产党 共青团 人大 政协 海关 妇联 科协 工商联 侨联 文联 团委 市委 省委 区委 县委 工委".split())
 GENERIC_ORG_WORDS = frozenset(k for k, _ in ORG_KEYWORDS if k not in PROPER_ORG_KEYWORDS) | frozenset(
     ("代表团", "单位", "部门", "团队", "课题组", "企业家", "政府部门", "有关部门", "相关部门", "党组织", "联合实验室",
      "合作社", "董事会", "管委会", "指挥部", "领导小组", "工作组"))
@@ -446,6 +502,19 @@ def _split_on_words(text: str, start: int, end: int, label: str) -> list[tuple[i
             text[s:e].endswith(tuple(k for k, _ in table))]
 
 
+# 第二十三次常委, 第九届: an ordinal opens no name
+ORDINAL = re.compile(r"^第[\d零〇一二三四五六七八九十百千两]+")
+
+
+def _named_piece(piece: str, label: str) -> bool:
+    """Whether a piece of a span cut at punctuation still names something on its own: it ends
+    like a name of its kind (鲁艺美术工厂) or is a known place (美国)."""
+    if _known_place(piece):
+        return True
+    table = ORG_KEYWORDS if label == ORG else LOC_KEYWORDS
+    return len(piece) >= 3 and piece.endswith(tuple(k for k, _ in table)) and not is_generic_org(piece)
+
+
 def repair_mentions(analysis: DocAnalysis) -> list[DocMention]:
     text = analysis.text
     out: list[DocMention] = []
@@ -455,21 +524,27 @@ def repair_mentions(analysis: DocAnalysis) -> list[DocMention]:
             s, e = _strip_edges(text, s, e)
             if e - s < 1:
                 continue
+            if len(pieces) > 1 and m.label in (ORG, LOC) and not _named_piece(text[s:e], m.label):
+                continue  # 中星五号”卫星 -> neither 卫星 nor 中星五号 is a place
             if m.label == PERSON:
-                span = repair_person(text, s, e)
-                if span is None:
+                names = repair_person(text, s, e)
+                if not names:
                     continue
-                s, e = span
+                if len(names) > 1:
+                    out.extend(DocMention(a, b, text[a:b], PERSON, m.sentence) for a, b in names)
+                    continue
+                s, e = names[0]
             if m.label in (ORG, LOC):
                 s, e = _strip_trailing_title(text, s, e)
             surface = text[s:e]
             label = fix_label(surface, m.label)
-            if DATE_LIKE.match(surface) or e - s > MAX_ENTITY_CHARS:
+            standard_place = label == LOC and standard_aliases().get(surface, ("", ""))[1] == LOC  # 日 in 中日
+            if (DATE_LIKE.match(surface) and not standard_place) or ORDINAL.match(surface) or e - s > MAX_ENTITY_CHARS:
                 continue
             if not any("\u4e00" <= ch <= "\u9fff" or ch.isalpha() for ch in surface):
                 continue
-            if e - s < 2 and label in (PERSON, LOC) and not surface.isascii():
-                continue  # 1-character people and places are abbreviations too ambiguous to keep
+            if e - s < 2 and label in (PERSON, LOC) and not surface.isascii() and not standard_place:
+                continue  # 1-character people and places are too ambiguous, but for the standard ones (中美, 京津)
             if e - s < 2 and label == ORG:
                 continue
             if label == ORG and is_generic_org(surface):
@@ -547,9 +622,24 @@ def _org_before(text: str, lo: int, hi: int, mentions_by_end) -> tuple[str | Non
             m = max(previous, key=lambda m: m.end)
             return m.text, ORG, i, True
         return None, "", hi, False
-    if len(candidate) >= 2 and (candidate[-1] in ORG_END_CHARS or candidate.endswith(("中心", "政协", "集团", "公司"))):
+    if len(candidate) >= 2 and (candidate[-1] in ORG_END_CHARS or candidate.endswith(("中心", "政协", "集团", "公司"))) \
+            and _plausible_untagged_org(candidate):
         return candidate, ORG, i, False
     return None, "", hi, False
+
+
+def _plausible_untagged_org(candidate: str) -> bool:
+    """Characters before a title that the model did not tag are taken as its organisation
+    only when they look like a name: short (市委, 地委), opening with a place (沈阳市科技局),
+    a local body (省科技厅), or ending in a long organisation word (…研究院). Otherwise the
+    scan back ran into a clause (向在远密谋收集地委)."""
+    if len(candidate) <= 4 or LOCAL_BODY.match(candidate):
+        return True
+    if any(word in candidate for word in HE_COMPOUNDS) or any(word in candidate for word in BODY_WORD_SHORT_FORMS):
+        return True  # 工业和信息化部, 科学技术协会: the standard words of public bodies' names
+    if any(_known_place(candidate[:k]) for k in range(2, min(len(candidate) - 1, 8))):
+        return True
+    return len(candidate) <= 12 and candidate.endswith(tuple(x for x in STRONG_ORG_SUFFIXES if len(x) >= 2))
 
 
 def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[list[RawPosition], list[DocMention]]:
@@ -574,7 +664,13 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
             if not match or match.end() != i:
                 break
             title = match.group()
-            org, label, org_start, tagged = _org_before(text, lo, match.start(), by_end)
+            inside = next((by_end[k] for k in range(match.end() - 1, match.start(), -1)
+                           if k in by_end and by_end[k].label == ORG and by_end[k].start >= lo), None)
+            if inside is not None:
+                # 埃及内政部长: the organisation's last character is also the title's first
+                org, label, org_start, tagged = inside.text, ORG, inside.start, True
+            else:
+                org, label, org_start, tagged = _org_before(text, lo, match.start(), by_end)
             if org and not tagged:
                 found_orgs[(org_start, match.start())] = DocMention(org_start, match.start(), org, ORG, m.sentence)
             chain.append((title, org, label))
@@ -585,8 +681,8 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
             break
         if not chain:
             # names listed after a titled name share its titles: 副市长赵一、钱二 / 记者王磊 李娜
-            prev = next((p for p in reversed(persons) if p.end < m.start and p.sentence == m.sentence), None)
-            if prev is not None and prev.start in chain_of and text[prev.end : m.start] in ("、", " ", "　", "  ", "和", "及"):
+            prev = next((p for p in reversed(persons) if p.end <= m.start and p.sentence == m.sentence), None)
+            if prev is not None and prev.start in chain_of and text[prev.end : m.start] in ("", "、", " ", "　", "  ", "和", "及"):
                 chain_of[m.start] = chain_of[prev.start]
                 for title, org, label in chain_of[prev.start]:
                     positions.append(RawPosition(m.text, title, org, label, m.sentence))
@@ -1295,6 +1391,9 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
         """Document-level resolution of a surface form to a fuller one."""
         if surface in config.aliases:
             return config.aliases[surface][0]
+        standard = standard_aliases().get(surface)
+        if standard and standard[1] == label_of.get(surface, label) and not forbidden(surface, standard[0]):
+            return standard[0]  # 党中央 -> 中共中央, 美 -> 美国
         label = label_of.get(surface, label)
         if surface in doc_abbrev and not forbidden(surface, doc_abbrev[surface]):
             return doc_abbrev[surface]

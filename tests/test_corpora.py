@@ -39,6 +39,13 @@ def test_people_daily_line_joins_names_and_opens_compounds():
     assert got == {("中国科学院", "ORG"), ("路甬祥", "PERSON"), ("北京", "LOC")}
 
 
+def test_people_daily_name_runs_of_two_people_are_split():
+    line = "19980101-01-001-002/m  记者/n  王/nr  锦鹄/nr  毛/nr  磊/nr  报道/v  桥本/nr  龙太郎/nr"
+    para = parse_people_daily_line(line, "199801.txt", 1)
+    got = {para.text[s:e] for s, e, label in para.spans if label == "PERSON"}
+    assert got == {"王锦鹄", "毛磊", "桥本龙太郎"}
+
+
 def test_people_daily_malformed_item_names_file_and_line():
     with pytest.raises(CorpusFormatError, match="199801.txt:7"):
         parse_people_daily_line("19980101-01-001-002/m  中国ns", "199801.txt", 7)

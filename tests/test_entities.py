@@ -36,8 +36,64 @@ def test_spans_never_cross_punctuation_and_lose_function_words():
 
 
 def test_one_character_places_persons_and_numbers_are_dropped():
-    a = analysis_of("京津冀2026年发展。", [("京", "LOC"), ("2026年", "ORG")])
+    a = analysis_of("蒙2026年发展，王说。", [("蒙", "LOC"), ("2026年", "ORG"), ("王", "PERSON")])
     assert names(build(a)) == set()
+
+
+def test_standard_one_character_place_abbreviations_become_their_place():
+    a = analysis_of("中美两国和京津两市合作，美国代表出席。", [("中", "LOC"), ("美", "LOC"), ("京", "LOC"), ("美国", "LOC")])
+    r = build(a)
+    assert names(r) == {"中国", "美国", "北京市"}
+    assert "美" in entity(r, "美国").aliases
+
+
+def test_standard_abbreviation_can_be_forbidden_by_the_user():
+    a = analysis_of("党中央高度重视。", [("党中央", "ORG")])
+    assert names(build(a)) == {"中共中央"}
+    assert names(build(a, config=AliasConfig(forbidden={frozenset(("党中央", "中共中央"))}))) == {"党中央"}
+
+
+def test_ordinals_and_pieces_without_a_name_are_dropped():
+    a = analysis_of("第二十三次常委会议开幕。收看“中星五号”卫星节目。",
+                    [("第二十三次常委", "ORG"), ("中星五号”卫星", "LOC")])
+    assert names(build(a)) == set()
+    b = analysis_of("任鲁艺美术工厂（研究室）主任。", [("鲁艺美术工厂（研究室", "ORG")])
+    assert names(build(b)) == {"鲁艺美术工厂"}
+
+
+def test_foreign_names_are_kept_whole():
+    a = analysis_of("法国外长韦德里纳会见哈萨克斯坦总统纳扎尔巴耶夫和日本首相桥本龙太郎。",
+                    [("法国", "LOC"), ("韦德里纳", "PERSON"), ("哈萨克斯坦", "LOC"), ("纳扎尔巴耶夫", "PERSON"),
+                     ("日本", "LOC"), ("桥本龙太郎", "PERSON")])
+    r = build(a)
+    assert names(r, "PERSON") == {"韦德里纳", "纳扎尔巴耶夫", "桥本龙太郎"}
+    assert entity(r, "纳扎尔巴耶夫").titles == ["总统"]
+    assert entity(r, "韦德里纳").affiliations == ["法国"]
+
+
+def test_two_names_run_together_are_two_people_sharing_the_byline():
+    a = analysis_of("记者王锦鹄毛磊报道。", [("王锦鹄毛磊", "PERSON")])
+    r = build(a)
+    assert names(r, "PERSON") == {"王锦鹄", "毛磊"}
+    assert entity(r, "毛磊").titles == ["记者"]
+
+
+def test_a_single_chinese_name_is_not_split():
+    for name in ("欧阳振华", "张明", "李小明"):
+        a = analysis_of(f"{name}出席会议。", [(name, "PERSON")])
+        assert names(build(a), "PERSON") == {name}
+
+
+def test_organisation_ending_inside_a_title_is_the_titles_organisation():
+    a = analysis_of("埃及内政部长阿德利指出。", [("埃及内政部", "ORG"), ("阿德利", "PERSON")])
+    r = build(a)
+    assert names(r) == {"埃及内政部", "阿德利"}
+    assert [(p.title, r.entities[p.organisation].name) for p in r.positions] == [("部长", "埃及内政部")]
+
+
+def test_clause_before_a_title_is_not_an_organisation():
+    a = analysis_of("他发现县委书记向在远密谋收集地委书记宋秋山的材料。", [("宋秋山", "PERSON")])
+    assert names(build(a), "ORG") == set()
 
 
 def test_replacement_characters_never_enter_names():
@@ -59,9 +115,9 @@ def test_stacked_titles_before_a_name():
     r = build(a)
     person = entity(r, "张明")
     assert person.titles == ["委员", "董事长", "党委书记"]
-    assert set(person.affiliations) == {"全国政协", "鞍钢集团"}
+    assert set(person.affiliations) == {"中国人民政治协商会议全国委员会", "鞍钢集团"}  # 全国政协, the standard short form
     got = {(p.title, r.entities[p.organisation].name) for p in r.positions}
-    assert got == {("委员", "全国政协"), ("董事长", "鞍钢集团"), ("党委书记", "鞍钢集团")}
+    assert got == {("委员", "中国人民政治协商会议全国委员会"), ("董事长", "鞍钢集团"), ("党委书记", "鞍钢集团")}
 
 
 def test_place_before_a_mayor_title_means_its_government():
