@@ -560,7 +560,7 @@ def repair_mentions(analysis: DocAnalysis) -> list[DocMention]:
 SUB_BODIES = frozenset("专家委员会 学术委员会 理事会 董事会 监事会 顾问委员会 技术委员会 咨询委员会 秘书处 工作委员会".split())
 HE_COMPOUNDS = ("工业和信息化", "住房和城乡建设", "发展和改革", "文化和旅游", "人力资源和社会保障", "自然资源和规划",
                 "农业和农村", "科学技术和", "新闻出版和", "广播电视和", "商务和", "交通和", "卫生和")
-APPOINTMENT = re.compile("当选为|当选|担任|出任|兼任|任|为")
+APPOINTMENT = re.compile("当选为|当选|担任了|出任了|兼任了|担任|出任|兼任|任|为")
 ASSOCIATION_TITLES = ("理事长", "会长", "秘书长", "主席", "副理事长", "副会长")
 ORG_END_CHARS = set("局厅委部院所会办司处室组团校社台报行厂队站馆中心府政协")
 CHAIN_SEPARATORS = "、兼"
@@ -642,6 +642,25 @@ def _plausible_untagged_org(candidate: str) -> bool:
     return len(candidate) <= 12 and candidate.endswith(tuple(x for x in STRONG_ORG_SUFFIXES if len(x) >= 2))
 
 
+# Titles that begin with the last character of their body's name (局长 of 公安局).
+SHARED_TITLE_CHARS = set("局部厅院所校社台行会处科司署馆站队团")
+# A byline opening with its outlet: 新华社洛杉矶1月2日电（记者…, 本报福州电记者…, 《福州晚报》记者…
+NEWS_OUTLET_DATELINE = re.compile(
+    r"(新华社|中新社|本报|[\u4e00-\u9fff]{2,8}?(?:日报|晚报|早报|电视台|通讯社|广播电台))"
+    r"[\u4e00-\u9fff]{0,8}?(?:\d{1,2}月\d{1,2}日)?(?:电|讯)\s*[（(]?\s*$")
+OUTLET_AT_END = re.compile(r"(?:新华社|中新社|本报|[\u4e00-\u9fff]{2,8}?(?:日报|晚报|早报|电视台|通讯社|广播电台))$")
+BRACKETED_OUTLET = re.compile(r"《([^《》]{2,12}(?:日报|晚报|早报|时报|周报|报|杂志))》\s*$")
+
+
+def _news_outlet_before(before: str) -> str | None:
+    """The outlet a journalist's title follows in a byline, if the byline names it."""
+    match = NEWS_OUTLET_DATELINE.search(before) or BRACKETED_OUTLET.search(before)
+    return match.group(1).lstrip(OUTLET_LEAD) if match else None
+
+
+OUTLET_LEAD = "据由从在和与及对向"  # 据辽宁日报沈阳1月2日电: not part of the paper's name
+
+
 def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[list[RawPosition], list[DocMention]]:
     """Titles written before a name (stacked with 、), after it (张三市长), or in apposition
     (张三（沈阳市科技局局长））; names in a list or byline share the title before the first.
@@ -671,6 +690,26 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
                 org, label, org_start, tagged = inside.text, ORG, inside.start, True
             else:
                 org, label, org_start, tagged = _org_before(text, lo, match.start(), by_end)
+            if (org is None and len(title) == 2 and title[1] == "长" and title[0] in SHARED_TITLE_CHARS
+                    and match.start() > lo and text[match.start() - 1] != title[0]):
+                # 市公安局长, 公安部长: the body's last character starts the title
+                org, label, org_start, tagged = _org_before(text, lo, match.start() + 1, by_end)
+                if org is None or not org.endswith(title[0]) or len(org) < 3:
+                    org, label, org_start, tagged = None, "", match.start(), False
+            if org is not None and org_start - 1 >= lo and text[org_start - 1] == "驻":
+                # 中国驻俄罗斯大使, 本报驻突尼斯记者: the post's place is not the employer
+                sender = _mention_ending_at(by_end, org_start - 1)
+                outlet = OUTLET_AT_END.search(text, lo, org_start - 1)
+                outlet = outlet.group().lstrip(OUTLET_LEAD) if outlet else None
+                if sender is not None and sender.start >= lo:
+                    org, label, org_start, tagged = sender.text, sender.label, sender.start, True
+                elif outlet:
+                    org, label, org_start, tagged = outlet, ORG, org_start - 1 - len(outlet), True
+                else:
+                    org, label, org_start, tagged = None, "", match.start(), False
+            if org is None and title_kind(title) == "journalist":
+                org = _news_outlet_before(text[lo : match.start()])
+                label, tagged = (ORG, True) if org else ("", False)
             if org and not tagged:
                 found_orgs[(org_start, match.start())] = DocMention(org_start, match.start(), org, ORG, m.sentence)
             chain.append((title, org, label))
@@ -716,8 +755,11 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
                                       and not is_generic_org(o.text)]
                             org_text = (bodies.most_common(1)[0][0] if bodies else
                                         max(before, key=lambda o: o.end).text if before else None)
-                        elif is_generic_org(org_text) or not (org_text[-1] in ORG_END_CHARS or org_text.endswith(("中心", "集团", "公司"))):
-                            org_text = None
+                        else:
+                            if org_text[-1] not in ORG_END_CHARS and title[0] in SHARED_TITLE_CHARS:
+                                org_text += title[0]  # 担任市公安局长
+                            if is_generic_org(org_text) or not (org_text[-1] in ORG_END_CHARS or org_text.endswith(("中心", "集团", "公司"))):
+                                org_text = None
                         appointed_roles.append((title, org_text, label))
                         break
             else:

@@ -563,3 +563,25 @@ def test_a_name_followed_by_company_is_the_company():
 
 def test_a_company_read_as_a_person_is_a_company():
     assert fix_label("克劳森自动化公司", "PERSON") == "ORG" and fix_label("张明", "PERSON") == "PERSON"
+
+
+def test_bylines_name_their_outlet():
+    a = analysis_of("据新华社洛杉矶1月2日电（记者吴月辉）会议召开。《福州晚报》记者顾伟遭到忌恨。本报济南1月1日电记者贾建舟、刘磊报道。",
+                    [("洛杉矶", "LOC"), ("吴月辉", "PERSON"), ("顾伟", "PERSON"), ("济南", "LOC"), ("贾建舟", "PERSON"), ("刘磊", "PERSON")])
+    facts = document_facts(a)
+    got = {(p.person, p.title, p.organisation) for p in facts.positions}
+    assert got == {("吴月辉", "记者", "新华社"), ("顾伟", "记者", "福州晚报"), ("贾建舟", "记者", "本报"), ("刘磊", "记者", "本报")}
+
+
+def test_posted_abroad_is_not_the_employer():
+    a = analysis_of("中国驻俄罗斯大使李凤林出席。本报驻突尼斯记者吕志星报道。",
+                    [("中国", "LOC"), ("俄罗斯", "LOC"), ("李凤林", "PERSON"), ("突尼斯", "LOC"), ("吕志星", "PERSON")])
+    got = {(p.person, p.title, p.organisation) for p in document_facts(a).positions}
+    assert got == {("李凤林", "大使", "中国"), ("吕志星", "记者", "本报")}
+
+
+def test_body_whose_last_character_starts_the_title():
+    a = analysis_of("公安部长陶驷驹出席。李长水担任了市公安局长。我骑兵司令崔保山说。",
+                    [("陶驷驹", "PERSON"), ("李长水", "PERSON"), ("崔保山", "PERSON")])
+    got = {(p.person, p.title, p.organisation) for p in document_facts(a).positions}
+    assert got == {("陶驷驹", "部长", "公安部"), ("李长水", "局长", "市公安局"), ("崔保山", "司令", None)}
