@@ -965,6 +965,100 @@ def zone_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[Doc
     return out
 
 
+# Head words that end the name of an organisation founded or named in news text: a lab,
+# centre, consortium, alliance, association or group (辽宁省机器人产业创新联盟).
+NAMED_BODY_HEADS = tuple(sorted((
+    "联合实验室", "重点实验室", "实验室", "联合研究中心", "研究中心", "创新中心", "工程中心", "技术中心", "研究院",
+    "研究所", "创新联合体", "联合体", "产业联盟", "创新联盟", "联盟", "协会", "学会", "商会", "联合会", "促进会",
+    "基金会", "研究会", "集团", "股份有限公司", "有限公司", "有限责任公司", "俱乐部"), key=len, reverse=True))
+JOINT_HEADS = ("联合实验室", "联合研究中心", "联合体", "联盟", "中心")
+NAMED_BODY_MIDDLE_MAX = 12
+# Verbs and words that end a clause between a place and a body word (沈阳市|大力发展|…联盟).
+CLAUSE_WORDS = re.compile("发展|建设|成立|组建|加入|推动|支持|打造|举办|召开|牵头|共建|设立|推进|引进|培育|依托|签约|签署"
+                          "|合作|携手|参与|担任|受聘|出任|新建|创建|建立|组织|成为|作为|联合(?!实验室|研究|体|会)"
+                          "|申报|获批|入选|认定|授予|[一二三四五六七八九十两几数多]+[个家所项批支座]|这家|该|首个|首家|旗下|下属|所属|以及")
+# A generic word before a name: the name starts after it (新加坡企业|汇通供应链集团).
+KIND_WORDS = ("企业", "公司", "单位", "机构", "高校", "院校", "品牌")
+QUOTED_NAME = re.compile(r"[“\"「『]([^“”\"「」『』，。；：！？、\n]{4,30})[”\"」』]")
+
+
+def _body_head_end(name: str) -> int | None:
+    """Length of `name` up to its last named-body head word, if it ends with one."""
+    for head in NAMED_BODY_HEADS:
+        if name.endswith(head):
+            return len(name)
+    return None
+
+
+def named_body_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
+    """Names of labs, consortia, alliances and groups that the model tagged in pieces or
+    not at all: a quoted name ending in such a word (“哈工大—北方智造机器人联合研究中心”);
+    a place or organisation followed, within one clause, by more name and such a word
+    (辽宁省|机器人产业创新|联盟); two organisations joined by a dash into a joint body
+    (东北大学—北辰钢铁智能冶金联合实验室). A board of the body after it (理事会) is not part
+    of its name; mentions inside the new name give way to it."""
+    text = analysis.text
+    found: list[tuple[int, int, int]] = []  # (start, end, sentence)
+    for index, sentence in enumerate(analysis.sentences):
+        for match in QUOTED_NAME.finditer(text, sentence.start, sentence.end):
+            name = match.group(1)
+            if _body_head_end(name) and not is_generic_org(name) and not CLAUSE_WORDS.search(name.split("—")[-1]):
+                found.append((match.start(1), match.end(1), index))
+    person_starts = {m.start + 1 for m in mentions if m.label == PERSON}  # a name ends the body's
+    for m in mentions:
+        if m.label == PERSON:
+            continue
+        sentence_end = analysis.sentences[m.sentence].end
+        start, j = m.start, m.end
+        joined = False
+        if m.label == ORG and j < sentence_end and text[j] in "—–-－" and j + 1 < sentence_end:
+            j += 1  # 东北大学—北辰钢铁…联合实验室
+            joined = True
+        best = None
+        limit = min(sentence_end, j + NAMED_BODY_MIDDLE_MAX + max(map(len, NAMED_BODY_HEADS)))
+        for end in range(j + 1, limit + 1):
+            ch = text[end - 1]
+            if ch in ZONE_NAME_BREAKS or ch.isdigit() or ch.isspace() or ch == "\ufffd" or end in person_starts:
+                break
+            tail = text[j:end]
+            if not _body_head_end(tail) or (joined and not tail.endswith(JOINT_HEADS)):
+                continue
+            best = end
+            if any(text.startswith(b, end) for b in SUB_BODIES):
+                break  # …创新联合体|理事会
+        if best is None:
+            continue
+        middle = text[j:best]
+        head = next(h for h in NAMED_BODY_HEADS if middle.endswith(h))
+        if len(middle) - len(head) < 1 or len(middle) - len(head) > NAMED_BODY_MIDDLE_MAX:
+            continue
+        if CLAUSE_WORDS.search(middle[: len(middle) - len(head)] if not joined else middle) \
+                or _any_title_regex().search(middle[: len(middle) - len(head)]):
+            continue
+        kind = max((middle.rfind(w) + len(w) for w in KIND_WORDS if w in middle[: len(middle) - len(head)]), default=-1)
+        if kind >= 0:
+            start = j + kind  # 新加坡企业|汇通供应链集团
+            if best - start - len(head) < 2:
+                continue
+        found.append((start, best, m.sentence))
+    if not found:
+        return mentions
+    found = sorted(set(found), key=lambda f: (f[0], -(f[1] - f[0])))
+    kept_spans: list[tuple[int, int, int]] = []
+    for f in found:
+        if any(k[0] <= f[0] and f[1] <= k[1] for k in kept_spans):
+            continue
+        if any(k[0] < f[1] and f[0] < k[1] for k in kept_spans):
+            continue
+        kept_spans.append(f)
+    out = [m for m in mentions if not any(s <= m.start and m.end <= e and (m.start, m.end) != (s, e) or
+                                          (s < m.end and m.start < e and m.end > e) and m.label == ORG
+                                          for s, e, _ in kept_spans)]
+    taken = {(m.start, m.end) for m in out}
+    out.extend(DocMention(s, e, text[s:e], ORG, i) for s, e, i in kept_spans if (s, e) not in taken)
+    return sorted(out, key=lambda d: (d.start, d.end))
+
+
 PLACE_LEVEL_ENDS = ("省", "市", "区", "县", "州", "盟", "旗")
 LOWER_PLACE_ENDS = ("市", "区", "县", "旗", "镇", "乡", "街道", "村", "社区")
 
@@ -1076,7 +1170,8 @@ def party_group_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> l
 
 def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
     mentions = repair_mentions(analysis)
-    for rule in (place_chain_mentions, body_name_mentions, zone_mentions, consistent_mentions, party_group_mentions):
+    for rule in (place_chain_mentions, body_name_mentions, named_body_mentions, zone_mentions, consistent_mentions,
+                 party_group_mentions):
         mentions = rule(analysis, mentions)
     mentions = sorted(mentions + local_body_mentions(analysis, mentions), key=lambda d: (d.start, d.end))
     positions, title_orgs = title_chains(analysis, mentions)

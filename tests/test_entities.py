@@ -585,3 +585,42 @@ def test_body_whose_last_character_starts_the_title():
                     [("陶驷驹", "PERSON"), ("李长水", "PERSON"), ("崔保山", "PERSON")])
     got = {(p.person, p.title, p.organisation) for p in document_facts(a).positions}
     assert got == {("陶驷驹", "部长", "公安部"), ("李长水", "局长", "市公安局"), ("崔保山", "司令", None)}
+
+
+# ---- names of labs, consortia, alliances and groups ----
+
+def test_place_and_more_name_and_a_body_word_make_one_organisation():
+    a = analysis_of("辽宁省机器人产业创新联盟成立大会在沈阳举行。", [("辽宁省", "LOC"), ("联盟", "ORG"), ("沈阳", "LOC")])
+    assert names(build(a), "ORG") == {"辽宁省机器人产业创新联盟"}
+
+
+def test_board_of_a_consortium_is_not_part_of_its_name():
+    a = analysis_of("东北工业软件创新联合体理事会第一次会议召开。", [("东北", "LOC"), ("联合体理事会", "ORG")])
+    assert names(build(a), "ORG") == {"东北工业软件创新联合体"}
+
+
+def test_joint_lab_named_after_two_partners_is_one_organisation():
+    a = analysis_of("东北大学—北辰钢铁智能冶金联合实验室举办开放日。",
+                    [("东北大学", "ORG"), ("北辰钢铁智能冶金联合实验室", "ORG")])
+    assert names(build(a), "ORG") == {"东北大学—北辰钢铁智能冶金联合实验室"}
+    b = analysis_of("双方将共建“哈工大—北方智造机器人联合研究中心”。", [])
+    assert names(build(b), "ORG") == {"哈工大—北方智造机器人联合研究中心"}
+
+
+def test_name_after_a_kind_word_starts_after_it():
+    a = analysis_of("新加坡企业汇通供应链集团日前设立总部。", [("新加坡", "LOC")])
+    assert names(build(a), "ORG") == {"汇通供应链集团"}
+
+
+def test_clauses_people_and_partners_do_not_make_a_body_name():
+    cases = [
+        ("沈阳市大力发展机器人产业联盟。", [("沈阳市", "LOC")]),
+        ("东北大学教授王立成受聘担任联合实验室首席科学家。", [("东北大学", "ORG"), ("王立成", "PERSON")]),
+        ("哈尔滨工业大学与北方智造机器人股份有限公司签约。", [("哈尔滨工业大学", "ORG")]),
+        ("北辰钢铁研究院新建三个实验室。", [("北辰钢铁研究院", "ORG")]),
+        ("本报北京1月1日讯海峡两岸关系协会会长出席。", [("北京", "LOC")]),
+        ("学校与企业共建联合实验室。", []),
+    ]
+    for text, spans in cases:
+        got = names(build(analysis_of(text, spans)), "ORG")
+        assert not any(len(n) > 8 for n in got), (text, got)
