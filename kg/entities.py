@@ -810,6 +810,19 @@ PARTY_GROUPS = ("党组", "党委", "党总支", "党支部")
 
 # ---- per-document facts -------------------------------------------------------------------
 
+PAREN_SHORT_FORM = re.compile(r"[（(]([^）)，,、。；\n简称]{2,10})[）)]")
+
+
+def _unique_spans(mentions: list[DocMention]) -> list[DocMention]:
+    """One mention per span (the first), in order."""
+    seen, out = set(), []
+    for m in mentions:
+        if (m.start, m.end) not in seen:
+            seen.add((m.start, m.end))
+            out.append(m)
+    return out
+
+
 ABBREVIATION_NOTE = re.compile(r"[（(][ \t]*(?:以下)?简称[ \t]*[“\"「]?([^）)”\"」，,、\n]{2,12})[”\"」]?[ \t]*[）)]")
 DATELINE = re.compile(r"(?:本报|新华社|中新社|记者|电讯)?\s*([\u4e00-\u9fff]{2,4}?)\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:电|讯)")
 LOCAL_BODY = re.compile(r"^(市|省)(?!场|民|内|外|级|区|长|份|会)[\u4e00-\u9fff]{1,10}$")
@@ -931,6 +944,9 @@ def body_name_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> lis
 ZONE_NAME_BREAKS = set("的和与及在是为了将对从向到把被或、，。；：！？“”‘’（）《》 　")
 
 
+ZONE_NAME_MAX = 12  # 沈阳|高新技术产业开发区: characters after the place
+
+
 def zone_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
     """A place followed, within a few characters of the same name, by a zone word is that
     zone (沈阳|浑河|智造产业园 -> 沈阳浑河智造产业园): the model often tags only the places
@@ -943,7 +959,7 @@ def zone_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[Doc
         m = ordered[i]
         zone_end = None
         if m.label == LOC and loc_subtype(m.text) != "zone":
-            limit = min(analysis.sentences[m.sentence].end, m.end + 8)
+            limit = min(analysis.sentences[m.sentence].end, m.end + ZONE_NAME_MAX)
             for end in range(m.end + 1, limit + 1):
                 if text[end - 1] in ZONE_NAME_BREAKS:
                     break
@@ -1170,8 +1186,9 @@ def party_group_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> l
 
 def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
     mentions = repair_mentions(analysis)
+    # body names run twice: consistent_mentions may join 浦东|新区 before 政府
     for rule in (place_chain_mentions, body_name_mentions, named_body_mentions, zone_mentions, consistent_mentions,
-                 party_group_mentions):
+                 body_name_mentions, party_group_mentions):
         mentions = rule(analysis, mentions)
     mentions = sorted(mentions + local_body_mentions(analysis, mentions), key=lambda d: (d.start, d.end))
     positions, title_orgs = title_chains(analysis, mentions)
@@ -1199,7 +1216,22 @@ def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
                 sentence = _sentence_at(analysis, s)
                 if sentence is not None:
                     mentions.append(DocMention(s, s + len(short), short, full.label, sentence))
+    for match in PAREN_SHORT_FORM.finditer(analysis.text):
+        # 沈阳高新技术产业开发区（沈阳高新区）: a short form in brackets right after the full name
+        short = match.group(1).strip()
+        full = next((m for m in mentions if m.end == match.start() and m.label != PERSON), None)
+        if full is None or len(short) >= len(full.text) or (short, full.text) in abbreviations:
+            continue
+        if not (short[0] == full.text[0] and _is_subsequence(short, full.text)) and body_key(full.text) != short:
+            continue
+        abbreviations.append((short, full.text))
+        s = match.start(1) + match.group(1).index(short)
+        if (s, s + len(short)) not in known:
+            sentence = _sentence_at(analysis, s)
+            if sentence is not None:
+                mentions.append(DocMention(s, s + len(short), short, full.label, sentence))
     mentions.sort(key=lambda d: (d.start, d.end))
+    mentions = _unique_spans(mentions)
     media_counts = Counter(m.text for m in mentions if m.label == ORG and org_subtype(m.text) == "media")
     media = source or (media_counts.most_common(1)[0][0] if media_counts else None)
     per_sentence = Counter(m.sentence for m in mentions)
@@ -1252,6 +1284,31 @@ BODY_WORD_SHORT_FORMS = {
     "自由贸易试验区": "自贸区",
 }
 _BODY_WORDS = sorted(BODY_WORD_SHORT_FORMS, key=len, reverse=True)
+
+
+# The official long word for each short one (高新区 -> 高新技术产业开发区, the usual one of two).
+BODY_WORD_LONG_FORMS = {short: long for long, short in reversed(list(BODY_WORD_SHORT_FORMS.items()))
+                        if len(short) >= 2 and short != long and short != "政府"}
+
+
+def official_name(name: str) -> str:
+    """A public body's name with its standard short words written out (辽宁省科协 ->
+    辽宁省科学技术协会, 浦东新区政府 -> 浦东新区人民政府): the name the body itself uses."""
+    for short in sorted(BODY_WORD_LONG_FORMS, key=len, reverse=True):
+        long = BODY_WORD_LONG_FORMS[short]
+        at = name.find(short)
+        if at >= 2 and long not in name:  # 市科技局 without its city stays as written
+            name = name[:at] + long + name[at + len(short):]
+    at = name.find("政府")
+    if at >= 2 and not name.endswith("人民政府", 0, at + 2) and _is_domestic_place(name[:at]):
+        name = name[:at] + "人民" + name[at:]
+    return name
+
+
+def _is_domestic_place(name: str) -> bool:
+    """A Chinese province, city, district or county (whose government is its 人民政府)."""
+    return (name not in countries() and loc_subtype(full_place_name(name)) in ("province", "city", "district", "town")
+            and name.endswith(("省", "市", "区", "县", "州", "旗", "镇", "乡")))
 
 
 def body_key(name: str) -> str:
@@ -1621,6 +1678,11 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
     canonical_of: dict[str, str] = {}
     for root, group in members.items():
         canonical = max(group, key=lambda s: (len(s), surface_docs.get(s, 0), s))
+        label = forced_type.get(canonical) or label_of.get(canonical, ORG)
+        official = official_name(canonical)
+        if (label == ORG or loc_subtype(canonical) == "zone") and canonical not in forced_type \
+                and not forbidden(canonical, official):
+            canonical = official  # 辽宁省科协 -> 辽宁省科学技术协会
         for t in group:
             canonical_of[t] = canonical
 
@@ -1705,6 +1767,11 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
             )
         entity_docs.update(in_document)
 
+    for t, canonical in canonical_of.items():
+        # the fuller forms a mention was resolved to (沈阳市科技局 for 市科技局) are names of it too
+        eid = entity_id(canonical, canonical_label.get(canonical, ORG))
+        if eid in entities and t not in alias_counts[eid]:
+            alias_counts[eid][t] += 0
     for eid, entity in entities.items():
         forms = alias_counts[eid]
         entity.aliases = [entity.name] + sorted((f for f in forms if f != entity.name), key=lambda f: (-forms[f], f))
