@@ -1075,6 +1075,49 @@ def named_body_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
     return sorted(out, key=lambda d: (d.start, d.end))
 
 
+SOURCE_LINE = re.compile(r"(?:来源|稿源|转自|来自)\s*[：:]\s*([\u4e00-\u9fffA-Za-z]{2,12}?(?:日报|晚报|早报|时报|周报|报|杂志|电视台|广播电台"
+                         r"|通讯社|新闻网|网|客户端)|新华社|中新社|央视新闻|人民网|新华网)(?![\u4e00-\u9fff])")
+
+
+def source_line_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
+    """The outlet on a web page's source line (来源：辽宁日报) is a media organisation, even
+    where the model read only the place in its name."""
+    found = []
+    for match in SOURCE_LINE.finditer(analysis.text):
+        start, end = match.span(1)
+        sentence = _sentence_at(analysis, start)
+        if sentence is not None:
+            found.append(DocMention(start, end, match.group(1), ORG, sentence))
+    if not found:
+        return mentions
+    out = [m for m in mentions if not any(f.start < m.end and m.start < f.end for f in found)]
+    return sorted(out + found, key=lambda d: (d.start, d.end))
+
+
+REGION_WORDS = ("地区", "一带")
+
+
+def region_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
+    """A place directly followed by 地区 names that region (东北地区, 长三角地区), the same place
+    as the bare name; an "organisation" that is a region's headquarters (东北亚区域总部) is
+    that region."""
+    text = analysis.text
+    by_start = {m.start for m in mentions}
+    out = []
+    for m in mentions:
+        if m.label == LOC and not m.text.endswith(REGION_WORDS) and loc_subtype(m.text) not in ("zone", "village", "town"):
+            word = next((w for w in REGION_WORDS if text.startswith(w, m.end)), None)
+            if word and m.end + len(word) <= analysis.sentences[m.sentence].end and m.end not in by_start:
+                m = DocMention(m.start, m.end + len(word), m.text + word, LOC, m.sentence)
+        elif m.label == ORG and m.text.endswith("总部"):
+            region = m.text[:-2]
+            region = region[:-2] if region.endswith("区域") else region
+            if len(region) >= 2 and (_known_place(region) or region.endswith(("亚", "洲", "欧", "美"))):
+                m = DocMention(m.start, m.start + len(region), region, LOC, m.sentence)
+        out.append(m)
+    return out
+
+
 PLACE_LEVEL_ENDS = ("省", "市", "区", "县", "州", "盟", "旗")
 LOWER_PLACE_ENDS = ("市", "区", "县", "旗", "镇", "乡", "街道", "村", "社区")
 
@@ -1187,8 +1230,8 @@ def party_group_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> l
 def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
     mentions = repair_mentions(analysis)
     # body names run twice: consistent_mentions may join 浦东|新区 before 政府
-    for rule in (place_chain_mentions, body_name_mentions, named_body_mentions, zone_mentions, consistent_mentions,
-                 body_name_mentions, party_group_mentions):
+    for rule in (source_line_mentions, place_chain_mentions, body_name_mentions, named_body_mentions, zone_mentions,
+                 region_mentions, consistent_mentions, body_name_mentions, party_group_mentions):
         mentions = rule(analysis, mentions)
     mentions = sorted(mentions + local_body_mentions(analysis, mentions), key=lambda d: (d.start, d.end))
     positions, title_orgs = title_chains(analysis, mentions)

@@ -641,3 +641,17 @@ def test_short_form_in_brackets_after_the_full_name_is_an_alias():
     assert set(entity(r, "沈阳浑南科技城").aliases) == {"沈阳浑南科技城", "浑南科技城"}
     b = analysis_of("北方智造机器人股份有限公司（上海）发布公告。", [("北方智造机器人股份有限公司", "ORG")])
     assert names(build(b)) == {"北方智造机器人股份有限公司"}  # a place in brackets is no short form
+
+
+def test_source_line_names_the_outlet():
+    a = analysis_of("会议召开。\n来源：辽宁日报", [("辽宁", "LOC")])
+    r = build(a)
+    assert names(r) == {"辽宁日报"} and entity(r, "辽宁日报").subtype == "media"
+
+
+def test_region_with_diqu_is_the_same_place_and_headquarters_are_not_organisations():
+    a = analysis_of("东北地区制造业基础雄厚。东北振兴。集团在沈阳设立东北亚区域总部。",
+                    [("东北", "LOC"), ("东北", "LOC"), ("沈阳", "LOC"), ("东北亚区域总部", "ORG")])
+    r = build(a)
+    assert set(entity(r, "东北地区").aliases) == {"东北地区", "东北"}
+    assert "东北亚" in names(r, "LOC") and not names(r, "ORG")
