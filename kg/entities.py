@@ -1227,17 +1227,11 @@ def party_group_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> l
     return out
 
 
-def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
-    mentions = repair_mentions(analysis)
-    # body names run twice: consistent_mentions may join 浦东|新区 before 政府
-    for rule in (source_line_mentions, place_chain_mentions, body_name_mentions, named_body_mentions, zone_mentions,
-                 region_mentions, consistent_mentions, body_name_mentions, party_group_mentions):
-        mentions = rule(analysis, mentions)
-    mentions = sorted(mentions + local_body_mentions(analysis, mentions), key=lambda d: (d.start, d.end))
-    positions, title_orgs = title_chains(analysis, mentions)
-    # organisations read from titles that the model did not tag become mentions too
-    known = {(m.start, m.end) for m in mentions}
-    mentions.extend(m for m in title_orgs if (m.start, m.end) not in known)
+def short_form_notes(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[list[DocMention], list[tuple[str, str]]]:
+    """Short forms the text itself gives: （简称辽河轴承） or a short form in brackets right
+    after the full name. Returns the mentions with the short forms added, and the
+    (short, full) pairs."""
+    mentions = list(mentions)
     known = {(m.start, m.end) for m in mentions}
     abbreviations = []
     for match in ABBREVIATION_NOTE.finditer(analysis.text):
@@ -1273,6 +1267,23 @@ def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
             sentence = _sentence_at(analysis, s)
             if sentence is not None:
                 mentions.append(DocMention(s, s + len(short), short, full.label, sentence))
+    mentions.sort(key=lambda d: (d.start, d.end))
+    return mentions, abbreviations
+
+
+def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
+    mentions = repair_mentions(analysis)
+    # body names run twice: consistent_mentions may join 浦东|新区 before 政府
+    for rule in (source_line_mentions, place_chain_mentions, body_name_mentions, named_body_mentions, zone_mentions,
+                 region_mentions, consistent_mentions, body_name_mentions, party_group_mentions):
+        mentions = rule(analysis, mentions)
+    mentions, abbreviations = short_form_notes(analysis, mentions)
+    mentions = consistent_mentions(analysis, mentions)  # 辽河|轴承 elsewhere: the short form, not the river
+    mentions = sorted(mentions + local_body_mentions(analysis, mentions), key=lambda d: (d.start, d.end))
+    positions, title_orgs = title_chains(analysis, mentions)
+    # organisations read from titles that the model did not tag become mentions too
+    known = {(m.start, m.end) for m in mentions}
+    mentions.extend(m for m in title_orgs if (m.start, m.end) not in known)
     mentions.sort(key=lambda d: (d.start, d.end))
     mentions = _unique_spans(mentions)
     media_counts = Counter(m.text for m in mentions if m.label == ORG and org_subtype(m.text) == "media")
