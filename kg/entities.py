@@ -545,8 +545,8 @@ def repair_mentions(analysis: DocAnalysis) -> list[DocMention]:
                 continue
             if e - s < 2 and label in (PERSON, LOC) and not surface.isascii() and not standard_place:
                 continue  # 1-character people and places are too ambiguous, but for the standard ones (中美, 京津)
-            if e - s < 2 and label == ORG:
-                continue
+            if e - s < 2 and label == ORG or (e - s <= 2 and surface.isascii() and label != PERSON):
+                continue  # VR, AI, 5G: two Latin letters are a technology more often than a name
             if label == ORG and is_generic_org(surface):
                 continue  # 公司, 该集团, 代表团: a kind of organisation, not a name
             out.append(DocMention(s, e, surface, label, m.sentence))
@@ -986,7 +986,8 @@ def zone_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[Doc
 NAMED_BODY_HEADS = tuple(sorted((
     "联合实验室", "重点实验室", "实验室", "联合研究中心", "研究中心", "创新中心", "工程中心", "技术中心", "研究院",
     "研究所", "创新联合体", "联合体", "产业联盟", "创新联盟", "联盟", "协会", "学会", "商会", "联合会", "促进会",
-    "基金会", "研究会", "集团", "股份有限公司", "有限公司", "有限责任公司", "俱乐部"), key=len, reverse=True))
+    "基金会", "研究会", "集团", "股份有限公司", "有限公司", "有限责任公司", "公司", "俱乐部"), key=len, reverse=True))
+COMPANY_HEADS = ("集团", "股份有限公司", "有限公司", "有限责任公司", "公司")
 JOINT_HEADS = ("联合实验室", "联合研究中心", "联合体", "联盟", "中心")
 NAMED_BODY_MIDDLE_MAX = 12
 # Verbs and words that end a clause between a place and a body word (沈阳市|大力发展|…联盟).
@@ -1022,7 +1023,9 @@ def named_body_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
                 found.append((match.start(1), match.end(1), index))
     person_starts = {m.start + 1 for m in mentions if m.label == PERSON}  # a name ends the body's
     for m in mentions:
-        if m.label == PERSON:
+        # a foreign-looking "person" before more name and 公司 is the company's name (克劳森|自动化公司)
+        company_only = m.label == PERSON
+        if company_only and (_chinese_name_start(m.text) or "·" in m.text):
             continue
         sentence_end = analysis.sentences[m.sentence].end
         start, j = m.start, m.end
@@ -1047,6 +1050,8 @@ def named_body_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
         middle = text[j:best]
         head = next(h for h in NAMED_BODY_HEADS if middle.endswith(h))
         if len(middle) - len(head) < 1 or len(middle) - len(head) > NAMED_BODY_MIDDLE_MAX:
+            continue
+        if company_only and (head not in COMPANY_HEADS or len(middle) - len(head) > 4):
             continue
         if CLAUSE_WORDS.search(middle[: len(middle) - len(head)] if not joined else middle) \
                 or _any_title_regex().search(middle[: len(middle) - len(head)]):

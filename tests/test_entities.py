@@ -655,3 +655,16 @@ def test_region_with_diqu_is_the_same_place_and_headquarters_are_not_organisatio
     r = build(a)
     assert set(entity(r, "东北地区").aliases) == {"东北地区", "东北"}
     assert "东北亚" in names(r, "LOC") and not names(r, "ORG")
+
+
+def test_foreign_name_before_more_name_and_gongsi_is_the_company():
+    a = analysis_of("来自德国的克劳森自动化公司投资建厂。", [("德国", "LOC"), ("克劳森", "PERSON")])
+    r = build(a)
+    assert names(r, "ORG") == {"克劳森自动化公司"} and not names(r, "PERSON")
+    b = analysis_of("张明介绍公司发展。", [("张明", "PERSON")])
+    assert names(build(b), "PERSON") == {"张明"}
+
+
+def test_two_latin_letters_are_not_a_name():
+    a = analysis_of("学生通过VR设备参观，IBM公司参展。", [("VR", "ORG"), ("IBM", "ORG")])
+    assert names(build(a), "ORG") == {"IBM"}
