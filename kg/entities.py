@@ -999,8 +999,13 @@ KIND_WORDS = ("企业", "公司", "单位", "机构", "高校", "院校", "品�
 QUOTED_NAME = re.compile(r"[“\"「『]([^“”\"「」『』，。；：！？、\n]{4,30})[”\"」』]")
 
 
+_HEAD_LAST_CHARS = frozenset(h[-1] for h in NAMED_BODY_HEADS)
+
+
 def _body_head_end(name: str) -> int | None:
     """Length of `name` up to its last named-body head word, if it ends with one."""
+    if not name or name[-1] not in _HEAD_LAST_CHARS:
+        return None  # the common case, checked cheaply: this runs for every character after a name
     for head in NAMED_BODY_HEADS:
         if name.endswith(head):
             return len(name)
