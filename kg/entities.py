@@ -167,6 +167,10 @@ LOC_KEYWORDS = [
 ]
 
 
+ORG_KEYWORD_WORDS = tuple(k for k, _ in ORG_KEYWORDS)
+LOC_KEYWORD_WORDS = tuple(k for k, _ in LOC_KEYWORDS)
+
+
 def _rightmost_keyword(name: str, table: list[tuple[str, str]]) -> str | None:
     best, best_end, best_len = None, -1, 0
     for keyword, subtype in table:
@@ -295,6 +299,12 @@ class DocMention:
     sentence: int
 
 
+def _standard_place(surface: str) -> bool:
+    """A standard short form of a place (美 for 美国, 京 for 北京市: aliases.tsv)."""
+    standard = standard_aliases().get(surface)
+    return standard is not None and standard[1] == LOC
+
+
 def _known_place(name: str) -> bool:
     return name in places() or name in provinces() or name in countries() or full_place_name(name) != name
 
@@ -397,23 +407,19 @@ def _two_names(name: str) -> int | None:
     """Where `name` splits into two Chinese names (2 + 2, 2 + 3, 3 + 2, 3 + 3 characters),
     both starting with a common surname; None when it does not. 鹿野道彦 and 桥本龙太郎 stay
     whole: 鹿 and 桥 are not common Chinese surnames."""
-    if not 4 <= len(name) <= 6 or not _chinese_name_start(name):
+    first = _chinese_name_start(name) if 4 <= len(name) <= 6 else 0
+    if not first:
         return None
     for cut in (2, 3):
         rest = name[cut:]
-        if 2 <= len(rest) <= 3 and _chinese_name_start(rest) and cut > _chinese_name_start(name) \
-                and len(rest) > _chinese_name_start(rest):
-            if len(name) == 5 and not _splits_clearly(name, cut):
+        second = _chinese_name_start(rest)
+        if 2 <= len(rest) <= 3 and second and cut > first and len(rest) > second:
+            # five characters are two names only when just one cut starts a surname
+            # (王小明李娜: 李 at 3; 王明李小娜: 李 at 2)
+            if len(name) == 5 and _chinese_name_start(name[5 - cut:]):
                 continue
             return cut
     return None
-
-
-def _splits_clearly(name: str, cut: int) -> bool:
-    """A five-character run is two names only when just one of its cuts starts a surname
-    (王小明李娜: 李 at 3; 王明李小娜: 李 at 2)."""
-    other = 5 - cut
-    return not _chinese_name_start(name[other:])
 
 
 # Characters that make up most transliterated foreign names (阿尔希波夫, 帕帕佐普洛斯) and
@@ -497,9 +503,12 @@ def _split_on_words(text: str, start: int, end: int, label: str) -> list[tuple[i
         pieces.append((piece_start, match.start()))
         piece_start = match.end()
     pieces.append((piece_start, end))
-    table = ORG_KEYWORDS if label == ORG else LOC_KEYWORDS
-    return [(s, e) for s, e in pieces if e - s >= 2 and _rightmost_keyword(text[s:e], table) and
-            text[s:e].endswith(tuple(k for k, _ in table))]
+    return [(s, e) for s, e in pieces if e - s >= 2 and _ends_like_name(text[s:e], label)]
+
+
+def _ends_like_name(piece: str, label: str) -> bool:
+    """Whether `piece` ends with a type keyword of organisations (ORG) or places (LOC)."""
+    return piece.endswith(ORG_KEYWORD_WORDS if label == ORG else LOC_KEYWORD_WORDS)
 
 
 # 第二十三次常委, 第九届: an ordinal opens no name
@@ -511,8 +520,7 @@ def _named_piece(piece: str, label: str) -> bool:
     like a name of its kind (鲁艺美术工厂) or is a known place (美国)."""
     if _known_place(piece):
         return True
-    table = ORG_KEYWORDS if label == ORG else LOC_KEYWORDS
-    return len(piece) >= 3 and piece.endswith(tuple(k for k, _ in table)) and not is_generic_org(piece)
+    return len(piece) >= 3 and _ends_like_name(piece, label) and not is_generic_org(piece)
 
 
 def repair_mentions(analysis: DocAnalysis) -> list[DocMention]:
@@ -538,14 +546,16 @@ def repair_mentions(analysis: DocAnalysis) -> list[DocMention]:
                 s, e = _strip_trailing_title(text, s, e)
             surface = text[s:e]
             label = fix_label(surface, m.label)
-            standard_place = label == LOC and standard_aliases().get(surface, ("", ""))[1] == LOC  # 日 in 中日
+            standard_place = label == LOC and _standard_place(surface)  # 日 in 中日
             if (DATE_LIKE.match(surface) and not standard_place) or ORDINAL.match(surface) or e - s > MAX_ENTITY_CHARS:
                 continue
             if not any("\u4e00" <= ch <= "\u9fff" or ch.isalpha() for ch in surface):
                 continue
             if e - s < 2 and label in (PERSON, LOC) and not surface.isascii() and not standard_place:
                 continue  # 1-character people and places are too ambiguous, but for the standard ones (中美, 京津)
-            if e - s < 2 and label == ORG or (e - s <= 2 and surface.isascii() and label != PERSON):
+            if e - s < 2 and label == ORG:
+                continue
+            if e - s <= 2 and surface.isascii() and label != PERSON:
                 continue  # VR, AI, 5G: two Latin letters are a technology more often than a name
             if label == ORG and is_generic_org(surface):
                 continue  # 公司, 该集团, 代表团: a kind of organisation, not a name
@@ -645,16 +655,20 @@ def _plausible_untagged_org(candidate: str) -> bool:
 # Titles that begin with the last character of their body's name (局长 of 公安局).
 SHARED_TITLE_CHARS = set("局部厅院所校社台行会处科司署馆站队团")
 # A byline opening with its outlet: 新华社洛杉矶1月2日电（记者…, 本报福州电记者…, 《福州晚报》记者…
+OUTLET_NAME = r"新华社|中新社|本报|[\u4e00-\u9fff]{2,8}?(?:日报|晚报|早报|电视台|通讯社|广播电台)"
 NEWS_OUTLET_DATELINE = re.compile(
-    r"(新华社|中新社|本报|[\u4e00-\u9fff]{2,8}?(?:日报|晚报|早报|电视台|通讯社|广播电台))"
-    r"[\u4e00-\u9fff]{0,8}?(?:\d{1,2}月\d{1,2}日)?(?:电|讯)\s*[（(]?\s*$")
-OUTLET_AT_END = re.compile(r"(?:新华社|中新社|本报|[\u4e00-\u9fff]{2,8}?(?:日报|晚报|早报|电视台|通讯社|广播电台))$")
+    rf"({OUTLET_NAME})[\u4e00-\u9fff]{{0,8}}?(?:\d{{1,2}}月\d{{1,2}}日)?(?:电|讯)\s*[（(]?\s*$")
+OUTLET_AT_END = re.compile(rf"({OUTLET_NAME})$")
 BRACKETED_OUTLET = re.compile(r"《([^《》]{2,12}(?:日报|晚报|早报|时报|周报|报|杂志))》\s*$")
 
 
 def _news_outlet_before(before: str) -> str | None:
     """The outlet a journalist's title follows in a byline, if the byline names it."""
     match = NEWS_OUTLET_DATELINE.search(before) or BRACKETED_OUTLET.search(before)
+    return _outlet(match)
+
+
+def _outlet(match: re.Match | None) -> str | None:
     return match.group(1).lstrip(OUTLET_LEAD) if match else None
 
 
@@ -699,8 +713,7 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
             if org is not None and org_start - 1 >= lo and text[org_start - 1] == "驻":
                 # 中国驻俄罗斯大使, 本报驻突尼斯记者: the post's place is not the employer
                 sender = _mention_ending_at(by_end, org_start - 1)
-                outlet = OUTLET_AT_END.search(text, lo, org_start - 1)
-                outlet = outlet.group().lstrip(OUTLET_LEAD) if outlet else None
+                outlet = _outlet(OUTLET_AT_END.search(text, lo, org_start - 1))
                 if sender is not None and sender.start >= lo:
                     org, label, org_start, tagged = sender.text, sender.label, sender.start, True
                 elif outlet:
@@ -1002,14 +1015,11 @@ QUOTED_NAME = re.compile(r"[“\"「『]([^“”\"「」『』，。；：！�
 _HEAD_LAST_CHARS = frozenset(h[-1] for h in NAMED_BODY_HEADS)
 
 
-def _body_head_end(name: str) -> int | None:
-    """Length of `name` up to its last named-body head word, if it ends with one."""
+def _body_head(name: str) -> str | None:
+    """The named-body head word `name` ends with (the longest), if any."""
     if not name or name[-1] not in _HEAD_LAST_CHARS:
         return None  # the common case, checked cheaply: this runs for every character after a name
-    for head in NAMED_BODY_HEADS:
-        if name.endswith(head):
-            return len(name)
-    return None
+    return next((head for head in NAMED_BODY_HEADS if name.endswith(head)), None)
 
 
 def named_body_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
@@ -1024,7 +1034,7 @@ def named_body_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
     for index, sentence in enumerate(analysis.sentences):
         for match in QUOTED_NAME.finditer(text, sentence.start, sentence.end):
             name = match.group(1)
-            if _body_head_end(name) and not is_generic_org(name) and not CLAUSE_WORDS.search(name.split("—")[-1]):
+            if _body_head(name) and not is_generic_org(name) and not CLAUSE_WORDS.search(name.split("—")[-1]):
                 found.append((match.start(1), match.end(1), index))
     person_starts = {m.start + 1 for m in mentions if m.label == PERSON}  # a name ends the body's
     for m in mentions:
@@ -1038,30 +1048,30 @@ def named_body_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
         if m.label == ORG and j < sentence_end and text[j] in "—–-－" and j + 1 < sentence_end:
             j += 1  # 东北大学—北辰钢铁…联合实验室
             joined = True
-        best = None
-        limit = min(sentence_end, j + NAMED_BODY_MIDDLE_MAX + max(map(len, NAMED_BODY_HEADS)))
+        best, head = None, None
+        limit = min(sentence_end, j + NAMED_BODY_MIDDLE_MAX + len(NAMED_BODY_HEADS[0]))
         for end in range(j + 1, limit + 1):
             ch = text[end - 1]
             if ch in ZONE_NAME_BREAKS or ch.isdigit() or ch.isspace() or ch == "\ufffd" or end in person_starts:
                 break
             tail = text[j:end]
-            if not _body_head_end(tail) or (joined and not tail.endswith(JOINT_HEADS)):
+            tail_head = _body_head(tail)
+            if not tail_head or (joined and not tail.endswith(JOINT_HEADS)):
                 continue
-            best = end
+            best, head = end, tail_head
             if any(text.startswith(b, end) for b in SUB_BODIES):
                 break  # …创新联合体|理事会
         if best is None:
             continue
         middle = text[j:best]
-        head = next(h for h in NAMED_BODY_HEADS if middle.endswith(h))
-        if len(middle) - len(head) < 1 or len(middle) - len(head) > NAMED_BODY_MIDDLE_MAX:
+        name_part = middle[: len(middle) - len(head)]  # between the anchor and the head word
+        if not 1 <= len(name_part) <= NAMED_BODY_MIDDLE_MAX:
             continue
-        if company_only and (head not in COMPANY_HEADS or len(middle) - len(head) > 4):
+        if company_only and (head not in COMPANY_HEADS or len(name_part) > 4):
             continue
-        if CLAUSE_WORDS.search(middle[: len(middle) - len(head)] if not joined else middle) \
-                or _any_title_regex().search(middle[: len(middle) - len(head)]):
+        if CLAUSE_WORDS.search(middle if joined else name_part) or _any_title_regex().search(name_part):
             continue
-        kind = max((middle.rfind(w) + len(w) for w in KIND_WORDS if w in middle[: len(middle) - len(head)]), default=-1)
+        kind = max((name_part.rfind(w) + len(w) for w in KIND_WORDS if w in name_part), default=-1)
         if kind >= 0:
             start = j + kind  # 新加坡企业|汇通供应链集团
             if best - start - len(head) < 2:
@@ -1071,15 +1081,16 @@ def named_body_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
         return mentions
     found = sorted(set(found), key=lambda f: (f[0], -(f[1] - f[0])))
     kept_spans: list[tuple[int, int, int]] = []
-    for f in found:
-        if any(k[0] <= f[0] and f[1] <= k[1] for k in kept_spans):
-            continue
-        if any(k[0] < f[1] and f[0] < k[1] for k in kept_spans):
-            continue
-        kept_spans.append(f)
-    out = [m for m in mentions if not any(s <= m.start and m.end <= e and (m.start, m.end) != (s, e) or
-                                          (s < m.end and m.start < e and m.end > e) and m.label == ORG
-                                          for s, e, _ in kept_spans)]
+    for f in found:  # longest first at each start; no two new names overlap
+        if not any(k[0] < f[1] and f[0] < k[1] for k in kept_spans):
+            kept_spans.append(f)
+
+    def gives_way(m: DocMention, s: int, e: int) -> bool:
+        inside = s <= m.start and m.end <= e and (m.start, m.end) != (s, e)
+        runs_past = s < m.end and m.start < e and m.end > e and m.label == ORG  # 联合体|理事会 from inside
+        return inside or runs_past
+
+    out = [m for m in mentions if not any(gives_way(m, s, e) for s, e, _ in kept_spans)]
     taken = {(m.start, m.end) for m in out}
     out.extend(DocMention(s, e, text[s:e], ORG, i) for s, e, i in kept_spans if (s, e) not in taken)
     return sorted(out, key=lambda d: (d.start, d.end))
@@ -1112,12 +1123,12 @@ def region_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[D
     as the bare name; an "organisation" that is a region's headquarters (东北亚区域总部) is
     that region."""
     text = analysis.text
-    by_start = {m.start for m in mentions}
+    starts = {m.start for m in mentions}
     out = []
     for m in mentions:
         if m.label == LOC and not m.text.endswith(REGION_WORDS) and loc_subtype(m.text) not in ("zone", "village", "town"):
             word = next((w for w in REGION_WORDS if text.startswith(w, m.end)), None)
-            if word and m.end + len(word) <= analysis.sentences[m.sentence].end and m.end not in by_start:
+            if word and m.end + len(word) <= analysis.sentences[m.sentence].end and m.end not in starts:
                 m = DocMention(m.start, m.end + len(word), m.text + word, LOC, m.sentence)
         elif m.label == ORG and m.text.endswith("总部"):
             region = m.text[:-2]
@@ -1283,12 +1294,14 @@ def short_form_notes(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple
 
 def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
     mentions = repair_mentions(analysis)
-    # body names run twice: consistent_mentions may join 浦东|新区 before 政府
     for rule in (source_line_mentions, place_chain_mentions, body_name_mentions, named_body_mentions, zone_mentions,
-                 region_mentions, consistent_mentions, body_name_mentions, party_group_mentions):
+                 region_mentions):
         mentions = rule(analysis, mentions)
+    # short forms the text gives are names before one name gets one reading (辽河|轴承 later
+    # is the company, not the river); body names run again: 浦东|新区 may be joined before 政府
     mentions, abbreviations = short_form_notes(analysis, mentions)
-    mentions = consistent_mentions(analysis, mentions)  # 辽河|轴承 elsewhere: the short form, not the river
+    for rule in (consistent_mentions, body_name_mentions, party_group_mentions):
+        mentions = rule(analysis, mentions)
     mentions = sorted(mentions + local_body_mentions(analysis, mentions), key=lambda d: (d.start, d.end))
     positions, title_orgs = title_chains(analysis, mentions)
     # organisations read from titles that the model did not tag become mentions too
@@ -1353,12 +1366,13 @@ _BODY_WORDS = sorted(BODY_WORD_SHORT_FORMS, key=len, reverse=True)
 # The official long word for each short one (高新区 -> 高新技术产业开发区, the usual one of two).
 BODY_WORD_LONG_FORMS = {short: long for long, short in reversed(list(BODY_WORD_SHORT_FORMS.items()))
                         if len(short) >= 2 and short != long and short != "政府"}
+_SHORT_BODY_WORDS = sorted(BODY_WORD_LONG_FORMS, key=len, reverse=True)
 
 
 def official_name(name: str) -> str:
     """A public body's name with its standard short words written out (辽宁省科协 ->
     辽宁省科学技术协会, 浦东新区政府 -> 浦东新区人民政府): the name the body itself uses."""
-    for short in sorted(BODY_WORD_LONG_FORMS, key=len, reverse=True):
+    for short in _SHORT_BODY_WORDS:
         long = BODY_WORD_LONG_FORMS[short]
         at = name.find(short)
         if at >= 2 and long not in name:  # 市科技局 without its city stays as written
