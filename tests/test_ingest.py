@@ -8,7 +8,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from kg import ingest
 from kg.clean import clean_document
@@ -336,6 +336,8 @@ def test_decoding_arbitrary_bytes_raises_nothing_but_decode_error(data):
 @given(st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=200))
 @settings(max_examples=200, deadline=None)
 def test_utf8_and_bom_marked_text_round_trips(text):
+    # a text that itself starts with U+FEFF cannot be told from one marked with a BOM
+    assume(not text.startswith("\ufeff"))
     assert decode_bytes(text.encode("utf-8"))[0] == text
     assert decode_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))[0] == text
     assert decode_bytes(text.encode("utf-16"))[0] == text  # with BOM
