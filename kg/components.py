@@ -27,3 +27,142 @@ class CharBigrams:
 @Language.factory("kg_char_bigrams")
 def make_char_bigrams(nlp: Language, name: str) -> CharBigrams:
     return CharBigrams()
+
+
+# ---- lexicon features ------------------------------------------------------------------------
+
+# Kinds of lexicon entries; each character gets, per kind, whether a match of that kind begins,
+# continues or ends on it (B/M/E), as in SoftLexicon-style character models.
+LEXICON_KINDS = ("org", "stock", "per", "per2", "loc", "adm", "title", "country")
+MIN_MATCH, MAX_MATCH = 2, 16
+
+
+def _char_class(ch: str) -> str:
+    if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf":
+        return "H"
+    if ch.isascii():
+        if ch.isalpha():
+            return "A" if ch.isupper() else "a"
+        if ch.isdigit():
+            return "d"
+        return "s" if ch.isspace() else "p"
+    if ch.isdigit():
+        return "d"
+    if ch.isspace():
+        return "s"
+    return "p" if not ch.isalpha() else "X"
+
+
+class LexiconFeatures:
+    """Sets each token's LEMMA (unused by a character-level model) to its character class plus
+    the lexicon matches over it, e.g. ``H|org:B|loc:E``: the embedding then knows that a
+    character starts a known organisation name or ends a known place, which a character model
+    cannot learn for names it never saw in training (listed companies' short names, towns).
+
+    The lexicon maps a name to a bit set of `LEXICON_KINDS`; it is built from the lexicons in
+    shared/data by `pipelines/build_lexicons.py --features` and stored inside the pipeline
+    (`to_disk`), so a packaged model needs nothing else at run time.
+    """
+
+    def __init__(self, lexicon: dict[str, int] | None = None):
+        self.lexicon: dict[str, int] = {}
+        self.lengths: tuple[int, ...] = ()
+        self.prefixes: frozenset = frozenset()
+        if lexicon:
+            self.set_lexicon(lexicon)
+
+    def set_lexicon(self, lexicon: dict[str, int]) -> None:
+        self.lexicon = {k: v for k, v in lexicon.items() if MIN_MATCH <= len(k) <= MAX_MATCH and v}
+        self.lengths = tuple(sorted({len(k) for k in self.lexicon}, reverse=True))
+        self.prefixes = frozenset(k[:MIN_MATCH] for k in self.lexicon)
+
+    def features(self, text: str) -> list[str]:
+        n = len(text)
+        marks = [0] * n  # 3 bits per kind: B, M, E
+        lexicon, prefixes, lengths = self.lexicon, self.prefixes, self.lengths
+        for i in range(n - MIN_MATCH + 1):
+            if text[i:i + MIN_MATCH] not in prefixes:
+                continue
+            for length in lengths:
+                if i + length > n:
+                    continue
+                kinds = lexicon.get(text[i:i + length])
+                if not kinds:
+                    continue
+                last = i + length - 1
+                for k in range(len(LEXICON_KINDS)):
+                    if kinds >> k & 1:
+                        marks[i] |= 1 << (3 * k)
+                        marks[last] |= 4 << (3 * k)
+                        for j in range(i + 1, last):
+                            marks[j] |= 2 << (3 * k)
+        out = []
+        for ch, mark in zip(text, marks):
+            parts = [_char_class(ch)]
+            if mark:
+                for k, kind in enumerate(LEXICON_KINDS):
+                    bits = mark >> (3 * k) & 7
+                    if bits:
+                        parts.append(kind + ":" + "".join(c for b, c in ((1, "B"), (2, "M"), (4, "E")) if bits & b))
+            out.append("|".join(parts))
+        return out
+
+    def __call__(self, doc: Doc) -> Doc:
+        # character tokens: one feature per token, read off the token's first character
+        # (a multi-character token, from another tokenizer, takes its first character's)
+        text = doc.text
+        feats = self.features(text)
+        for token in doc:
+            token.lemma_ = feats[token.idx] if token.idx < len(feats) else "s"
+        return doc
+
+    def initialize(self, get_examples=None, *, nlp=None, lexicon_path: str | None = None) -> None:
+        if lexicon_path:
+            self.set_lexicon(read_feature_lexicon(lexicon_path))
+
+    def to_bytes(self, *, exclude=()) -> bytes:
+        import srsly
+
+        return srsly.msgpack_dumps({"lexicon": self.lexicon})
+
+    def from_bytes(self, data: bytes, *, exclude=()):
+        import srsly
+
+        self.set_lexicon(srsly.msgpack_loads(data)["lexicon"])
+        return self
+
+    def to_disk(self, path, *, exclude=()) -> None:
+        from pathlib import Path
+
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "lexicon.msgpack").write_bytes(self.to_bytes())
+
+    def from_disk(self, path, *, exclude=()):
+        from pathlib import Path
+
+        return self.from_bytes((Path(path) / "lexicon.msgpack").read_bytes())
+
+
+def read_feature_lexicon(path) -> dict[str, int]:
+    """`name<TAB>kind[,kind...]` lines (see LEXICON_KINDS) to name -> bit set."""
+    from pathlib import Path
+
+    out: dict[str, int] = {}
+    bit = {kind: 1 << k for k, kind in enumerate(LEXICON_KINDS)}
+    with Path(path).open(encoding="utf-8") as handle:
+        for lineno, line in enumerate(handle, 1):
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            name, _, kinds = line.partition("\t")
+            try:
+                out[name] = out.get(name, 0) | sum(bit[k] for k in kinds.split(","))
+            except KeyError as exc:
+                raise ValueError(f"{path}:{lineno}: unknown lexicon kind {exc}") from None
+    return out
+
+
+@Language.factory("kg_lexicon_features")
+def make_lexicon_features(nlp: Language, name: str) -> LexiconFeatures:
+    return LexiconFeatures()

@@ -35,10 +35,41 @@ class AnnotatedText:
     partial: bool = False  # True when unlabelled text may still hold entities
     # character ranges whose labels are unknown (taught as "missing", neither entity nor outside)
     missing: list[tuple[int, int]] = field(default_factory=list)
+    # character ranges known to hold no entity (labelled spans of other types: titles, dates)
+    outside: list[tuple[int, int]] = field(default_factory=list)
 
 
-def map_label(label: str) -> str | None:
-    base = label.split(".")[0]  # Weibo: PER.NAM
+MISSING, OUTSIDE = "missing", "outside"
+
+# What each corpus's labels mean for kg's three types. A label maps to PERSON/ORG/LOC, to
+# MISSING (the span may hold a name kg wants but not as labelled: CLUENER's postal addresses,
+# Resume's nationality phrases) or to OUTSIDE (certainly not a name: titles, dates, education).
+# Labels not listed fall back to LABEL_MAP, else OUTSIDE.
+SCHEMES: dict[str, dict[str, str]] = {
+    "bio": {},
+    # Weibo: named mentions only; nominal ones (男友, 网友) are not names
+    "weibo": {"PER.NAM": "PERSON", "ORG.NAM": "ORG", "LOC.NAM": "LOC", "GPE.NAM": "LOC",
+              "PER.NOM": OUTSIDE, "ORG.NOM": OUTSIDE, "LOC.NOM": OUTSIDE, "GPE.NOM": OUTSIDE},
+    # Resume: CONT is a nationality phrase (中国国籍): its country is a place, not labelled as one
+    "resume": {"NAME": "PERSON", "ORG": "ORG", "LOC": "LOC", "CONT": MISSING,
+               "TITLE": OUTSIDE, "EDU": OUTSIDE, "PRO": OUTSIDE, "RACE": OUTSIDE},
+    # listed-company announcements: full and short company names; places are never labelled
+    "announcements": {"org": "ORG", "abr_org": "ORG", "person": "PERSON", "date": OUTSIDE},
+    # executive biographies: JOB spans are titles (and education), never names
+    "exec_bio": {"ORG": "ORG", "PER": "PERSON", "JOB": OUTSIDE},
+}
+# corpora whose unlabelled text may hold names of these types (see convert.lexicon_missing)
+UNLABELLED_TYPES = {"announcements": ("LOC",), "exec_bio": ("PERSON",)}
+
+
+def map_label(label: str, scheme: str = "bio") -> str | None:
+    """kg's type for a corpus label, MISSING/OUTSIDE, or None (ignored) under `scheme`."""
+    table = SCHEMES.get(scheme, {})
+    if label in table:
+        return table[label]
+    if scheme == "weibo":
+        return None
+    base = label.split(".")[0]
     return LABEL_MAP.get(base, LABEL_MAP.get(base.upper()))
 
 
@@ -69,10 +100,15 @@ def _tags_to_spans(tags: list[str], path, first_line: int) -> list[tuple[int, in
     return spans
 
 
-def read_bio(path: str | Path) -> Iterator[AnnotatedText]:
+_WEIBO_TOKEN = re.compile(r"(.+?)[0-9]+")
+
+
+def read_bio(path: str | Path, scheme: str = "bio") -> Iterator[AnnotatedText]:
     """`char<space or tab>tag` per line, a blank line between sentences (BIO or BMES).
 
-    Weibo's `char+digit` tokens are accepted (the word-position digit is dropped).
+    Weibo's `char+digit` tokens are accepted (the word-position digit is dropped); a line
+    that starts with a space is the space character (announcements' foreign names); a block
+    separator may be a line holding only a space (executive biographies) when no tag follows.
     """
     path = Path(path)
     chars: list[str] = []
@@ -83,7 +119,7 @@ def read_bio(path: str | Path) -> Iterator[AnnotatedText]:
             line = raw.rstrip("\n").rstrip("\r")
             if not line.strip():
                 if chars:
-                    yield _bio_record(chars, tags, path, first_line)
+                    yield _bio_record(chars, tags, path, first_line, scheme)
                 chars, tags = [], []
                 first_line = lineno + 1
                 continue
@@ -95,8 +131,11 @@ def read_bio(path: str | Path) -> Iterator[AnnotatedText]:
                 else:
                     raise CorpusFormatError(path, lineno, f"expected 'char tag', got {line!r}")
             token, tag = parts
-            if len(token) == 2 and token[1].isdigit() and not token[0].isdigit():
-                token = token[0]
+            weibo = _WEIBO_TOKEN.fullmatch(token) if len(token) >= 2 else None
+            if weibo:
+                token = weibo.group(1)  # Weibo: character + word-position number (科0, p10)
+                if len(token) > 1 and set(token) == {"\ufffd"}:
+                    token = "\ufffd"  # one damaged character decoded as several U+FFFD
             if len(token) != 1:
                 raise CorpusFormatError(path, lineno, f"expected one character, got {token!r}")
             if tag != "O" and "-" not in tag:
@@ -104,23 +143,35 @@ def read_bio(path: str | Path) -> Iterator[AnnotatedText]:
             chars.append(token)
             tags.append(tag)
     if chars:
-        yield _bio_record(chars, tags, path, first_line)
+        yield _bio_record(chars, tags, path, first_line, scheme)
 
 
-def _bio_record(chars, tags, path, first_line) -> AnnotatedText:
-    spans = []
+def _bio_record(chars, tags, path, first_line, scheme: str = "bio") -> AnnotatedText:
+    record = AnnotatedText("".join(chars), partial=scheme in UNLABELLED_TYPES)
     for start, end, label in _tags_to_spans(tags, path, first_line):
-        mapped = map_label(label)
-        if mapped:
-            spans.append((start, end, mapped))
-    return AnnotatedText("".join(chars), spans)
+        mapped = map_label(label, scheme)
+        if mapped == MISSING:
+            record.missing.append((start, end))
+        elif mapped == OUTSIDE or (mapped is None and scheme != "bio"):
+            record.outside.append((start, end))
+        elif mapped:
+            record.spans.append((start, end, mapped))
+    return record
 
 
-def read_cluener(path: str | Path) -> Iterator[AnnotatedText]:
+CLUENER_TRAIN_LABELS = {"address": MISSING, "scene": MISSING}
+CLUENER_EVAL_LABELS = {"address": "LOC", "scene": "LOC"}
+
+
+def read_cluener(path: str | Path, places: str = "missing") -> Iterator[AnnotatedText]:
     """CLUENER2020 JSON lines. Labels mapped: name -> PERSON; company, government,
-    organization -> ORG. `address` spans are full postal addresses, not place names, so
-    they are not mapped; records are marked partial (repeated mentions go unlabelled)."""
+    organization -> ORG; book, game, movie and position spans are outside. `address` and
+    `scene` spans are postal addresses and sites, not clean place names: with
+    `places="missing"` (training) their labels are unknown; with `places="LOC"` (evaluation,
+    as in the peers' table) they are LOC. CLUENER labels no clean place names, so records
+    are marked partial (unlabelled place names must not be taught as outside)."""
     path = Path(path)
+    table = CLUENER_TRAIN_LABELS if places == "missing" else CLUENER_EVAL_LABELS
     with path.open(encoding="utf-8") as handle:
         for lineno, line in enumerate(handle, 1):
             if not line.strip():
@@ -131,17 +182,21 @@ def read_cluener(path: str | Path) -> Iterator[AnnotatedText]:
                 labels = record.get("label", {}) or {}
             except (json.JSONDecodeError, KeyError, TypeError) as exc:
                 raise CorpusFormatError(path, lineno, f"not a CLUENER record: {exc}") from None
-            spans = []
+            out = AnnotatedText(text, partial=True)
             for label, surfaces in labels.items():
-                mapped = map_label(label)
-                if not mapped:
-                    continue
+                mapped = table.get(label) or map_label(label) or OUTSIDE
                 for surface, positions in surfaces.items():
                     for start, end_incl in positions:
                         if text[start : end_incl + 1] != surface:
                             raise CorpusFormatError(path, lineno, f"span {start}-{end_incl} is not {surface!r}")
-                        spans.append((start, end_incl + 1, mapped))
-            yield AnnotatedText(text, sorted(spans), partial=True)
+                        if mapped == MISSING:
+                            out.missing.append((start, end_incl + 1))
+                        elif mapped == OUTSIDE:
+                            out.outside.append((start, end_incl + 1))
+                        else:
+                            out.spans.append((start, end_incl + 1, mapped))
+            out.spans.sort()
+            yield out
 
 
 GOVERNMENT_HEADS = ("政府", "当局")
@@ -318,7 +373,14 @@ def read_spacy(path: str | Path) -> Iterator[AnnotatedText]:
         yield AnnotatedText(doc.text, spans)
 
 
-READERS = {"bio": read_bio, "cluener": read_cluener, "spacy": read_spacy}
+def _reader(scheme: str):
+    def read(path):
+        return read_bio(path, scheme)
+    return read
+
+
+READERS = {"bio": read_bio, "cluener": lambda path: read_cluener(path, places="LOC"), "spacy": read_spacy,
+           **{scheme: _reader(scheme) for scheme in SCHEMES if scheme != "bio"}}
 
 
 def guess_format(path: str | Path) -> str:
@@ -327,4 +389,8 @@ def guess_format(path: str | Path) -> str:
         return "spacy"
     if name.endswith(".json") or name.endswith(".jsonl"):
         return "cluener"
+    for marker, fmt in (("weibo", "weibo"), (".bmes", "resume"), ("announcements", "announcements"),
+                        ("exec_bio", "exec_bio")):
+        if marker in name:
+            return fmt
     return "bio"

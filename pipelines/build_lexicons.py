@@ -4,10 +4,16 @@
   kg/data/lexicon/places.tsv    place names (`ns` words) with a suffix-derived subtype
 
 Only the training corpus is read: no list entry comes from a text kg is evaluated on.
+
+With --features PATH it writes instead the lexicon of the NER model's lexicon features
+(kg.components.LexiconFeatures): `name<TAB>kinds` from the lexicons in shared/data/lexicons
+(HanLP organisations, persons and places, the NBS divisions with their short forms, A-share
+short names) and kg's own title and country lists. It goes into the model, not into git.
 """
 from __future__ import annotations
 
 import argparse
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -32,11 +38,89 @@ def place_subtype(name: str) -> str | None:
     return None
 
 
+DIVISION_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县",
+                     "省", "市", "县", "区", "盟", "旗", "地区")
+PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+
+
+def division_short_form(name: str) -> str | None:
+    """沈阳市 -> 沈阳, 浑南区 -> 浑南, 广西壮族自治区 -> 广西; None when the stem would be one
+    character (城区, 和县) or the name has no such suffix."""
+    for suffix in DIVISION_SUFFIXES:
+        if name.endswith(suffix):
+            stem = name[: -len(suffix)]
+            return stem if len(stem) >= 2 else None
+    return None
+
+
+def stock_text_name(name: str) -> str:
+    """The name as written in text: no risk-warning prefix, no share-class suffix."""
+    name = re.sub(r"^\*?ST", "", name.strip())
+    return re.sub(r"(?<=[\u4e00-\u9fff])[AB]$", "", name)
+
+
+def feature_lexicon(data: Path) -> dict[str, set[str]]:
+    import csv
+
+    lex: dict[str, set[str]] = {}
+
+    def add(name: str, kind: str) -> None:
+        name = normalize_chars(name.strip())
+        if 2 <= len(name) <= 16 and not name.isdigit():
+            lex.setdefault(name, set()).add(kind)
+
+    hanlp = data / "lexicons" / "hanlp"
+    for line in (hanlp / "机构名词典.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            add(line.split(" ")[0], "org")
+    for line in (hanlp / "人名词典.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            name = line.split(" ")[0]
+            add(name, "per2" if len(name) == 2 else "per")
+    for line in (hanlp / "全国地名大全.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not re.search(r"[<>/0-9A-Za-z]", line):
+            add(line, "loc")
+    divisions = data / "lexicons" / "divisions"
+    for fname, kind in (("provinces.csv", "adm"), ("cities.csv", "adm"), ("areas.csv", "adm"), ("streets.csv", "loc")):
+        with (divisions / fname).open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                name = row["name"]
+                if name in PLACEHOLDERS:
+                    continue
+                add(name, kind)
+                if kind == "adm" and (short := division_short_form(name)):
+                    add(short, kind)
+    with (data / "lexicons" / "a_share_stocks.csv").open(encoding="utf-8-sig") as handle:
+        for row in csv.DictReader(handle):
+            add(stock_text_name(row["name"]), "stock")
+    own = ROOT / "kg" / "data" / "lexicon"
+    for line in (own / "titles.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            add(line.split("\t")[0], "title")
+    for line in (own / "countries.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            add(line.split("\t")[0], "country")
+    for line in (own / "provinces.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            for name in line.split("\t")[:2]:
+                add(name, "adm")
+    return lex
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--out", type=Path, default=ROOT / "kg" / "data" / "lexicon")
+    parser.add_argument("--features", type=Path, help="write the NER feature lexicon to this file instead")
     args = parser.parse_args(argv)
+    if args.features:
+        lex = feature_lexicon(args.data)
+        args.features.parent.mkdir(parents=True, exist_ok=True)
+        with args.features.open("w", encoding="utf-8") as handle:
+            for name in sorted(lex):
+                handle.write(f"{name}\t{','.join(sorted(lex[name]))}\n")
+        print(f"{len(lex)} feature lexicon entries")
+        return 0
     surnames: Counter = Counter()
     places: Counter = Counter()
     for para in read_people_daily_1998(args.data / "people_daily_1998" / "199801.txt"):
