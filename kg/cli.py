@@ -195,8 +195,10 @@ def info(model, as_json):
 
 @main.command("eval")
 @click.option("--data", "data", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True)
-@click.option("--format", "fmt", type=click.Choice(["bio", "spacy", "cluener", "seg"]), default=None,
-              help="Default: from the file name (.spacy, .json -> cluener, else bio).")
+@click.option("--format", "fmt", type=click.Choice(["bio", "spacy", "cluener", "weibo", "resume", "announcements",
+                                                   "exec_bio", "seg"]), default=None,
+              help="Default: from the file name (.spacy; .json -> cluener; weibo, .bmes -> resume, "
+                   "announcements, exec_bio; else bio).")
 @MODEL_OPTION
 @click.option("--json", "as_json", is_flag=True)
 def eval_command(data, fmt, model, as_json):
