@@ -35,14 +35,17 @@ test: install
 	$(BIN)/python -m pytest -q
 
 # ---- the model: rebuilt from ../shared/data on a 2-core machine (see README for times) ----
-$(CORPUS)/train.spacy: pipelines/convert.py kg/corpora.py kg/clean.py
+$(CORPUS)/feature_lexicon.tsv: pipelines/build_lexicons.py
+	$(BIN)/python -m pipelines.build_lexicons --data $(DATA) --features $@
+
+$(CORPUS)/train.spacy: pipelines/convert.py kg/corpora.py kg/clean.py $(CORPUS)/feature_lexicon.tsv
 	$(BIN)/python -m pipelines.convert --data $(DATA) --out $(CORPUS)
 
 train-model: install $(CORPUS)/train.spacy
 	$(BIN)/python -m pipelines.train_segmenter --out $(TRAINING)/pkuseg
 	rm -rf $(TRAINING)/checkpoints
 	$(BIN)/python -m spacy train pipelines/ner.cfg --output $(TRAINING)/ner \
-		--paths.train $(CORPUS)/train.spacy --paths.dev $(CORPUS)/dev.spacy \
+		--paths.train $(CORPUS)/train.spacy --paths.dev $(CORPUS)/dev.spacy --paths.lexicon $(CORPUS)/feature_lexicon.tsv \
 		--paths.checkpoints $(TRAINING)/checkpoints --code pipelines/checkpoints.py
 	$(BIN)/python -m pipelines.checkpoints average $(TRAINING)/ner/model-averaged --from $(TRAINING)/checkpoints --last 3
 	$(MAKE) package-model
@@ -53,8 +56,16 @@ package-model: install
 eval-model: install $(CORPUS)/train.spacy
 	$(KG) eval --data $(DATA)/people_daily_ner/example.dev --format bio
 	$(KG) eval --data $(CORPUS)/msra_heldback.spacy --format spacy
+	$(KG) eval --data $(DATA)/cluener2020/dev.json --format cluener
+	$(KG) eval --data $(CORPUS)/cluener_heldback.spacy --format spacy
+	$(KG) eval --data $(DATA)/resume_ner/dev.char.bmes --format resume
+	$(KG) eval --data $(DATA)/weibo_ner/weiboNER_2nd_conll.dev --format weibo
+	$(KG) eval --data $(DATA)/announcements_ner/example.dev --format announcements
+	$(KG) eval --data $(DATA)/exec_bio_ner/example.dev --format exec_bio
 	$(KG) eval --data $(CORPUS)/seg_test.txt --format seg
 	$(BIN)/python -m pipelines.doc_eval
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python bench/peers.py
 
 bench: install
 	$(BIN)/python -m pip install --quiet -e ".[bench]"

