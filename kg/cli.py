@@ -232,18 +232,50 @@ def eval_command(data, fmt, model, as_json):
 
 
 @main.command()
-@click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True)
+@click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="A gold set: per-document (tests/gold/sample_gold.json) or corpus-level (news_dev/gold_news.json).")
 @click.option("--out", "out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
               help="A folder written by kg build.")
 @click.option("--json", "as_json", is_flag=True)
 def score(gold, out_dir, as_json):
-    """Score a built graph against a document-level gold set."""
-    from .evaluate import score_graph
+    """Score a built graph against a gold set (per-document or corpus-level layout)."""
+    from .scoring import ScoreError, score_graph
 
-    result = score_graph(gold, out_dir)
+    try:
+        result = score_graph(gold, out_dir)
+    except ScoreError as exc:
+        _fail(str(exc), 1)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
-        return
+    elif result["layout"] == "corpus":
+        _echo_corpus_score(result)
+    else:
+        _echo_document_score(result)
+
+
+def _echo_corpus_score(result: dict) -> None:
+    s, c = result["scores"], result["counts"]
+    click.echo(f"required-entity recall  {s['recall']:.3f}  ({c['required_found']} of {c['required']}; any entity {c['recall_all']:.3f})")
+    click.echo(f"node precision          {s['precision']:.3f}  ({c['nodes']} nodes, {len(result['unmatched_nodes'])} match no gold entity)")
+    click.echo(f"alias merges            {s['merge']:.3f}  ({c['merge_cases']} cases; merge precision {c['merge_p']:.3f})")
+    click.echo(f"officials' relations F  {s['rel']:.3f}  (P {c['rel_p']:.3f}  R {c['rel_r']:.3f}, {c['gold_relations']} gold)")
+    click.echo(f"gold pairs connected    {s['cooc']:.3f}  ({c['pairs']} pairs)")
+    click.echo(f"subtype accuracy        {s['subtype']:.3f}  (type accuracy {c['type_accuracy']:.3f})")
+    if "events" in s:
+        e = c["events"]
+        click.echo(f"events F                {s['events']:.3f}  (P {e['p']:.3f}  R {e['r']:.3f}, {e['gold']} gold, {e['predicted']} predicted)")
+    for key, label in (("missed_required", "missing entity"), ("unmatched_nodes", "spurious node"),
+                       ("negatives_present", "negative as node"), ("subtype_errors", "subtype"),
+                       ("missed_merges", "missed merge"), ("wrong_merges", "wrong merge"),
+                       ("missed_relations", "missed relation"), ("wrong_relations", "wrong relation"),
+                       ("missed_pairs", "pair not connected")):
+        for item in result[key]:
+            click.echo(f"  {label}: {item}")
+    click.echo("targets: " + " ".join(f"{k}={v:.3f}/{result['targets'][k]:.2f}" for k, v in s.items())
+               + (" short: " + ",".join(result["short"]) if result["short"] else " all met"))
+
+
+def _echo_document_score(result: dict) -> None:
     e, m, r = result["entities"], result["merge"], result["relations"]
     click.echo(f"entities   P {e['p']:.3f}  R {e['r']:.3f}  ({e['gold']} gold, {e['nodes']} nodes)")
     click.echo(f"subtypes   accuracy {result['subtype_accuracy']:.3f}")
