@@ -99,3 +99,34 @@ def test_converted_training_doc_marks_missing_characters(tmp_path):
     iob = [t.ent_iob_ for t in doc]
     assert iob[:9] == [""] * 9  # missing: not taught as entity or outside
     assert iob[9] == "O" and [e.text for e in doc.ents] == ["上海"]
+
+
+def test_weibo_scheme_keeps_named_mentions_only(tmp_path):
+    f = tmp_path / "weibo.dev"
+    f.write_text("李0\tB-PER.NAM\n娜1\tI-PER.NAM\n和0\tO\n男0\tB-PER.NOM\n友1\tI-PER.NOM\n"
+                 "在0\tO\n北0\tB-GPE.NAM\n京1\tI-GPE.NAM\np10\tO\n\ufffd\ufffd0\tO\n", encoding="utf-8")
+    (record,) = read_bio(f, "weibo")
+    assert record.text == "李娜和男友在北京p\ufffd"  # multi-digit positions; a damaged character stays one
+    assert record.spans == [(0, 2, "PERSON"), (6, 8, "LOC")]
+    assert record.outside == [(3, 5)]  # a nominal mention is no name
+
+
+def test_resume_and_cluener_schemes_mark_unknown_places_missing(tmp_path):
+    f = tmp_path / "r.bmes"
+    f.write_text("中 B-CONT\n国 M-CONT\n国 M-CONT\n籍 E-CONT\n， O\n任 O\n董 B-TITLE\n事 E-TITLE\n", encoding="utf-8")
+    (record,) = read_bio(f, "resume")
+    assert record.spans == [] and record.missing == [(0, 4)] and record.outside == [(6, 8)]
+    c = tmp_path / "c.json"
+    c.write_text('{"text": "北京市海淀区的联想集团", "label": {"address": {"北京市海淀区": [[0, 5]]}, '
+                 '"company": {"联想集团": [[7, 10]]}}}\n', encoding="utf-8")
+    (train,) = read_cluener(c)
+    assert train.missing == [(0, 6)] and train.spans == [(7, 11, "ORG")]
+    (evaluation,) = read_cluener(c, places="LOC")
+    assert evaluation.spans == [(0, 6, "LOC"), (7, 11, "ORG")]
+
+
+def test_announcements_short_names_are_organisations(tmp_path):
+    f = tmp_path / "announcements.dev"
+    f.write_text("金 B-abr_org\n杯 I-abr_org\n于 O\n2 B-date\n0 I-date\n", encoding="utf-8")
+    (record,) = read_bio(f, "announcements")
+    assert record.spans == [(0, 2, "ORG")] and record.outside == [(3, 5)] and record.partial

@@ -1,0 +1,45 @@
+import spacy
+
+from kg.components import LEXICON_KINDS, LexiconFeatures, read_feature_lexicon
+
+
+def _bits(*kinds):
+    return sum(1 << LEXICON_KINDS.index(k) for k in kinds)
+
+
+def test_lexicon_features_mark_begin_middle_end_per_kind():
+    feats = LexiconFeatures({"沈阳市": _bits("adm"), "沈阳": _bits("adm", "loc"), "张明": _bits("per2")})
+    got = feats.features("张明在沈阳市a1")
+    assert got[0] == "H|per2:B" and got[1] == "H|per2:E"
+    assert got[2] == "H"  # no match covers 在
+    assert got[3] == "H|loc:B|adm:B"
+    assert got[4] == "H|loc:E|adm:ME"  # ends 沈阳, inside 沈阳市
+    assert got[5] == "H|adm:E"
+    assert got[6:] == ["a", "d"]  # character classes without matches
+
+
+def test_lexicon_features_ignore_single_characters_and_empty_kinds():
+    feats = LexiconFeatures({"京": _bits("adm"), "北京": 0})
+    assert feats.features("北京") == ["H", "H"]
+
+
+def test_lexicon_features_component_round_trips_inside_a_pipeline(tmp_path):
+    lexicon = tmp_path / "lex.tsv"
+    lexicon.write_text("# comment\n平安银行\torg,stock\n谢永林\tper\n", encoding="utf-8")
+    nlp = spacy.blank("zh")
+    pipe = nlp.add_pipe("kg_lexicon_features")
+    pipe.initialize(lexicon_path=str(lexicon))
+    doc = nlp("平安银行谢永林")
+    assert doc[0].lemma_ == "H|org:B|stock:B" and doc[6].lemma_ == "H|per:E"
+    nlp.to_disk(tmp_path / "pipe")
+    again = spacy.load(tmp_path / "pipe")
+    assert [t.lemma_ for t in again("平安银行谢永林")] == [t.lemma_ for t in doc]
+
+
+def test_feature_lexicon_reader_rejects_unknown_kinds(tmp_path):
+    import pytest
+
+    path = tmp_path / "bad.tsv"
+    path.write_text("沈阳\tadm\n鞍钢\tfactory\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad\.tsv:2"):
+        read_feature_lexicon(path)
