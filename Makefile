@@ -8,8 +8,9 @@ SAMPLE := kg/data/sample
 DATA := ../shared/data
 CORPUS := pipelines/corpus
 TRAINING := pipelines/training
+NEWS_DEV := $(DATA)/news_dev
 
-.PHONY: install build-graph open export test train-model eval-model package-model bench clean
+.PHONY: install build-graph open export test train-model eval-model eval-graph package-model bench clean
 
 install: $(VENV)/.installed
 
@@ -66,11 +67,22 @@ eval-model: install $(CORPUS)/train.spacy
 	$(BIN)/python -m pipelines.doc_eval
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/peers.py
+	$(MAKE) eval-graph
+
+# the entity rules and the graph, end to end: our sample gold and the real-article news_dev
+eval-graph: install
+	$(KG) build $(SAMPLE) --out $(OUT)/eval-sample --no-cache --quiet
+	$(KG) score --gold tests/gold/sample_gold.json --out $(OUT)/eval-sample
+	$(KG) build $(NEWS_DEV)/*.txt --out $(OUT)/eval-news-dev --no-cache --quiet
+	$(KG) score --gold $(NEWS_DEV)/gold_news.json --out $(OUT)/eval-news-dev
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python bench/graph_peer.py
 
 bench: install
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/peers.py
 	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/graph_peer.py
 
 clean:
 	rm -rf $(OUT) $(CORPUS) .pytest_cache
