@@ -229,6 +229,9 @@ def eval_command(data, fmt, model, as_json):
     click.echo(f"{'overall':8} {o['p']:7.4f} {o['r']:7.4f} {o['f']:7.4f}")
     for label, s in result.get("per_label", {}).items():
         click.echo(f"{label:8} {s['p']:7.4f} {s['r']:7.4f} {s['f']:7.4f}")
+    if "per_org" in result:
+        s = result["per_org"]
+        click.echo(f"{'PER+ORG':8} {s['p']:7.4f} {s['r']:7.4f} {s['f']:7.4f}")
 
 
 @main.command()
