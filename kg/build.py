@@ -190,9 +190,10 @@ def _analyse_and_extract(doc: CleanDocument) -> tuple[DocAnalysis, DocFacts]:
 def code_version() -> str:
     """Fingerprint of kg's code, page template and word lists: cached outputs of an older kg
     are never served."""
-    root = Path(entities_module.__file__).parent
+    root = Path(__file__).resolve().parent
     digest = hashlib.sha1()
-    for path in sorted(list(root.glob("*.py")) + list((root / "static").glob("*")) + list((root / "data" / "lexicon").glob("*"))):
+    for path in sorted(list(root.glob("*.py")) + list(root.glob("entities/*.py")) + list((root / "static").glob("*"))
+                       + list((root / "data" / "lexicon").glob("*"))):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -203,8 +204,8 @@ def rules_version() -> str:
     """Fingerprint of the per-document entity rules and word lists: cached facts are
     recomputed (from cached analyses, without the model) when either changes."""
     digest = hashlib.sha1()
-    digest.update(Path(entities_module.__file__).read_bytes())
-    for path in sorted((Path(entities_module.__file__).parent / "data" / "lexicon").glob("*")):
+    rules = Path(entities_module.__file__).resolve().parent  # the kg/entities package: every rule module
+    for path in sorted(rules.glob("*.py")) + sorted((rules.parent / "data" / "lexicon").glob("*")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

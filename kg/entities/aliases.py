@@ -1,0 +1,248 @@
+"""Alias merging: abbreviations found algorithmically, company short names and suffixes,
+the standard short words of public bodies' names, official names, the user's alias file."""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from ..types import LOC, ORG, PERSON
+from .lexicon import countries, full_place_name, places, provinces
+from .subtypes import loc_subtype, org_subtype
+
+
+COMPANY_SUFFIXES = ("集团股份有限公司", "集团有限责任公司", "集团有限公司", "股份有限公司", "有限责任公司",
+                    "有限公司", "集团公司", "集团", "公司")
+
+# How the last word of a full name may be shortened at the end of an abbreviation.
+SUFFIX_ABBREVIATIONS = {
+    "大学": ("大",), "学院": ("院",), "研究院": ("院", "研院"), "研究所": ("所",), "科学院": ("院", "科院"),
+    "工程院": ("院",), "实验室": ("室", "实验室"), "委员会": ("委",), "银行": ("行",), "集团": ("集团",),
+    "公司": ("公司", "司"), "研究中心": ("中心",), "管理委员会": ("管委会", "管委"), "医院": ("院", "医院"),
+    "政府": ("府",), "联合会": ("联",), "协会": ("协",), "中心": ("中心",), "局": ("局",), "厅": ("厅",),
+    "开发区": ("区",), "产业园区": ("区", "园"), "园区": ("区", "园"), "试验区": ("区",), "示范区": ("区",),
+}
+# A full name minus these words is still that organisation (大连理工 = 大连理工大学).
+DROPPABLE_SUFFIXES = ("大学", "集团", "公司", "股份有限公司", "有限公司")
+
+# Standard short forms of the words in public bodies' names (科学技术协会 is written 科协,
+# 工业和信息化局 工信局): a name and its short-word form are one body.
+BODY_WORD_SHORT_FORMS = {
+    "科学技术协会": "科协", "工商业联合会": "工商联", "妇女联合会": "妇联", "文学艺术界联合会": "文联",
+    "归国华侨联合会": "侨联", "总工会": "总工会", "共青团": "团",
+    "工业和信息化部": "工信部", "工业和信息化厅": "工信厅", "工业和信息化局": "工信局",
+    "科学技术部": "科技部", "科学技术厅": "科技厅", "科学技术局": "科技局",
+    "发展和改革委员会": "发改委", "国有资产监督管理委员会": "国资委", "卫生健康委员会": "卫健委",
+    "人力资源和社会保障局": "人社局", "人力资源和社会保障厅": "人社厅", "住房和城乡建设局": "住建局",
+    "市场监督管理局": "市场监管局", "文化和旅游局": "文旅局", "文化和旅游厅": "文旅厅",
+    "人民代表大会常务委员会": "人大常委会", "人民政府": "政府",
+    "高新技术产业开发区": "高新区", "高新技术产业园区": "高新区", "经济技术开发区": "经开区",
+    "自由贸易试验区": "自贸区",
+}
+_BODY_WORDS = sorted(BODY_WORD_SHORT_FORMS, key=len, reverse=True)
+
+# The official long word for each short one (高新区 -> 高新技术产业开发区, the usual one of two).
+BODY_WORD_LONG_FORMS = {short: long for long, short in reversed(list(BODY_WORD_SHORT_FORMS.items()))
+                        if len(short) >= 2 and short != long and short != "政府"}
+_SHORT_BODY_WORDS = sorted(BODY_WORD_LONG_FORMS, key=len, reverse=True)
+
+
+def official_name(name: str) -> str:
+    """A public body's name with its standard short words written out (辽宁省科协 ->
+    辽宁省科学技术协会, 浦东新区政府 -> 浦东新区人民政府): the name the body itself uses."""
+    for short in _SHORT_BODY_WORDS:
+        long = BODY_WORD_LONG_FORMS[short]
+        at = name.find(short)
+        if at >= 2 and long not in name:  # 市科技局 without its city stays as written
+            name = name[:at] + long + name[at + len(short):]
+    at = name.find("政府")
+    if at >= 2 and not name.endswith("人民政府", 0, at + 2) and _is_domestic_place(name[:at]):
+        name = name[:at] + "人民" + name[at:]
+    return name
+
+
+def _is_domestic_place(name: str) -> bool:
+    """A Chinese province, city, district or county (whose government is its 人民政府)."""
+    return (name not in countries() and loc_subtype(full_place_name(name)) in ("province", "city", "district", "town")
+            and name.endswith(("省", "市", "区", "县", "州", "旗", "镇", "乡")))
+
+
+def body_key(name: str) -> str:
+    """`name` with the standard long words of public bodies' names in their short form."""
+    for word in _BODY_WORDS:
+        if word in name:
+            name = name.replace(word, BODY_WORD_SHORT_FORMS[word])
+    return name
+
+
+def company_key(name: str) -> str:
+    for suffix in COMPANY_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+INDUSTRY_WORDS = ("科技", "技术", "股份", "控股", "实业", "发展", "国际", "装备", "制造", "信息", "网络", "智能")
+
+
+def company_core(name: str) -> str:
+    """The distinctive part of a company name: no legal suffix, industry word or leading
+    place name (沈阳盛京云数科技有限公司 -> 盛京云数)."""
+    core = company_key(name)
+    changed = True
+    while changed:
+        changed = False
+        for word in INDUSTRY_WORDS:
+            if core.endswith(word) and len(core) - len(word) >= 2:
+                core = core[: -len(word)]
+                changed = True
+    for cut in (3, 2):
+        head = core[:cut]
+        if len(core) - cut >= 2 and (head in provinces() or head in places() or full_place_name(head) != head):
+            return core[cut:]
+    return core
+
+
+def company_short_form_score(short: str, full: str) -> float:
+    """A company's short name: its core, a prefix of its core (北方智造 = 北方智造机器人股份有限公司),
+    or the core's characters in order with the same first and last (辽河轴承 = 辽河精密轴承有限公司)."""
+    if short == full or len(short) < 2:
+        return 0.0
+    short_key, full_core, full_key = company_key(short), company_core(full), company_key(full)
+    if len(short_key) < 2 or short_key == full_key:
+        return 0.0
+    for core in (full_key, full_core):
+        if core.startswith(short_key) and len(short_key) >= 2 and short_key != core[:1]:
+            return 0.9 if len(short_key) >= 3 or core == short_key else 0.6
+    if (short_key[0] == full_core[0] and short_key[-1] == full_core[-1] and len(short_key) >= 3
+            and _is_subsequence(short_key, full_core)):
+        return 0.7
+    return 0.0
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def abbreviation_score(short: str, full: str, known_orgs: Iterable[str] = ()) -> float:
+    """How well `short` abbreviates `full` (0 = not at all).
+
+    The short form's characters must be an ordered subsequence of the full name read from
+    its start or from just after a parent organisation's name (中国科学院|上海光学…研究所),
+    begin with the same character there, and end with a shortened form of the full name's
+    last word (哈工大: 大学 -> 大). A short form that ends with the whole last word is a
+    full name of its own (东北大学 is no abbreviation of 东北财经大学).
+    """
+    if len(short) >= len(full) or len(short) < 2:
+        return 0.0
+    for droppable in DROPPABLE_SUFFIXES:
+        if full.endswith(droppable) and full[: -len(droppable)] == short and len(short) >= 3:
+            return 1.0
+    known = known_orgs if isinstance(known_orgs, (set, frozenset, dict)) else set(known_orgs)
+    parents = [full[:k] for k in range(2, len(full) - 2) if full[:k] in known]
+    if any(full == org + short for org in parents) and len(short) >= 3:
+        return 1.0  # 金属研究所 = 中国科学院 + 金属研究所
+    if len(short) >= 4 and full.endswith(short) and org_subtype(full[: -len(short)]) in (
+            "institute", "university", "government", "association", "company"):
+        return 1.0  # 金属研究所 = 中科院 + 金属研究所: the parent reads as an organisation
+    suffix = next((s for s in sorted(SUFFIX_ABBREVIATIONS, key=len, reverse=True) if full.endswith(s)), None)
+    if suffix is None:
+        return 0.0
+    if short.endswith(suffix) and suffix not in SUFFIX_ABBREVIATIONS[suffix]:
+        # ends with the whole last word: an abbreviation only when the distinctive part
+        # before it is abbreviated too and ends alike (中科院金属研究所), not a different,
+        # shorter name (东北大学 vs 东北财经大学)
+        short_core, full_core = short[: -len(suffix)], full[: -len(suffix)]
+        if not short_core or short_core[-1] != full_core[-1] or full_core.startswith(short_core):
+            return 0.0
+    elif not any(short.endswith(a) for a in SUFFIX_ABBREVIATIONS[suffix]):
+        return 0.0
+    starts = {0} | {len(org) for org in parents}
+    for keyword in ("科学院", "工程院", "集团", "公司", "大学", "研究院"):
+        pos = full.find(keyword)
+        if 0 <= pos and pos + len(keyword) < len(full) - 2:
+            starts.add(pos + len(keyword))
+    best = 0.0
+    for start in starts:
+        rest = full[start:]
+        if rest and rest[0] == short[0] and _is_subsequence(short, rest):
+            # more of the short form matching the head of the name is stronger evidence
+            head = 0
+            while head < len(short) and head < len(rest) and short[head] == rest[head]:
+                head += 1
+            best = max(best, 0.5 + 0.5 * head / len(short))
+    return best
+
+
+def read_alias_file(path: str | Path) -> tuple[dict[str, tuple[str, str | None]], set[frozenset[str]]]:
+    """`alias,canonical[,type]` lines (CSV, or YAML mapping/list). A canonical written as
+    `!name` forbids merging the alias with `name`."""
+    path = Path(path)
+    rows: list[tuple[int, list[str]]] = []  # (line or item number, cells)
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() in (".yaml", ".yml"):
+        import yaml
+
+        try:
+            data = yaml.safe_load(text) or []
+        except yaml.YAMLError as exc:
+            raise ValueError(f"{path}: not valid YAML: {exc}") from None
+        if isinstance(data, dict):
+            data = [{"alias": k, "canonical": v} for k, v in data.items()]
+        if not isinstance(data, list):
+            raise ValueError(f"{path}: expected a mapping or a list of alias entries")
+        for number, item in enumerate(data, 1):
+            if isinstance(item, dict):
+                rows.append((number, [str(item.get("alias", "")), str(item.get("canonical", "")), str(item.get("type", "") or "")]))
+            elif isinstance(item, list):
+                rows.append((number, [str(x) for x in item]))
+            else:
+                raise ValueError(f"{path}: item {number}: expected [alias, canonical, type] or a mapping, got {item!r}")
+    else:
+        try:
+            for number, row in enumerate(csv.reader(text.splitlines()), 1):
+                if row and not row[0].startswith("#") and any(cell.strip() for cell in row):
+                    rows.append((number, [cell.strip() for cell in row]))
+        except csv.Error as exc:
+            raise ValueError(f"{path}: not valid CSV: {exc}") from None
+    aliases: dict[str, tuple[str, str | None]] = {}
+    forbidden: set[frozenset[str]] = set()
+    for number, row in rows:
+        if len(row) < 2 or not row[0] or not row[1]:
+            raise ValueError(f"{path}:{number}: expected 'alias,canonical[,type]', got {row!r}")
+        if row[0].lower() == "alias" and row[1].lower() == "canonical":
+            continue
+        alias, canonical = row[0], row[1]
+        kind = row[2].upper() if len(row) > 2 and row[2] else None
+        if kind is not None and kind not in (PERSON, ORG, LOC):
+            raise ValueError(f"{path}:{number}: type must be PERSON, ORG or LOC, not {row[2]!r}")
+        if canonical.startswith("!"):
+            forbidden.add(frozenset((alias, canonical[1:])))
+        else:
+            aliases[alias] = (canonical, kind)
+    return aliases, forbidden
+
+
+@dataclass
+class AliasConfig:
+    aliases: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    forbidden: set[frozenset[str]] = field(default_factory=set)
+
+
+class _UnionFind:
+    def __init__(self):
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)

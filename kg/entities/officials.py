@@ -1,0 +1,299 @@
+"""Officials: titles read before names (stacked with 、), after them, in apposition, in
+lists and bylines, each with the body it is held at; a place as a title's body stands for
+its government or party committee."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..types import LOC, ORG, PERSON, DocAnalysis
+from .lexicon import _bare_title, _known_place, _title_regexes, full_place_name, title_kind
+from .subtypes import org_subtype
+from .spans import DocMention, LEADING_FUNCTION_WORDS, STRONG_ORG_SUFFIXES, is_generic_org
+from .aliases import BODY_WORD_SHORT_FORMS
+from .names import LOCAL_BODY, SUB_BODIES
+
+if TYPE_CHECKING:  # annotations only (no import cycle)
+    from .facts import DocFacts
+
+
+HE_COMPOUNDS = ("工业和信息化", "住房和城乡建设", "发展和改革", "文化和旅游", "人力资源和社会保障", "自然资源和规划",
+                "农业和农村", "科学技术和", "新闻出版和", "广播电视和", "商务和", "交通和", "卫生和")
+APPOINTMENT = re.compile("当选为|当选|担任了|出任了|兼任了|担任|出任|兼任|任|为")
+ASSOCIATION_TITLES = ("理事长", "会长", "秘书长", "主席", "副理事长", "副会长")
+ORG_END_CHARS = set("局厅委部院所会办司处室组团校社台报行厂队站馆中心府政协")
+CHAIN_SEPARATORS = "、兼"
+CONTEXT_BREAK = set("，。；：！？,;:!?（）()“”\n")
+
+
+@dataclass(slots=True)
+class RawPosition:
+    person: str
+    title: str
+    organisation: str | None
+    org_label: str  # ORG or LOC (a place that stands for its government)
+    sentence: int
+
+
+def _mention_ending_at(mentions_by_end: dict[int, DocMention], end: int) -> DocMention | None:
+    m = mentions_by_end.get(end)
+    return m if m is not None and m.label in (ORG, LOC) else None
+
+
+def _org_before(text: str, lo: int, hi: int, mentions_by_end) -> tuple[str | None, str, int]:
+    """The organisation written right before a title ending at `hi` (start of title).
+
+    Returns (surface, label, start, tagged) - tagged when it is one of the model's
+    mentions - or (None, "", hi, False)."""
+    m = _mention_ending_at(mentions_by_end, hi)
+    if m is not None and m.start >= lo:
+        # a place directly followed by an org mention is part of it (沈阳市 科技局)
+        return m.text, m.label, m.start, True
+    # otherwise: the characters back to a break or a function word, if they end like an org
+    i = hi
+    while (i > lo and text[i - 1] not in CONTEXT_BREAK and text[i - 1] not in CHAIN_SEPARATORS
+           and not text[i - 1].isspace() and text[i - 1] != "\ufffd"):
+        if text[i - 1] in "和与及" and any(c in text[max(lo, i - 8) : hi] for c in HE_COMPOUNDS):
+            i -= 1  # 工业和信息化部: 和 inside the name
+            continue
+        if (text[i - 1] in "的了在是和与及对由向为把将让据同跟如《》" or text[i - 1].isdigit()
+                or text[i - 2 : i] in ("所属", "旗下", "下属", "本报")) and i < hi:
+            break
+        i -= 1
+        if hi - i >= 20:
+            break
+    if text.endswith("本报", lo, hi):
+        return "本报", ORG, hi - 2, True  # the document's own paper
+    candidate = text[i:hi]
+    # a dateline (北京1月12日电) or a leading function word is not part of the name
+    cut = max(candidate.rfind(mark) + len(mark) if candidate.rfind(mark) >= 0 else 0 for mark in ("日电", "日讯", "本报讯"))
+    for word in LEADING_FUNCTION_WORDS:
+        if candidate.startswith(word, cut) and len(candidate) - cut - len(word) >= 2:
+            cut += len(word)
+            break
+    i += cut
+    candidate = text[i:hi]
+    if is_generic_org(candidate):
+        # 该公司总经理 / 集团副总裁: the organisation of that kind named last before
+        kind = org_subtype(candidate)
+        previous = [m for m in mentions_by_end.values() if m.end <= i and m.label == ORG and org_subtype(m.text) == kind]
+        if previous:
+            m = max(previous, key=lambda m: m.end)
+            return m.text, ORG, i, True
+        return None, "", hi, False
+    if len(candidate) >= 2 and (candidate[-1] in ORG_END_CHARS or candidate.endswith(("中心", "政协", "集团", "公司"))) \
+            and _plausible_untagged_org(candidate):
+        return candidate, ORG, i, False
+    return None, "", hi, False
+
+
+def _plausible_untagged_org(candidate: str) -> bool:
+    """Characters before a title that the model did not tag are taken as its organisation
+    only when they look like a name: short (市委, 地委), opening with a place (沈阳市科技局),
+    a local body (省科技厅), or ending in a long organisation word (…研究院). Otherwise the
+    scan back ran into a clause (向在远密谋收集地委)."""
+    if len(candidate) <= 4 or LOCAL_BODY.match(candidate):
+        return True
+    if any(word in candidate for word in HE_COMPOUNDS) or any(word in candidate for word in BODY_WORD_SHORT_FORMS):
+        return True  # 工业和信息化部, 科学技术协会: the standard words of public bodies' names
+    if any(_known_place(candidate[:k]) for k in range(2, min(len(candidate) - 1, 8))):
+        return True
+    return len(candidate) <= 12 and candidate.endswith(tuple(x for x in STRONG_ORG_SUFFIXES if len(x) >= 2))
+
+
+# Titles that begin with the last character of their body's name (局长 of 公安局).
+SHARED_TITLE_CHARS = set("局部厅院所校社台行会处科司署馆站队团")
+# A byline opening with its outlet: 新华社洛杉矶1月2日电（记者…, 本报福州电记者…, 《福州晚报》记者…
+OUTLET_NAME = r"新华社|中新社|本报|[\u4e00-\u9fff]{2,8}?(?:日报|晚报|早报|电视台|通讯社|广播电台)"
+NEWS_OUTLET_DATELINE = re.compile(
+    rf"({OUTLET_NAME})[\u4e00-\u9fff]{{0,8}}?(?:\d{{1,2}}月\d{{1,2}}日)?(?:电|讯)\s*[（(]?\s*$")
+OUTLET_AT_END = re.compile(rf"({OUTLET_NAME})$")
+BRACKETED_OUTLET = re.compile(r"《([^《》]{2,12}(?:日报|晚报|早报|时报|周报|报|杂志))》\s*$")
+
+
+def _news_outlet_before(before: str) -> str | None:
+    """The outlet a journalist's title follows in a byline, if the byline names it."""
+    match = NEWS_OUTLET_DATELINE.search(before) or BRACKETED_OUTLET.search(before)
+    return _outlet(match)
+
+
+def _outlet(match: re.Match | None) -> str | None:
+    return match.group(1).lstrip(OUTLET_LEAD) if match else None
+
+
+OUTLET_LEAD = "据由从在和与及对向"  # 据辽宁日报沈阳1月2日电: not part of the paper's name
+
+
+def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[list[RawPosition], list[DocMention]]:
+    """Titles written before a name (stacked with 、), after it (张三市长), or in apposition
+    (张三（沈阳市科技局局长））; names in a list or byline share the title before the first.
+
+    Also returns the organisations read from titles that the model did not tag."""
+    found_orgs: dict[tuple[int, int], DocMention] = {}
+    text = analysis.text
+    at_end, at_start = _title_regexes()
+    by_end = {m.end: m for m in mentions if m.label in (ORG, LOC)}
+    positions: list[RawPosition] = []
+    chain_of: dict[int, list[tuple[str, str | None, str]]] = {}
+    persons = [m for m in mentions if m.label == PERSON]
+    for m in persons:
+        sentence = analysis.sentences[m.sentence]
+        lo = sentence.start
+        chain: list[tuple[str, str | None, str]] = []  # right to left: (title, org, label)
+        i = m.start
+        while i > lo:
+            match = at_end.search(text, max(lo, i - 12), i)
+            if not match or match.end() != i:
+                break
+            title = match.group()
+            inside = next((by_end[k] for k in range(match.end() - 1, match.start(), -1)
+                           if k in by_end and by_end[k].label == ORG and by_end[k].start >= lo), None)
+            if inside is not None:
+                # 埃及内政部长: the organisation's last character is also the title's first
+                org, label, org_start, tagged = inside.text, ORG, inside.start, True
+            else:
+                org, label, org_start, tagged = _org_before(text, lo, match.start(), by_end)
+            if (org is None and len(title) == 2 and title[1] == "长" and title[0] in SHARED_TITLE_CHARS
+                    and match.start() > lo and text[match.start() - 1] != title[0]):
+                # 市公安局长, 公安部长: the body's last character starts the title
+                org, label, org_start, tagged = _org_before(text, lo, match.start() + 1, by_end)
+                if org is None or not org.endswith(title[0]) or len(org) < 3:
+                    org, label, org_start, tagged = None, "", match.start(), False
+            if org is not None and org_start - 1 >= lo and text[org_start - 1] == "驻":
+                # 中国驻俄罗斯大使, 本报驻突尼斯记者: the post's place is not the employer
+                sender = _mention_ending_at(by_end, org_start - 1)
+                outlet = _outlet(OUTLET_AT_END.search(text, lo, org_start - 1))
+                if sender is not None and sender.start >= lo:
+                    org, label, org_start, tagged = sender.text, sender.label, sender.start, True
+                elif outlet:
+                    org, label, org_start, tagged = outlet, ORG, org_start - 1 - len(outlet), True
+                else:
+                    org, label, org_start, tagged = None, "", match.start(), False
+            if org is None and title_kind(title) == "journalist":
+                org = _news_outlet_before(text[lo : match.start()])
+                label, tagged = (ORG, True) if org else ("", False)
+            if org and not tagged:
+                found_orgs[(org_start, match.start())] = DocMention(org_start, match.start(), org, ORG, m.sentence)
+            chain.append((title, org, label))
+            i = org_start if org else match.start()
+            if i > lo and text[i - 1] in CHAIN_SEPARATORS:
+                i -= 1
+                continue
+            break
+        if not chain:
+            # names listed after a titled name share its titles: 副市长赵一、钱二 / 记者王磊 李娜
+            prev = next((p for p in reversed(persons) if p.end <= m.start and p.sentence == m.sentence), None)
+            if prev is not None and prev.start in chain_of and text[prev.end : m.start] in ("", "、", " ", "　", "  ", "和", "及"):
+                chain_of[m.start] = chain_of[prev.start]
+                for title, org, label in chain_of[prev.start]:
+                    positions.append(RawPosition(m.text, title, org, label, m.sentence))
+                continue
+        # title right after the name: 张三市长 / 张三（沈阳市科技局局长） / 张三当选理事长
+        after = text[m.end : analysis.sentences[m.sentence].end]
+        appointed = APPOINTMENT.match(after)
+        appointed_roles: list[tuple[str, str | None, str]] = []  # new roles: no inherited organisation
+        if appointed:
+            tail = after[appointed.end():]
+
+            def title_ending_clause(rest: str):
+                t = at_start.match(rest)
+                return t if t and (t.end() == len(rest) or rest[t.end()] in CONTEXT_BREAK or rest[t.end()] in "、 ") else None
+
+            title_match = title_ending_clause(tail)
+            if title_match is None:
+                # 当选沈阳市科技局局长: an organisation, then the title
+                for k in range(2, min(len(tail), 20)):
+                    t = title_ending_clause(tail[k:])
+                    if t:
+                        org_text, title = tail[:k], t.group()
+                        label = ORG
+                        if org_text in SUB_BODIES:
+                            # 当选专家委员会主任: a body inside the organisation named last before
+                            title = org_text + title
+                            # prefer the association the document is about (an alliance's
+                            # expert committee), else the organisation named last before
+                            bodies = Counter(o.text for o in mentions if o.label == ORG and org_subtype(o.text) == "association")
+                            before = [o for o in by_end.values() if o.end <= m.start and o.label == ORG
+                                      and not is_generic_org(o.text)]
+                            org_text = (bodies.most_common(1)[0][0] if bodies else
+                                        max(before, key=lambda o: o.end).text if before else None)
+                        else:
+                            if org_text[-1] not in ORG_END_CHARS and title[0] in SHARED_TITLE_CHARS:
+                                org_text += title[0]  # 担任市公安局长
+                            if is_generic_org(org_text) or not (org_text[-1] in ORG_END_CHARS or org_text.endswith(("中心", "集团", "公司"))):
+                                org_text = None
+                        appointed_roles.append((title, org_text, label))
+                        break
+            else:
+                # 选举马骁为理事长: a chair of the association the document is about
+                bodies = Counter(o.text for o in mentions if o.label == ORG and org_subtype(o.text) == "association")
+                org_text = bodies.most_common(1)[0][0] if bodies and title_match.group() in ASSOCIATION_TITLES else None
+                appointed_roles.append((title_match.group(), org_text, ORG if org_text else ""))
+        match = at_start.match(after)
+        if match and not chain:
+            chain.append((match.group(), None, ""))
+        elif after and after[0] in "（(" and not chain:
+            close = after.find("）" if after[0] == "（" else ")")
+            if 0 < close <= 30:
+                inner_end = m.end + close
+                title_match = at_end.search(text, m.end + 1, inner_end)
+                if title_match and title_match.end() == inner_end:
+                    org, label, _, _ = _org_before(text, m.end + 1, title_match.start(), by_end)
+                    chain.append((title_match.group(), org, label))
+        # a title without its own organisation belongs to the one before it in the chain,
+        # or, in a list (区委书记黄维、区长邓晓), to the organisation of the titled name before
+        ordered = list(reversed(chain))
+        last_org: tuple[str | None, str] = (None, "")
+        if ordered and i < m.start and text[i] in CHAIN_SEPARATORS:  # the loop stopped on a 、
+            prev = next((p for p in reversed(persons) if p.end == i), None)
+            if prev is not None and prev.start in chain_of:
+                for _, org, label in chain_of[prev.start]:
+                    if org:
+                        last_org = (org, label)
+        resolved = []
+        for title, org, label in ordered:
+            if org:
+                last_org = (org, label)
+            else:
+                org, label = last_org
+                if org and _bare_title(title) in GOVERNMENT_HEAD_TITLES and org.endswith("委") and len(org) >= 2:
+                    # 市委副书记、市长: the mayor heads the city's government, not its party committee
+                    org, label = org[:-1], LOC
+            resolved.append((title, org, label))
+        if resolved:
+            chain_of[m.start] = resolved
+        for title, org, label in resolved + appointed_roles:
+            positions.append(RawPosition(m.text, title, org, label, m.sentence))
+    return positions, list(found_orgs.values())
+
+
+GOVERNMENT_HEAD_TITLES = ("省长", "市长", "区长", "县长", "镇长", "乡长", "州长", "旗长")
+PARTY_TITLES = ("书记", "副书记", "常委")
+
+
+def _position_org(org: str, label: str, title: str) -> tuple[str, str]:
+    """A place as a title's organisation stands for its government or party committee."""
+    if label != LOC:
+        return org, label
+    if title_kind(title) == "journalist":
+        return "", ""  # 驻意大利记者: where the reporter is posted, not whom they work for
+    place = full_place_name(org)
+    bare_title = _bare_title(title)
+    if bare_title in GOVERNMENT_HEAD_TITLES:
+        return place + "人民政府", ORG
+    if bare_title in PARTY_TITLES and place.endswith(("省", "市", "县", "区")):
+        return place + "委", ORG
+    return place, LOC
+
+
+def _implied_government(title: str, facts: DocFacts) -> str | None:
+    """副市长陈某 with no organisation written: the government of the document's city (or
+    province, for 省长)."""
+    bare = _bare_title(title)
+    if bare == "市长" and facts.home_city and facts.home_city.endswith("市"):
+        return facts.home_city + "人民政府"
+    if bare == "省长" and facts.home_province and facts.home_province.endswith("省"):
+        return facts.home_province + "人民政府"
+    return None

@@ -1,0 +1,99 @@
+"""Places: zones named after their place, regions (东北地区), chains of places split into
+their levels."""
+from __future__ import annotations
+
+
+from ..types import LOC, ORG, DocAnalysis
+from .lexicon import ZONE_SUFFIXES, _known_place, bare_place_name
+from .subtypes import loc_subtype
+from .spans import DocMention
+
+
+ZONE_NAME_BREAKS = set("的和与及在是为了将对从向到把被或、，。；：！？“”‘’（）《》 　")
+
+ZONE_NAME_MAX = 12  # 沈阳|高新技术产业开发区: characters after the place
+
+
+def zone_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
+    """A place followed, within a few characters of the same name, by a zone word is that
+    zone (沈阳|浑河|智造产业园 -> 沈阳浑河智造产业园): the model often tags only the places
+    inside a park's or development zone's name."""
+    text = analysis.text
+    out: list[DocMention] = []
+    ordered = sorted(mentions, key=lambda d: (d.start, d.end))
+    i = 0
+    while i < len(ordered):
+        m = ordered[i]
+        zone_end = None
+        if m.label == LOC and loc_subtype(m.text) != "zone":
+            limit = min(analysis.sentences[m.sentence].end, m.end + ZONE_NAME_MAX)
+            for end in range(m.end + 1, limit + 1):
+                if text[end - 1] in ZONE_NAME_BREAKS:
+                    break
+                if end - m.end >= 2 and text[m.end:end].endswith(ZONE_SUFFIXES):
+                    zone_end = end
+                    while zone_end < limit and text[m.end:zone_end + 1].endswith(ZONE_SUFFIXES):
+                        zone_end += 1  # 产业园 -> 产业园区
+                    break
+        inside = [n for n in ordered[i + 1:] if n.start < (zone_end or 0)]
+        if zone_end is None or any(n.end > zone_end for n in inside):
+            out.append(m)  # no zone word, or a mention runs past it: leave the model's reading
+            i += 1
+            continue
+        start = m.start
+        while out and out[-1].label == LOC and out[-1].end == start:  # 沈阳|浑河: the zone starts at 沈阳
+            start = out.pop().start
+        out.append(DocMention(start, zone_end, text[start:zone_end], LOC, m.sentence))
+        i += 1 + len(inside)  # mentions inside the zone's name are part of it
+    return out
+
+
+REGION_WORDS = ("地区", "一带")
+
+
+def region_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
+    """A place directly followed by 地区 names that region (东北地区, 长三角地区), the same place
+    as the bare name; an "organisation" that is a region's headquarters (东北亚区域总部) is
+    that region."""
+    text = analysis.text
+    starts = {m.start for m in mentions}
+    out = []
+    for m in mentions:
+        if m.label == LOC and not m.text.endswith(REGION_WORDS) and loc_subtype(m.text) not in ("zone", "village", "town"):
+            word = next((w for w in REGION_WORDS if text.startswith(w, m.end)), None)
+            if word and m.end + len(word) <= analysis.sentences[m.sentence].end and m.end not in starts:
+                m = DocMention(m.start, m.end + len(word), m.text + word, LOC, m.sentence)
+        elif m.label == ORG and m.text.endswith("总部"):
+            region = m.text[:-2]
+            region = region[:-2] if region.endswith("区域") else region
+            if len(region) >= 2 and (_known_place(region) or region.endswith(("亚", "洲", "欧", "美"))):
+                m = DocMention(m.start, m.start + len(region), region, LOC, m.sentence)
+        out.append(m)
+    return out
+
+
+PLACE_LEVEL_ENDS = ("省", "市", "区", "县", "州", "盟", "旗")
+LOWER_PLACE_ENDS = ("市", "区", "县", "旗", "镇", "乡", "街道", "村", "社区")
+
+
+def place_chain_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
+    """A chain of places is several places (辽宁省沈阳市浑南区 -> 辽宁省, 沈阳市, 浑南区;
+    浑南区桃仙街道 -> 浑南区, 桃仙街道): each level is a node of its own."""
+    out = []
+    for m in mentions:
+        if m.label != LOC or loc_subtype(m.text) == "zone":
+            out.append(m)
+            continue
+        pieces, start = [], 0
+        for cut in range(2, len(m.text) - 1):
+            left, rest = m.text[start:cut], m.text[cut:]
+            if (left.endswith(PLACE_LEVEL_ENDS) and len(left) >= 3 and len(bare_place_name(left)) >= 2
+                    and len(rest) >= 2 and rest.endswith(LOWER_PLACE_ENDS) and len(bare_place_name(rest)) >= 2):
+                pieces.append((start, cut))
+                start = cut
+        if not pieces:
+            out.append(m)
+            continue
+        pieces.append((start, len(m.text)))
+        out.extend(DocMention(m.start + a, m.start + b, m.text[a:b], LOC, m.sentence) for a, b in pieces)
+    return out

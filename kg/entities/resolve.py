@@ -1,0 +1,293 @@
+"""Corpus level: surface forms -> canonical entities (document-level rewrites, symmetric
+variants, official names), their types and subtypes, occurrences and positions."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..cache import FactSpill
+from ..types import LOC, ORG, PERSON, DocumentOccurrences, Entity, EntityOccurrence, Position, Resolution
+from .lexicon import _known_place, bare_place_name, full_place_name, provinces, standard_aliases, title_kind
+from .subtypes import loc_subtype, org_subtype, person_subtype
+from .aliases import (
+    AliasConfig, _UnionFind, abbreviation_score, body_key, company_key, company_short_form_score, official_name,
+)
+from .names import LOCAL_BODY
+from .officials import _implied_government, _position_org
+from .facts import DocFacts
+
+
+def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
+            spill_dir: str | Path | None = None) -> Resolution:
+    """Per-document facts -> canonical entities, their occurrences and officials' positions.
+
+    `all_facts` is read several times (label votes, aliases, types, entities), one document
+    at a time: pass a list or a re-iterable store such as kg.cache.FactSpill; a one-shot
+    iterator is read into a list first. Memory grows with the number of distinct names, not
+    with the number of documents: the per-document results go to a temporary file (in
+    `spill_dir`) from which `Resolution.by_document` reads the occurrences back."""
+    config = config or AliasConfig()
+    facts_list = list(all_facts) if iter(all_facts) is all_facts else all_facts
+    forced_type = {canonical: kind for canonical, kind in config.aliases.values() if kind}
+
+    def forbidden(a: str, b: str) -> bool:
+        return frozenset((a, b)) in config.forbidden
+
+    # 1. the surface each mention stands for (per document), and its votes for a type
+    label_votes: dict[str, Counter] = defaultdict(Counter)
+    surface_docs: Counter = Counter()  # surface -> documents naming it
+    for facts in facts_list:
+        named = set()
+        for m in facts.mentions:
+            label_votes[m.text][m.label] += 1
+            named.add(m.text)
+        for p in facts.positions:
+            if p.organisation:
+                org, label = _position_org(p.organisation, p.org_label, p.title)
+                label_votes[org][label] += 0.5
+                named.add(org)
+        surface_docs.update(named)
+    label_of = {s: votes.most_common(1)[0][0] for s, votes in label_votes.items()}
+    orgs = sorted(s for s, lab in label_of.items() if lab == ORG)
+    org_set = set(orgs)
+    orgs_with_char: dict[str, set[str]] = defaultdict(set)  # an abbreviation's characters all occur in its full name
+    for org in orgs:
+        for ch in set(org):
+            orgs_with_char[ch].add(org)
+    zones = sorted(s for s, lab in label_of.items() if lab == LOC and loc_subtype(s) == "zone")
+    places_by_bare: dict[str, list[str]] = defaultdict(list)
+    for loc in sorted(s for s, lab in label_of.items() if lab == LOC):
+        if bare_place_name(loc) != loc:
+            places_by_bare[bare_place_name(loc)].append(loc)
+
+    @lru_cache(maxsize=None)
+    def org_candidates(surface: str) -> tuple[tuple[float, str], ...]:
+        """Fuller organisation names `surface` may stand for, with scores (cached per form)."""
+        pools = [orgs_with_char.get(ch, set()) for ch in set(company_key(surface) or surface)]
+        pool = set.intersection(*pools) if pools else set()
+        is_company = org_subtype(surface) in ("company", "other")
+        found = []
+        for full in sorted(pool):
+            if full == surface or len(full) <= len(surface) or forbidden(surface, full):
+                continue
+            score = abbreviation_score(surface, full, org_set)
+            if not score and is_company and org_subtype(full) == "company":
+                score = company_short_form_score(surface, full)
+            if score > 0:
+                found.append((score, full))
+        return tuple(found)
+
+    def rewrite(surface: str, facts: DocFacts, doc_surfaces: set[str], doc_abbrev: dict[str, str], label: str | None) -> str:
+        """Document-level resolution of a surface form to a fuller one."""
+        if surface in config.aliases:
+            return config.aliases[surface][0]
+        standard = standard_aliases().get(surface)
+        if standard and standard[1] == label_of.get(surface, label) and not forbidden(surface, standard[0]):
+            return standard[0]  # 党中央 -> 中共中央, 美 -> 美国
+        label = label_of.get(surface, label)
+        if surface in doc_abbrev and not forbidden(surface, doc_abbrev[surface]):
+            return doc_abbrev[surface]
+        if label == ORG:
+            local = LOCAL_BODY.match(surface)
+            if local and local.group(1) == "市" and facts.home_city and facts.home_city.endswith("市"):
+                return facts.home_city + surface[1:]
+            if local and local.group(1) == "省" and facts.home_province and facts.home_province.endswith("省"):
+                return facts.home_province + surface[1:]
+        if label == LOC:
+            if surface in provinces():
+                full = provinces()[surface][0]
+                return full if not forbidden(surface, full) else surface
+            candidates = [c for c in places_by_bare.get(surface, []) if c != surface]
+            local_candidates = [c for c in candidates if c in doc_surfaces]
+            pick = local_candidates if local_candidates else candidates
+            if len(pick) == 1 and not forbidden(surface, pick[0]):
+                return pick[0]
+            if not candidates:
+                full = full_place_name(surface)
+                if full != surface and not forbidden(surface, full):
+                    return full
+            if len(surface) >= 4 and loc_subtype(surface) == "zone":
+                # 浑河智造产业园 = 沈阳浑河智造产业园: the zone's name with its city before it
+                fuller = [z for z in zones if len(z) > len(surface) and z.endswith(surface)
+                          and _known_place(z[: -len(surface)]) and not forbidden(surface, z)]
+                local = [z for z in fuller if z in doc_surfaces]
+                pick = local or fuller
+                if len(pick) == 1:
+                    return pick[0]
+        if label == ORG:
+            scored = [(full in doc_surfaces, score, -len(full), full) for score, full in org_candidates(surface)]
+            if scored:
+                scored.sort(reverse=True)
+                best = scored[0]
+                tied = [s for s in scored if s[:2] == best[:2]]
+                if len(tied) == 1:
+                    return best[3]
+        return surface
+
+    resolved_docs = FactSpill(spill_dir)  # (facts, mapping) per document, read back below
+    targets: set[str] = set()
+    for facts in facts_list:
+        doc_surfaces = {m.text for m in facts.mentions}
+        doc_abbrev = {short: full for short, full in facts.abbreviations}
+        mapping = {}
+        position_orgs = {_position_org(p.organisation, p.org_label, p.title)[0] for p in facts.positions if p.organisation}
+        position_orgs |= {g for g in (_implied_government(p.title, facts) for p in facts.positions if not p.organisation) if g}
+        for surface in doc_surfaces | position_orgs:
+            target = surface
+            for _ in range(3):  # 中科院 -> 中国科学院 ; 市工商联 -> 沈阳市工商联 -> 沈阳市工商业联合会
+                nxt = rewrite(target, facts, doc_surfaces, doc_abbrev, label_of.get(surface))
+                if nxt == target:
+                    break
+                target = nxt
+            mapping[surface] = target
+        targets.update(mapping.values())
+        resolved_docs.append((facts, mapping))
+
+    # 2. symmetric variants: company suffixes (鞍钢集团 / 鞍钢集团有限公司 / 鞍钢)
+    uf = _UnionFind()
+    by_company_key: dict[str, list[str]] = defaultdict(list)
+    for t in sorted(targets):
+        label = forced_type.get(t) or label_of.get(t, ORG)
+        uf.find(t)
+        if label == ORG and org_subtype(t) in ("company", "other"):
+            by_company_key[company_key(t)].append(t)
+        elif label == ORG or (label == LOC and loc_subtype(t) == "zone"):
+            by_company_key[f"body:{label}:{body_key(t)}"].append(t)  # 辽宁省科学技术协会 / 辽宁省科协
+    members_of: dict[str, set[str]] = {t: {t} for t in targets}
+
+    def union_allowed(a: str, b: str) -> None:
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb or any(forbidden(x, y) for x in members_of[ra] for y in members_of[rb]):
+            return  # a forbidden pair would end up in one entity, through a third name or not
+        uf.union(a, b)
+        root = uf.find(a)
+        members_of[root] = members_of.pop(ra) | members_of.pop(rb) if ra != rb else members_of[ra]
+
+    for key, group in by_company_key.items():
+        for other in group[1:]:
+            union_allowed(group[0], other)
+
+    # 3. entities
+    members: dict[str, set[str]] = defaultdict(set)
+    for t in targets:
+        members[uf.find(t)].add(t)
+    canonical_of: dict[str, str] = {}
+    for root, group in members.items():
+        canonical = max(group, key=lambda s: (len(s), surface_docs.get(s, 0), s))
+        label = forced_type.get(canonical) or label_of.get(canonical, ORG)
+        official = official_name(canonical)
+        if (label == ORG or loc_subtype(canonical) == "zone") and canonical not in forced_type \
+                and not forbidden(canonical, official):
+            canonical = official  # 辽宁省科协 -> 辽宁省科学技术协会
+        for t in group:
+            canonical_of[t] = canonical
+
+    entities: dict[str, Entity] = {}
+    positions: list[Position] = []
+    alias_counts: dict[str, Counter] = defaultdict(Counter)
+    entity_docs: Counter = Counter()  # entity id -> documents
+    type_votes: dict[str, Counter] = defaultdict(Counter)
+
+    def entity_id(canonical: str, label: str) -> str:
+        return f"{label}:{canonical}"
+
+    canonical_label: dict[str, str] = {}
+    for facts, mapping in resolved_docs:
+        for m in facts.mentions:
+            canonical = canonical_of[mapping[m.text]]
+            type_votes[canonical][m.label] += 1
+    for canonical in set(canonical_of.values()):
+        forced = forced_type.get(canonical)
+        if forced in (PERSON, ORG, LOC):
+            canonical_label[canonical] = forced
+        elif type_votes[canonical]:
+            canonical_label[canonical] = type_votes[canonical].most_common(1)[0][0]
+        else:
+            canonical_label[canonical] = label_of.get(canonical, ORG)
+
+    def ensure(canonical: str) -> Entity:
+        label = canonical_label.get(canonical) or label_of.get(canonical, ORG)
+        eid = entity_id(canonical, label)
+        if eid not in entities:
+            entities[eid] = Entity(id=eid, name=canonical, type=label)
+        return entities[eid]
+
+    person_titles: dict[str, list[str]] = defaultdict(list)
+    person_roles: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    person_orgs: dict[str, list[str]] = defaultdict(list)
+    for facts, mapping in resolved_docs:
+        in_document: set[str] = set()  # entities this document names
+        for m in facts.mentions:
+            canonical = canonical_of[mapping[m.text]]
+            entity = ensure(canonical)
+            entity.mentions += 1
+            alias_counts[entity.id][m.text] += 1
+            in_document.add(entity.id)
+        seen_positions = set()
+        for p in facts.positions:
+            person = ensure(canonical_of[mapping[p.person]])
+            org_entity = None
+            title = p.title
+            org_surface, org_label = _position_org(p.organisation, p.org_label, title) if p.organisation else ("", "")
+            if p.organisation and (org_surface == "本报" or org_surface.startswith("本报")):
+                org_surface = ""  # 本报记者: the document's own paper
+            implied = _implied_government(title, facts) if not org_surface else None
+            if implied:
+                canonical = canonical_of.get(mapping.get(implied, implied), implied)
+                canonical_label.setdefault(canonical, ORG)
+                org_entity = ensure(canonical)
+                in_document.add(org_entity.id)
+            elif not org_surface and title_kind(title) == "journalist" and title != "通讯员" and facts.media:
+                media = canonical_of.get(mapping.get(facts.media, facts.media), facts.media)
+                canonical_label.setdefault(media, ORG)
+                org_entity = ensure(media)
+            elif org_surface:
+                target = mapping.get(org_surface, org_surface)
+                canonical = canonical_of.get(target, target)
+                canonical_label.setdefault(canonical, org_label)
+                org_entity = ensure(canonical)
+                in_document.add(org_entity.id)
+                if org_surface == p.organisation:
+                    alias_counts[org_entity.id][p.organisation] += 0
+            key = (person.id, title, org_entity.id if org_entity else None)
+            if key in seen_positions:
+                continue
+            seen_positions.add(key)
+            if title not in person_titles[person.id]:
+                person_titles[person.id].append(title)
+            person_roles[person.id].append((title, org_subtype(org_entity.name) if org_entity and org_entity.type == ORG else None))
+            if org_entity is not None and org_entity.name not in person_orgs[person.id]:
+                person_orgs[person.id].append(org_entity.name)
+            positions.append(
+                Position(person.id, title, org_entity.id if org_entity else None, facts.doc_id, facts.sentence_texts.get(p.sentence, ""))
+            )
+        entity_docs.update(in_document)
+
+    for t, canonical in canonical_of.items():
+        # the fuller forms a mention was resolved to (沈阳市科技局 for 市科技局) are names of it too
+        eid = entity_id(canonical, canonical_label.get(canonical, ORG))
+        if eid in entities and t not in alias_counts[eid]:
+            alias_counts[eid][t] += 0
+    for eid, entity in entities.items():
+        forms = alias_counts[eid]
+        entity.aliases = [entity.name] + sorted((f for f in forms if f != entity.name), key=lambda f: (-forms[f], f))
+        entity.documents = entity_docs[eid]
+        if entity.type == PERSON:
+            entity.titles = person_titles.get(eid, [])
+            entity.affiliations = person_orgs.get(eid, [])
+            entity.subtype = person_subtype(person_roles.get(eid, []))
+        elif entity.type == ORG:
+            entity.subtype = org_subtype(entity.name)
+        else:
+            entity.subtype = loc_subtype(entity.name)
+
+    def stream() -> Iterator[DocumentOccurrences]:
+        for facts, mapping in resolved_docs:
+            canonicals = [canonical_of[mapping[m.text]] for m in facts.mentions]
+            occurrences = [EntityOccurrence(entity_id(c, canonical_label[c]), facts.doc_id, m.sentence, facts.paragraphs[m.sentence])
+                           for c, m in zip(canonicals, facts.mentions)]
+            yield DocumentOccurrences(facts.doc_id, occurrences, facts.sentence_texts)
+
+    return Resolution(entities=entities, positions=positions, stream=stream)

@@ -1,0 +1,304 @@
+"""Span repair of the model's mentions: edges, punctuation and function words stripped,
+titles cut off names, two names run together split, generic words and numbers dropped,
+a type corrected where the name's suffix is unambiguous."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from ..types import LOC, ORG, PERSON, DocAnalysis
+from .lexicon import (
+    ZONE_SUFFIXES, _any_title_regex, _known_place, _standard_place, _title_regexes, common_surnames, countries,
+    places, provinces, surnames,
+)
+from .subtypes import LOC_KEYWORD_WORDS, ORG_KEYWORDS, ORG_KEYWORD_WORDS
+
+
+SPLIT_PUNCT = set("，。、；：！？“”‘’「」『』《》【】,.;:!?\"'\n\t|/\\—…～~")
+EDGE_STRIP = "　 \t（）()[]【】<>《》“”\"'‘’「」『』-—_·•*#、，。；：！？,.;:!?"
+LEADING_FUNCTION_WORDS = ("以下简称", "简称", "全称", "正如", "还有", "以及", "包括", "原", "在", "于", "从", "到", "对", "和", "与", "及", "据", "由",
+                          "向", "为", "把", "被", "将", "让", "是", "同", "跟", "即", "其中", "包括", "位于", "来自",
+                          "本报讯", "本报")
+TRAILING_FUNCTION_WORDS = ("的", "等", "了", "们", "和", "与", "及", "将", "已")
+DATE_LIKE = re.compile(r"^[\d０-９零〇一二三四五六七八九十百千万亿年月日时分秒号点.%％\-/:： ]+$")
+MAX_ENTITY_CHARS = 30
+
+
+@dataclass(slots=True)
+class DocMention:
+    start: int
+    end: int
+    text: str
+    label: str
+    sentence: int
+
+
+def _strip_edges(text: str, start: int, end: int) -> tuple[int, int]:
+    changed = True
+    while changed and start < end:
+        changed = False
+        while start < end and text[start] in EDGE_STRIP:
+            start += 1
+            changed = True
+        while end > start and text[end - 1] in EDGE_STRIP:
+            end -= 1
+            changed = True
+        for word in LEADING_FUNCTION_WORDS:
+            if text.startswith(word, start) and end - start - len(word) >= 2:
+                if len(word) == 1 and not _known_place(text[start + 1 : end]) or _known_place(text[start:end]):
+                    continue  # 同济大学, 和平区, 于海洋: the character belongs to the name
+                start += len(word)
+                changed = True
+                break
+        for word in TRAILING_FUNCTION_WORDS:
+            if text.endswith(word, start, end) and end - start - len(word) >= 2:
+                end -= len(word)
+                changed = True
+                break
+    return start, end
+
+
+def _split_on_punctuation(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Pieces of a span between punctuation; a short parenthesised part inside a name
+    (西门子（中国）有限公司) is kept."""
+    pieces, piece_start, i = [], start, start
+    while i < end:
+        ch = text[i]
+        if ch in "（(":
+            close = text.find("）" if ch == "（" else ")", i, end)
+            if close != -1 and close - i <= 5 and close + 1 < end:
+                i = close + 1
+                continue
+        if ch in SPLIT_PUNCT or ch == "\ufffd" or ch.isspace() or ch in "（）()":
+            pieces.append((piece_start, i))
+            piece_start = i + 1
+        i += 1
+    pieces.append((piece_start, end))
+    return [(s, e) for s, e in pieces if e > s]
+
+
+def _strip_trailing_title(text: str, start: int, end: int) -> tuple[int, int]:
+    """沈阳日报记者 -> 沈阳日报; 大连市副 -> 大连市 (the model ran into a title)."""
+    at_end, _ = _title_regexes()
+    match = at_end.search(text, start, end)
+    if match and match.end() == end and match.start() - start >= 2:
+        end = match.start()
+    while end - start > 2 and text[end - 1] in "副总正常":
+        end -= 1
+    return start, end
+
+
+def repair_person(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A person's span without titles or organisations (鞍钢集团董事长张明 -> 张明); two
+    Chinese names run together (a byline 王磊李娜) become two spans. Empty when no name is left."""
+    name = text[start:end]
+    if "·" in name or "•" in name:
+        return [(start, end)]
+    # the name is what follows the last title word inside the span
+    best = None
+    for m in _any_title_regex().finditer(name):
+        best = m
+    if best is not None and end - (start + best.end()) >= 2:
+        start = start + best.end()
+    elif best is not None and best.end() == len(name):
+        return []  # 张书记: a title, not a name
+    # a reporting verb the model ran into: 吴敏参加 -> 吴敏
+    for verb in REPORTING_VERBS:
+        if text.endswith(verb, start, end) and end - start - len(verb) >= 2:
+            end -= len(verb)
+            break
+    name = text[start:end]
+    if len(name) < 2:
+        return []
+    if sum(ch in TRANSLITERATION_CHARS for ch in name) >= 2 and len(name) <= MAX_FOREIGN_NAME_CHARS:
+        return [(start, end)]  # 纳扎尔巴耶夫, 韦德里纳: a foreign name, written without ·
+    pair = _two_names(name)
+    if pair:
+        return [(start, start + pair), (start + pair, end)]
+    if len(name) > 5:
+        return []
+    return [(start, end)]
+
+
+def _chinese_name_start(name: str) -> int:
+    """Length of the surname `name` starts with (common surnames only), else 0."""
+    if name[:2] in COMPOUND_SURNAMES:
+        return 2
+    return 1 if name[0] in common_surnames() else 0
+
+
+def _two_names(name: str) -> int | None:
+    """Where `name` splits into two Chinese names (2 + 2, 2 + 3, 3 + 2, 3 + 3 characters),
+    both starting with a common surname; None when it does not. 鹿野道彦 and 桥本龙太郎 stay
+    whole: 鹿 and 桥 are not common Chinese surnames."""
+    first = _chinese_name_start(name) if 4 <= len(name) <= 6 else 0
+    if not first:
+        return None
+    for cut in (2, 3):
+        rest = name[cut:]
+        second = _chinese_name_start(rest)
+        if 2 <= len(rest) <= 3 and second and cut > first and len(rest) > second:
+            # five characters are two names only when just one cut starts a surname
+            # (王小明李娜: 李 at 3; 王明李小娜: 李 at 2)
+            if len(name) == 5 and _chinese_name_start(name[5 - cut:]):
+                continue
+            return cut
+    return None
+
+
+# Characters that make up most transliterated foreign names (阿尔希波夫, 帕帕佐普洛斯) and
+# are rare in Chinese given names.
+TRANSLITERATION_CHARS = frozenset("尔斯克夫娃基耶诺罗亚德特姆布拉里莫维奇科蒂普洛索卡伊曼纳西塔哈森逊恩奥巴沙什茨兹佩埃阿莱贝戈格泽雷多杜图"
+                                  "库兰麦迪乌赫季丹萨蒙瓦默彼得森穆纳赛尼丝莎茜")
+MAX_FOREIGN_NAME_CHARS = 10
+
+COMPOUND_SURNAMES = frozenset("""欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 令狐 夏侯 轩辕 端木 独孤
+南宫 西门 百里 呼延 澹台 公冶 太史 申屠 钟离 闻人 赫连 万俟 拓跋 完颜""".split())
+REPORTING_VERBS = tuple(sorted("""表示 指出 强调 介绍 认为 参加 出席 主持 陪同 会见 考察 调研 视察 致辞 讲话 宣布 参观
+带队 率队 一行 说 称 提出 要求 透露 告诉 等人 等""".split(), key=len, reverse=True))
+
+STRONG_ORG_SUFFIXES = ("公司", "集团", "银行", "大学", "学院", "研究院", "研究所", "科学院", "工程院", "实验室",
+                       "政府", "委员会", "管委会", "局", "厅", "日报", "报社", "电视台", "协会", "学会", "联合会",
+                       "联盟", "党委", "市委", "省委", "区委", "县委", "中心", "医院", "法院", "检察院")
+
+# Keywords that are themselves names (国务院, 新华社, 全国政协) or local bodies resolved later (市委).
+PROPER_ORG_KEYWORDS = frozenset("国务院 党中央 新华社 中共 共产党 共青团 人大 政协 海关 妇联 科协 工商联 侨联 文联 团委 市委 省委 区委 县委 工委".split())
+GENERIC_ORG_WORDS = frozenset(k for k, _ in ORG_KEYWORDS if k not in PROPER_ORG_KEYWORDS) | frozenset(
+    ("代表团", "单位", "部门", "团队", "课题组", "企业家", "政府部门", "有关部门", "相关部门", "党组织", "联合实验室",
+     "合作社", "董事会", "管委会", "指挥部", "领导小组", "工作组"))
+DETERMINERS = ("该", "本", "其", "此", "我", "贵", "各", "全", "两", "各大", "相关", "有关", "多家", "一家")
+
+
+def is_generic_org(surface: str) -> bool:
+    core = surface
+    for det in sorted(DETERMINERS, key=len, reverse=True):
+        if core.startswith(det) and len(core) > len(det):
+            core = core[len(det):]
+            break
+    return core in GENERIC_ORG_WORDS or (core.endswith(AD_HOC_GROUPS) and core not in AD_HOC_GROUPS and len(core) <= 12)
+
+
+# Groups formed for an occasion (吉林省企业家代表团, 沈阳市党政代表团, 相关团队): not organisations.
+AD_HOC_GROUPS = ("代表团", "考察团", "访问团", "团队", "课题组", "工作组")
+
+ABBREVIATION_ENDINGS = tuple("大院所局委办厂司行")
+
+
+def fix_label(surface: str, label: str) -> str:
+    """Correct the model's type where the name's own suffix is unambiguous: a "place"
+    ending in 大学 or 研究所 is an organisation; an "organisation" that is a bare place name
+    (沈阳市, 辽宁省) is a place."""
+    if label == LOC and surface.endswith(STRONG_ORG_SUFFIXES) and not surface.endswith(("中心区", "新区")):
+        return ORG
+    if label == ORG and (surface in provinces() or surface in places() or surface in countries()):
+        return LOC
+    if label == ORG and surface.endswith(ZONE_SUFFIXES) and len(surface) > 4:
+        return LOC  # 沈阳浑河智造产业园, 大连高新区: zones are places
+    if label == ORG and surface.endswith(("街道", "镇", "乡")) and len(surface) - (2 if surface.endswith("街道") else 1) >= 2:
+        return LOC  # 浑南区桃仙街道: towns and street offices are places
+    if label == PERSON and surface.endswith(("公司", "集团")) and len(surface) >= 4:
+        return ORG  # 克劳森自动化公司 read as a person
+    if (label == PERSON and surface[0] not in surnames() and surface[:2] not in surnames()
+            and surface.endswith(ABBREVIATION_ENDINGS) and "·" not in surface):
+        return ORG  # 哈工大: no surname, ends like an abbreviated organisation
+    return label
+
+
+NAME_BREAKS = re.compile("了|的|所属|旗下|下属|隶属")
+
+
+def _split_on_words(text: str, start: int, end: int, label: str) -> list[tuple[int, int]]:
+    """An organisation or place never holds 了 or 的, nor 所属/旗下: cut there, keeping the
+    pieces that still end like a name of that kind (市政府会见了克劳森公司 -> 克劳森公司)."""
+    while end - start > 2 and text[end - 1] in "的了":
+        end -= 1
+    if label == PERSON or not NAME_BREAKS.search(text, start, end):
+        return [(start, end)]
+    pieces, piece_start = [], start
+    for match in NAME_BREAKS.finditer(text, start, end):
+        pieces.append((piece_start, match.start()))
+        piece_start = match.end()
+    pieces.append((piece_start, end))
+    return [(s, e) for s, e in pieces if e - s >= 2 and _ends_like_name(text[s:e], label)]
+
+
+def _ends_like_name(piece: str, label: str) -> bool:
+    """Whether `piece` ends with a type keyword of organisations (ORG) or places (LOC)."""
+    return piece.endswith(ORG_KEYWORD_WORDS if label == ORG else LOC_KEYWORD_WORDS)
+
+
+# 第二十三次常委, 第九届: an ordinal opens no name
+ORDINAL = re.compile(r"^第[\d零〇一二三四五六七八九十百千两]+")
+
+
+def _named_piece(piece: str, label: str) -> bool:
+    """Whether a piece of a span cut at punctuation still names something on its own: it ends
+    like a name of its kind (鲁艺美术工厂) or is a known place (美国)."""
+    if _known_place(piece):
+        return True
+    return len(piece) >= 3 and _ends_like_name(piece, label) and not is_generic_org(piece)
+
+
+def repair_mentions(analysis: DocAnalysis) -> list[DocMention]:
+    text = analysis.text
+    out: list[DocMention] = []
+    for m in analysis.mentions:
+        pieces = [p for s0, e0 in _split_on_words(text, m.start, m.end, m.label) for p in _split_on_punctuation(text, s0, e0)]
+        for s, e in pieces:
+            s, e = _strip_edges(text, s, e)
+            if e - s < 1:
+                continue
+            if len(pieces) > 1 and m.label in (ORG, LOC) and not _named_piece(text[s:e], m.label):
+                continue  # 中星五号”卫星 -> neither 卫星 nor 中星五号 is a place
+            if m.label == PERSON:
+                names = repair_person(text, s, e)
+                if not names:
+                    continue
+                if len(names) > 1:
+                    out.extend(DocMention(a, b, text[a:b], PERSON, m.sentence) for a, b in names)
+                    continue
+                s, e = names[0]
+            if m.label in (ORG, LOC):
+                s, e = _strip_trailing_title(text, s, e)
+            surface = text[s:e]
+            label = fix_label(surface, m.label)
+            standard_place = label == LOC and _standard_place(surface)  # 日 in 中日
+            if (DATE_LIKE.match(surface) and not standard_place) or ORDINAL.match(surface) or e - s > MAX_ENTITY_CHARS:
+                continue
+            if not any("\u4e00" <= ch <= "\u9fff" or ch.isalpha() for ch in surface):
+                continue
+            if e - s < 2 and label in (PERSON, LOC) and not surface.isascii() and not standard_place:
+                continue  # 1-character people and places are too ambiguous, but for the standard ones (中美, 京津)
+            if e - s < 2 and label == ORG:
+                continue
+            if e - s <= 2 and surface.isascii() and label != PERSON:
+                continue  # VR, AI, 5G: two Latin letters are a technology more often than a name
+            if label == ORG and is_generic_org(surface):
+                continue  # 公司, 该集团, 代表团: a kind of organisation, not a name
+            out.append(DocMention(s, e, surface, label, m.sentence))
+    # drop exact duplicates that splitting may create
+    unique = {(d.start, d.end): d for d in out}
+    return sorted(unique.values(), key=lambda d: (d.start, d.end))
+
+
+def _unique_spans(mentions: list[DocMention]) -> list[DocMention]:
+    """One mention per span (the first), in order."""
+    seen, out = set(), []
+    for m in mentions:
+        if (m.start, m.end) not in seen:
+            seen.add((m.start, m.end))
+            out.append(m)
+    return out
+
+
+def _sentence_at(analysis: DocAnalysis, position: int) -> int | None:
+    """Index of the sentence holding the character at `position` (sentences are in order)."""
+    index = bisect_right([s.start for s in analysis.sentences], position) - 1
+    return index if index >= 0 and position < analysis.sentences[index].end else None
+
+
+def _sentence_of(analysis: DocAnalysis, start: int, end: int) -> int | None:
+    """Index of the sentence holding the whole span, or None."""
+    index = _sentence_at(analysis, start)
+    return index if index is not None and end <= analysis.sentences[index].end else None

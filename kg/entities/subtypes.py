@@ -1,0 +1,124 @@
+"""Fine types: the subtype of an organisation or place from the keyword furthest right in
+its name, and of a person from the titles they hold."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from .lexicon import _bare_title, countries, full_place_name, places, provinces, title_kind
+
+
+# (keyword, subtype): the keyword found furthest right in a name decides its subtype, so
+# 鞍钢集团钢铁研究院 is an institute and 沈阳市委宣传部 a party body.
+ORG_KEYWORDS = [
+    ("公司", "company"), ("集团", "company"), ("银行", "company"), ("企业", "company"), ("工厂", "company"),
+    ("厂", "company"), ("股份", "company"), ("控股", "company"), ("商场", "company"), ("酒店", "company"),
+    ("证券", "company"), ("保险", "company"), ("基金", "company"), ("科技", "company"), ("制药", "company"),
+    ("大学", "university"), ("学院", "university"), ("中学", "university"), ("小学", "university"),
+    ("学校", "university"), ("职业技术学院", "university"),
+    ("研究院", "institute"), ("研究所", "institute"), ("实验室", "institute"), ("科学院", "institute"),
+    ("工程院", "institute"), ("研究中心", "institute"), ("科学城", "institute"), ("重点实验室", "institute"),
+    ("研究会", "association"), ("设计院", "institute"), ("技术中心", "institute"), ("创新中心", "institute"),
+    ("装置", "institute"), ("天文台", "institute"), ("所", "institute"), ("院", "institute"),
+    ("交易所", "other"), ("事务所", "company"), ("派出所", "government"), ("学院", "university"),
+    ("日报", "media"), ("晚报", "media"), ("早报", "media"), ("报社", "media"), ("电视台", "media"),
+    ("广播电台", "media"), ("电台", "media"), ("新华社", "media"), ("通讯社", "media"), ("杂志", "media"),
+    ("杂志社", "media"), ("新闻网", "media"), ("融媒体中心", "media"), ("传媒", "media"), ("报", "media"),
+    ("党委", "party"), ("市委", "party"), ("省委", "party"), ("区委", "party"), ("县委", "party"),
+    ("中共", "party"), ("党组", "party"), ("纪委", "party"), ("组织部", "party"), ("宣传部", "party"),
+    ("统战部", "party"), ("政法委", "party"), ("党校", "party"), ("共产党", "party"), ("中央委员会", "party"),
+    ("团委", "party"), ("共青团", "party"), ("党支部", "party"), ("工委", "party"), ("党中央", "party"),
+    ("政府", "government"), ("国务院", "government"), ("局", "government"), ("厅", "government"),
+    ("部", "government"), ("委员会", "government"), ("委", "government"), ("办公室", "government"),
+    ("办", "government"), ("法院", "government"), ("检察院", "government"), ("公安", "government"),
+    ("海关", "government"), ("管委会", "government"), ("人大", "government"), ("政协", "government"),
+    ("署", "government"), ("总局", "government"), ("街道办事处", "government"), ("中心", "other"),
+    ("协会", "association"), ("学会", "association"), ("联合会", "association"), ("联盟", "association"),
+    ("商会", "association"), ("促进会", "association"), ("基金会", "association"), ("联合体", "association"),
+    ("共同体", "association"), ("理事会", "association"), ("工会", "association"), ("妇联", "association"),
+    ("科协", "association"), ("工商联", "association"), ("侨联", "association"), ("文联", "association"),
+    ("医院", "other"), ("博物馆", "other"), ("图书馆", "other"),
+]
+
+LOC_KEYWORDS = [
+    ("特别行政区", "province"), ("自治区", "province"), ("省", "province"),
+    ("自治州", "city"), ("地区", "other"), ("市", "city"), ("盟", "city"),
+    ("自治县", "district"), ("新区", "district"), ("县", "district"), ("区", "district"), ("旗", "district"),
+    ("镇", "town"), ("乡", "town"), ("街道", "town"), ("村", "village"), ("社区", "village"),
+    ("园区", "zone"), ("产业园", "zone"), ("科技园", "zone"), ("工业园", "zone"), ("开发区", "zone"),
+    ("高新区", "zone"), ("自贸区", "zone"), ("试验区", "zone"), ("片区", "zone"), ("示范区", "zone"),
+    ("保税区", "zone"), ("基地", "zone"), ("港区", "zone"), ("产业带", "zone"), ("经济带", "zone"),
+    ("园", "zone"), ("谷", "zone"), ("城", "zone"),
+]
+
+ORG_KEYWORD_WORDS = tuple(k for k, _ in ORG_KEYWORDS)
+LOC_KEYWORD_WORDS = tuple(k for k, _ in LOC_KEYWORDS)
+
+
+def _rightmost_keyword(name: str, table: list[tuple[str, str]]) -> str | None:
+    best, best_end, best_len = None, -1, 0
+    for keyword, subtype in table:
+        pos = name.rfind(keyword)
+        if pos < 0:
+            continue
+        end = pos + len(keyword)
+        if end > best_end or (end == best_end and len(keyword) > best_len):
+            best, best_end, best_len = subtype, end, len(keyword)
+    return best
+
+
+def org_subtype(name: str) -> str:
+    if len(name) <= 4 and name.endswith("大") and not name.endswith("人大"):
+        return "university"  # 哈工大, 北航大: abbreviated universities
+    return _org_subtype(name)
+
+
+def _org_subtype(name: str) -> str:
+    # a 所/报 keyword only counts at the very end of the name (所有, 报告 ...)
+    subtype = _rightmost_keyword(name, ORG_KEYWORDS)
+    if subtype in ("institute", "media") and name[-1] in "所报" and name.rfind("所") != len(name) - 1 and name.rfind("报") != len(name) - 1:
+        subtype = _rightmost_keyword(name[:-1], ORG_KEYWORDS)
+    return subtype or "other"
+
+
+def loc_subtype(name: str) -> str:
+    if name in countries() or (name.endswith("国") and 2 <= len(name) <= 5 and name not in ("全国", "祖国", "王国")):
+        return "country"
+    if name in provinces():
+        return provinces()[name][1]
+    if name in places():
+        return places()[name]
+    full = full_place_name(name)
+    if full != name and full in places():
+        return places()[full]
+    return _rightmost_keyword(name, LOC_KEYWORDS) or "other"
+
+
+HONORARY_TITLES = ("委员", "代表", "常委")
+# Titles that make an official whatever organisation is named with them.
+GOVERNMENT_TITLES = ("省长", "市长", "区长", "县长", "镇长", "乡长", "州长", "局长", "厅长", "部长", "司长", "处长",
+                     "科长", "总理", "国务委员", "书记", "常委")
+
+
+def person_subtype(roles: Iterable[tuple[str, str | None]]) -> str:
+    """official / business / journalist / other from (title, organisation subtype) pairs.
+
+    A title makes an official when it is a government title (市长, 局长, 书记) or is held
+    at a government or party body; business titles, or any title at a company, make
+    business people; 记者 and 编辑 make journalists."""
+    roles = list(roles)
+    if any(title_kind(t) == "journalist" for t, _ in roles):
+        return "journalist"
+    has_business = any(title_kind(t) == "business" or org == "company" for t, org in roles)
+    for t, org in roles:
+        bare = _bare_title(t)
+        if "党组" in t or "纪委" in t:
+            return "official"
+        if has_business and bare in HONORARY_TITLES:
+            continue  # a chairman who is also a CPPCC member is a business person
+        if bare in GOVERNMENT_TITLES and org not in ("company", "university", "institute", "association", "media"):
+            return "official"
+        if org in ("government", "party") and title_kind(t) in ("official", "other"):
+            return "official"
+    if any(title_kind(t) == "business" or org == "company" for t, org in roles):
+        return "business"
+    return "other"

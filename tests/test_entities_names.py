@@ -1,0 +1,121 @@
+"""Entity rules: names the model tagged in pieces or not at all (kg/entities/names.py), each on hand-made model output (no model needed)."""
+
+from tests.helpers import analysis_of
+from tests.entity_helpers import build, entity, names
+
+
+def test_place_followed_by_its_body_is_that_body():
+    a = analysis_of("代表团与浑南区政府座谈，沈阳市工信局和美国政府派员参加。",
+                    [("浑南区", "LOC"), ("沈阳市", "LOC"), ("工信局", "ORG"), ("美国", "LOC")])
+    got = {(e.name, e.type, e.subtype) for e in build(a).entities.values()}
+    assert ("浑南区人民政府", "ORG", "government") in got or ("浑南区政府", "ORG", "government") in got
+    assert ("沈阳市工业和信息化局", "ORG", "government") in got and ("工信局", "ORG", "government") not in got
+    assert ("美国政府", "ORG", "government") in got or ("美国人民政府", "ORG", "government") in got
+
+
+def test_place_before_other_words_stays_a_place():
+    a = analysis_of("沈阳市政策支持企业，美国委员到访。", [("沈阳市", "LOC"), ("美国", "LOC")])
+    assert names(build(a), "LOC") == {"沈阳市", "美国"}
+
+
+def test_mention_cut_short_becomes_the_longer_name_of_the_document():
+    a = analysis_of("郑国强调研企业。市委书记郑国强到北辰钢铁集团考察，北辰钢铁集团负责人陪同。",
+                    [("郑国", "PERSON"), ("郑国强", "PERSON"), ("北辰钢铁集团", "ORG"), ("北辰钢铁", "ORG")])
+    r = build(a)
+    assert names(r, "PERSON") == {"郑国强"} and entity(r, "郑国强").mentions == 2
+    assert entity(r, "北辰钢铁集团").mentions == 2  # 北辰钢铁|集团 extended, not a second entity
+
+
+def test_organisation_found_once_is_found_where_the_model_left_it_untagged():
+    a = analysis_of("北辰钢铁集团与东北大学签约。北辰钢铁集团将投资。东北大学表示欢迎。",
+                    [("北辰钢铁集团", "ORG"), ("东北大学", "ORG")])
+    r = build(a)
+    assert entity(r, "北辰钢铁集团").mentions == 2 and entity(r, "东北大学").mentions == 2
+
+
+def test_short_names_are_not_propagated():
+    a = analysis_of("鞍钢发布公告。鞍钢研究院成立。", [("鞍钢", "ORG")])
+    assert entity(build(a), "鞍钢").mentions == 1  # 2 characters: not searched for elsewhere
+
+
+def test_company_named_in_full_is_found_by_its_short_name():
+    a = analysis_of("北辰智造机器人股份有限公司成立。北辰智造董事长周志远介绍，北辰智造将扩产。",
+                    [("北辰智造机器人股份有限公司", "ORG"), ("周志远", "PERSON"), ("北辰智造将", "ORG")])
+    r = build(a)
+    company = entity(r, "北辰智造机器人股份有限公司")
+    assert set(company.aliases) == {"北辰智造机器人股份有限公司", "北辰智造"} and company.mentions == 3
+    assert {(p.title, r.entities[p.organisation].name) for p in r.positions} == {("董事长", "北辰智造机器人股份有限公司")}
+
+
+def test_short_name_the_model_read_as_a_person_is_the_company():
+    a = analysis_of("沈阳盛京云数科技有限公司揭牌。盛京云数董事长马骁致辞。",
+                    [("沈阳盛京云数科技有限公司", "ORG"), ("盛京", "PERSON"), ("马骁", "PERSON")])
+    r = build(a)
+    assert names(r, "PERSON") == {"马骁"}
+    assert set(entity(r, "沈阳盛京云数科技有限公司").aliases) == {"沈阳盛京云数科技有限公司", "盛京云数"}
+
+
+def test_short_names_of_universities_and_companies_are_found_after_the_full_name():
+    a = analysis_of("大连理工大学与上海浦芯半导体有限公司合作。大连理工团队和浦芯半导体工程师参加。",
+                    [("大连理工大学", "ORG"), ("上海浦芯半导体有限公司", "ORG")])
+    r = build(a)
+    assert set(entity(r, "大连理工大学").aliases) == {"大连理工大学", "大连理工"}
+    assert set(entity(r, "上海浦芯半导体有限公司").aliases) == {"上海浦芯半导体有限公司", "浦芯半导体"}
+
+
+def test_a_name_followed_by_company_is_the_company():
+    a = analysis_of("市政府与克劳森公司签约，克劳森自动化公司首席执行官出席。",
+                    [("克劳森", "PERSON"), ("克劳森自动化公司", "ORG")])
+    r = build(a)
+    assert names(r, "PERSON") == set() and "克劳森公司" in entity(r, "克劳森自动化公司").aliases
+
+
+def test_place_and_more_name_and_a_body_word_make_one_organisation():
+    a = analysis_of("辽宁省机器人产业创新联盟成立大会在沈阳举行。", [("辽宁省", "LOC"), ("联盟", "ORG"), ("沈阳", "LOC")])
+    assert names(build(a), "ORG") == {"辽宁省机器人产业创新联盟"}
+
+
+def test_board_of_a_consortium_is_not_part_of_its_name():
+    a = analysis_of("东北工业软件创新联合体理事会第一次会议召开。", [("东北", "LOC"), ("联合体理事会", "ORG")])
+    assert names(build(a), "ORG") == {"东北工业软件创新联合体"}
+
+
+def test_joint_lab_named_after_two_partners_is_one_organisation():
+    a = analysis_of("东北大学—北辰钢铁智能冶金联合实验室举办开放日。",
+                    [("东北大学", "ORG"), ("北辰钢铁智能冶金联合实验室", "ORG")])
+    assert names(build(a), "ORG") == {"东北大学—北辰钢铁智能冶金联合实验室"}
+    b = analysis_of("双方将共建“哈工大—北方智造机器人联合研究中心”。", [])
+    assert names(build(b), "ORG") == {"哈工大—北方智造机器人联合研究中心"}
+
+
+def test_name_after_a_kind_word_starts_after_it():
+    a = analysis_of("新加坡企业汇通供应链集团日前设立总部。", [("新加坡", "LOC")])
+    assert names(build(a), "ORG") == {"汇通供应链集团"}
+
+
+def test_clauses_people_and_partners_do_not_make_a_body_name():
+    cases = [
+        ("沈阳市大力发展机器人产业联盟。", [("沈阳市", "LOC")]),
+        ("东北大学教授王立成受聘担任联合实验室首席科学家。", [("东北大学", "ORG"), ("王立成", "PERSON")]),
+        ("哈尔滨工业大学与北方智造机器人股份有限公司签约。", [("哈尔滨工业大学", "ORG")]),
+        ("北辰钢铁研究院新建三个实验室。", [("北辰钢铁研究院", "ORG")]),
+        ("本报北京1月1日讯海峡两岸关系协会会长出席。", [("北京", "LOC")]),
+        ("学校与企业共建联合实验室。", []),
+    ]
+    for text, spans in cases:
+        got = names(build(analysis_of(text, spans)), "ORG")
+        assert not any(len(n) > 8 for n in got), (text, got)
+
+
+def test_source_line_names_the_outlet():
+    a = analysis_of("会议召开。\n来源：辽宁日报", [("辽宁", "LOC")])
+    r = build(a)
+    assert names(r) == {"辽宁日报"} and entity(r, "辽宁日报").subtype == "media"
+
+
+def test_foreign_name_before_more_name_and_gongsi_is_the_company():
+    a = analysis_of("来自德国的克劳森自动化公司投资建厂。", [("德国", "LOC"), ("克劳森", "PERSON")])
+    r = build(a)
+    assert names(r, "ORG") == {"克劳森自动化公司"} and not names(r, "PERSON")
+    b = analysis_of("张明介绍公司发展。", [("张明", "PERSON")])
+    assert names(build(b), "PERSON") == {"张明"}

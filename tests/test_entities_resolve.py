@@ -1,0 +1,44 @@
+"""Entity rules: resolution over a corpus (kg/entities/resolve.py), each on hand-made model output (no model needed)."""
+from hypothesis import given, settings, strategies as st
+
+from kg.entities import document_facts, resolve
+from kg.types import Mention
+from tests.helpers import analysis_of
+from tests.entity_helpers import entity
+
+
+_TEXT = st.text(alphabet=st.sampled_from(list("沈阳市长张明鞍钢集团董事、，。（）() 记者王磊中国科学院所\ufffd了的局委书记")), max_size=60)
+
+
+@given(_TEXT, st.lists(st.tuples(st.integers(0, 60), st.integers(1, 12), st.sampled_from(["PERSON", "ORG", "LOC"])),
+                       max_size=8))
+@settings(max_examples=300, deadline=None)
+def test_entity_stage_never_crashes_on_arbitrary_text_and_spans(text, spans):
+    a = analysis_of(text, [])
+    mentions = []
+    for start, length, label in spans:
+        end = min(len(a.text), start + length)
+        if start < end:
+            sentence = next((i for i, s in enumerate(a.sentences) if s.start <= start < s.end), None)
+            if sentence is not None and end <= a.sentences[sentence].end:
+                mentions.append(Mention(start, end, a.text[start:end], label, sentence))
+    a.mentions = mentions
+    r = resolve([document_facts(a)])
+    for e in r.entities.values():
+        assert e.name and "\ufffd" not in e.name
+
+
+def test_resolve_reads_a_spill_like_a_list():
+    from kg.cache import FactSpill
+
+    texts = [("鞍钢集团董事长张明在沈阳调研。", [("鞍钢集团", "ORG"), ("张明", "PERSON"), ("沈阳", "LOC")]),
+             ("鞍钢与沈阳市签约，张明出席。", [("鞍钢", "ORG"), ("沈阳市", "LOC"), ("张明", "PERSON")])]
+    facts = [document_facts(analysis_of(t, s, doc_id=f"d{i}")) for i, (t, s) in enumerate(texts)]
+    from_list = resolve(facts)
+    with FactSpill() as spill:
+        spill.extend(facts)
+        from_spill = resolve(spill)
+        assert from_spill.entities == from_list.entities
+        assert list(from_spill.by_document()) == list(from_list.by_document())
+        assert list(from_spill.by_document()) == list(from_spill.by_document())  # re-readable
+    assert entity(from_list, "沈阳市").documents == 2 and entity(from_list, "张明").documents == 2

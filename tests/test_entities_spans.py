@@ -1,0 +1,107 @@
+"""Entity rules: span repair (kg/entities/spans.py), each on hand-made model output (no model needed)."""
+
+from kg.entities import fix_label
+from tests.helpers import analysis_of
+from tests.entity_helpers import build, entity, names
+
+
+def test_person_span_loses_its_titles_and_organisation():
+    a = analysis_of("鞍钢集团董事长张明出席会议。", [("鞍钢集团董事长张明", "PERSON")])
+    assert names(build(a), "PERSON") == {"张明"}
+
+
+def test_title_with_surname_only_is_not_a_person():
+    a = analysis_of("张书记强调要抓落实。", [("张书记", "PERSON")])
+    assert names(build(a), "PERSON") == set()
+
+
+def test_spans_never_cross_punctuation_and_lose_function_words():
+    a = analysis_of("在沈阳市、大连市等地调研。", [("在沈阳市、大连市等", "LOC")])
+    assert names(build(a), "LOC") == {"沈阳市", "大连市"}
+
+
+def test_one_character_places_persons_and_numbers_are_dropped():
+    a = analysis_of("蒙2026年发展，王说。", [("蒙", "LOC"), ("2026年", "ORG"), ("王", "PERSON")])
+    assert names(build(a)) == set()
+
+
+def test_standard_one_character_place_abbreviations_become_their_place():
+    a = analysis_of("中美两国和京津两市合作，美国代表出席。", [("中", "LOC"), ("美", "LOC"), ("京", "LOC"), ("美国", "LOC")])
+    r = build(a)
+    assert names(r) == {"中国", "美国", "北京市"}
+    assert "美" in entity(r, "美国").aliases
+
+
+def test_ordinals_and_pieces_without_a_name_are_dropped():
+    a = analysis_of("第二十三次常委会议开幕。收看“中星五号”卫星节目。",
+                    [("第二十三次常委", "ORG"), ("中星五号”卫星", "LOC")])
+    assert names(build(a)) == set()
+    b = analysis_of("任鲁艺美术工厂（研究室）主任。", [("鲁艺美术工厂（研究室", "ORG")])
+    assert names(build(b)) == {"鲁艺美术工厂"}
+
+
+def test_foreign_names_are_kept_whole():
+    a = analysis_of("法国外长韦德里纳会见哈萨克斯坦总统纳扎尔巴耶夫和日本首相桥本龙太郎。",
+                    [("法国", "LOC"), ("韦德里纳", "PERSON"), ("哈萨克斯坦", "LOC"), ("纳扎尔巴耶夫", "PERSON"),
+                     ("日本", "LOC"), ("桥本龙太郎", "PERSON")])
+    r = build(a)
+    assert names(r, "PERSON") == {"韦德里纳", "纳扎尔巴耶夫", "桥本龙太郎"}
+    assert entity(r, "纳扎尔巴耶夫").titles == ["总统"]
+    assert entity(r, "韦德里纳").affiliations == ["法国"]
+
+
+def test_two_names_run_together_are_two_people_sharing_the_byline():
+    a = analysis_of("记者王锦鹄毛磊报道。", [("王锦鹄毛磊", "PERSON")])
+    r = build(a)
+    assert names(r, "PERSON") == {"王锦鹄", "毛磊"}
+    assert entity(r, "毛磊").titles == ["记者"]
+
+
+def test_a_single_chinese_name_is_not_split():
+    for name in ("欧阳振华", "张明", "李小明"):
+        a = analysis_of(f"{name}出席会议。", [(name, "PERSON")])
+        assert names(build(a), "PERSON") == {name}
+
+
+def test_replacement_characters_never_enter_names():
+    a = analysis_of("沈阳\ufffd自动化研究所成立。", [("沈阳\ufffd自动化研究所", "ORG")])
+    assert all("\ufffd" not in n for n in names(build(a)))
+
+
+def test_label_fixed_by_unambiguous_suffix():
+    assert fix_label("哈尔滨工业大学", "LOC") == "ORG"
+    assert fix_label("辽宁省", "ORG") == "LOC"
+    assert fix_label("浦东新区", "LOC") == "LOC"
+
+
+def test_reporting_verb_cut_from_a_name():
+    a = analysis_of("市工信局局长吴敏参加会见。", [("吴敏参加", "PERSON")])
+    assert names(build(a), "PERSON") == {"吴敏"}
+
+
+def test_organisation_span_cut_at_le_and_suoshu():
+    a = analysis_of("市长在市政府会见了克劳森自动化公司代表。集团所属北辰钢铁研究院发布成果。",
+                    [("市政府会见了克劳森自动化公司", "ORG"), ("集团所属北辰钢铁研究院", "ORG")])
+    assert names(build(a), "ORG") >= {"克劳森自动化公司", "北辰钢铁研究院"}
+    assert not any("会见" in n or "所属" in n for n in names(build(a)))
+
+
+def test_names_starting_like_function_words_keep_their_first_character():
+    a = analysis_of("同济大学与和平区合作，于海洋出席。", [("同济大学", "ORG"), ("和平区", "LOC"), ("于海洋", "PERSON")])
+    assert names(build(a)) == {"同济大学", "和平区", "于海洋"}
+    b = analysis_of("会议在沈阳市召开。", [("在沈阳市", "LOC")])
+    assert names(build(b)) == {"沈阳市"}
+
+
+def test_delegations_and_teams_are_not_organisations():
+    a = analysis_of("吉林省企业家代表团到沈阳考察，大连理工相关团队参加。", [("吉林省企业家代表团", "ORG"), ("沈阳", "LOC"), ("大连理工相关团队", "ORG")])
+    assert names(build(a), "ORG") == set()
+
+
+def test_a_company_read_as_a_person_is_a_company():
+    assert fix_label("克劳森自动化公司", "PERSON") == "ORG" and fix_label("张明", "PERSON") == "PERSON"
+
+
+def test_two_latin_letters_are_not_a_name():
+    a = analysis_of("学生通过VR设备参观，IBM公司参展。", [("VR", "ORG"), ("IBM", "ORG")])
+    assert names(build(a), "ORG") == {"IBM"}
