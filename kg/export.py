@@ -5,7 +5,9 @@ moves each into place (a rename: readers see the old file or the whole new one) 
 away kg's files of an earlier run that this run did not produce. If anything fails (disk
 full, permissions), every file already moved is put back, so the folder holds the earlier
 outputs byte for byte; an interrupt (SIGINT/SIGTERM) while the files are moved into place
-is held until they all are. A staging folder left by a killed run is removed by the next.
+is held until they all are. The commit holds an exclusive lock on the folder (a second
+build waits for it) and keeps a journal, so that a run killed midway (SIGKILL) is completed
+by the next kg run into that folder; other staging folders of killed runs are removed.
 """
 from __future__ import annotations
 
@@ -21,9 +23,15 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import networkx as nx
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
 
 
 def _current_umask() -> int:
@@ -373,6 +381,9 @@ def check_output_dir(out_dir: str | Path) -> bool:
         fd, probe = tempfile.mkstemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-probe-", dir=out_dir)
         os.close(fd)
         os.unlink(probe)
+        with output_lock(out_dir, wait=False) as locked:
+            if locked:  # a commit killed midway is completed now, not only by the next write
+                recover_commit(out_dir)
     except OSError as exc:
         raise _output_error(out_dir, exc) from None
     return made
@@ -460,13 +471,36 @@ def signals_deferred():
             signal.raise_signal(signum)
 
 
+def _commit_step() -> None:
+    """Test-only hooks that make races and crashes of the commit reproducible with real
+    processes: KG_TEST_COMMIT_DELAY=S sleeps S seconds at every step, and
+    KG_TEST_COMMIT_KILL=N kills this process (SIGKILL) at the N-th step (1-based)."""
+    delay = os.environ.get("KG_TEST_COMMIT_DELAY")
+    if delay:
+        time.sleep(float(delay))
+    kill_at = os.environ.get("KG_TEST_COMMIT_KILL")
+    if kill_at:
+        _commit_step.count = getattr(_commit_step, "count", 0) + 1
+        if _commit_step.count == int(kill_at):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
 def _commit(staging: Path, out_dir: Path, names: list[str]) -> None:
     """Move staged files into `out_dir` and move away kg's files this run did not produce;
-    on any failure put everything back as it was."""
+    on any failure put everything back as it was. Called with the folder locked.
+
+    A journal written before the first move names the staging folder and the files; a
+    process killed (SIGKILL, power loss) midway leaves it, and the next kg run completes
+    the commit from it (`recover_commit`). So that this is always possible, every new file
+    is at each moment either in place or still in the staging folder (a rollback moves it
+    back there before putting the earlier file back)."""
     backup = staging / ".previous"
     placed: list[tuple[str, bool]] = []  # (name, an earlier file was there)
     moved_away: list[str] = []
     made_dirs: list[Path] = []
+    remove = [name for name in OWN_FILES if name not in names and os.path.lexists(out_dir / name)
+              and not (out_dir / name).is_dir()]
+    _write_journal(out_dir, staging, names, remove)
     try:
         for name in names:
             target = out_dir / name
@@ -481,34 +515,121 @@ def _commit(staging: Path, out_dir: Path, names: list[str]) -> None:
                     os.link(target, kept, follow_symlinks=False)
                 except OSError:
                     shutil.copy2(target, kept, follow_symlinks=False)
+            _commit_step()
             os.replace(staging / name, target)
             placed.append((name, had))
-        for name in OWN_FILES:
-            target = out_dir / name
-            if name not in names and os.path.lexists(target) and not target.is_dir():
-                kept = backup / name
-                kept.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(target, kept)
-                moved_away.append(name)
+        for name in remove:
+            kept = backup / name
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            _commit_step()
+            os.replace(out_dir / name, kept)
+            moved_away.append(name)
     except BaseException:
         for name in moved_away:
             with contextlib.suppress(OSError):
                 os.replace(backup / name, out_dir / name)
         for name, had in reversed(placed):
             with contextlib.suppress(OSError):
+                os.replace(out_dir / name, staging / name)  # the new file stays recoverable
                 if had:
                     os.replace(backup / name, out_dir / name)
-                else:
-                    os.unlink(out_dir / name)
         for folder in reversed(made_dirs):
             with contextlib.suppress(OSError):
                 folder.rmdir()
+        with contextlib.suppress(OSError):
+            (out_dir / JOURNAL).unlink()
         raise
     for folder in {(out_dir / name).parent for name in moved_away} - {out_dir}:
         with contextlib.suppress(OSError):
             folder.rmdir()  # neo4j/ when this run wrote no CSV files (only if empty)
     for folder in {(out_dir / name).parent for name in names}:
         _fsync_dir(folder)
+    _commit_step()
+    (out_dir / JOURNAL).unlink()
+    _fsync_dir(out_dir)
+
+
+JOURNAL = ".kg-commit.json"  # present only while a commit is under way (or was killed midway)
+
+
+def _write_journal(out_dir: Path, staging: Path, names: list[str], remove: list[str]) -> None:
+    record = {"staging": staging.name, "place": names, "remove": remove, "pid": os.getpid()}
+    atomic_write_bytes(out_dir / JOURNAL, json.dumps(record).encode("utf-8"))
+    _fsync_dir(out_dir)
+
+
+def recover_commit(out_dir: str | Path) -> bool:
+    """Complete a commit that a killed kg left half done (its journal is still there): the
+    staged files not yet in place are moved in and the earlier run's leftovers removed, so
+    the folder holds the whole new set. Call with the folder locked. Returns whether there
+    was anything to recover."""
+    out_dir = Path(out_dir)
+    journal = out_dir / JOURNAL
+    try:
+        record = json.loads(journal.read_bytes())
+        staging = out_dir / record["staging"]
+        place, remove = list(record["place"]), list(record["remove"])
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError, KeyError, TypeError):  # written atomically, so not ours
+        with contextlib.suppress(OSError):
+            journal.unlink()
+        return False
+    if not _STAGING_PID.match(staging.name) or staging.parent != out_dir:
+        journal.unlink()
+        return False
+    for name in place:
+        source = staging / name
+        if os.path.lexists(source):  # not yet moved in (or moved back by a rollback)
+            (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, out_dir / name)
+    for name in remove:
+        target = out_dir / name
+        if name not in place and os.path.lexists(target) and not target.is_dir():
+            target.unlink()
+    for folder in {(out_dir / name).parent for name in place + remove}:
+        _fsync_dir(folder)
+    journal.unlink()
+    _fsync_dir(out_dir)
+    shutil.rmtree(staging, ignore_errors=True)
+    return True
+
+
+LOCK_TIMEOUT = 600.0  # seconds a build waits for another one writing the same folder
+
+
+class OutputBusy(OutputError):
+    """Another kg build held the output folder for longer than the lock timeout."""
+
+
+@contextlib.contextmanager
+def output_lock(out_dir: Path, wait: bool = True):
+    """Hold an exclusive lock on `out_dir` itself (flock on the folder: no lock file to leave
+    behind; the kernel drops it when the process dies). Waits up to KG_LOCK_TIMEOUT seconds
+    (default LOCK_TIMEOUT) for another build, then raises OutputBusy. With wait=False it
+    yields False at once when the folder is busy."""
+    if fcntl is None:  # pragma: no cover - Windows: no advisory locks on folders
+        yield True
+        return
+    fd = os.open(out_dir, os.O_RDONLY)
+    try:
+        timeout = float(os.environ.get("KG_LOCK_TIMEOUT") or LOCK_TIMEOUT)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not wait:
+                    yield False
+                    return
+                if time.monotonic() >= deadline:
+                    raise OutputBusy(f"another kg build is writing {out_dir}; gave up after waiting {timeout:g} s "
+                                     "(KG_LOCK_TIMEOUT); earlier outputs there are unchanged") from None
+                time.sleep(0.05)
+        yield True
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def write_outputs(out_dir: str | Path, files: dict[str, bytes]) -> list[Path]:
@@ -522,7 +643,9 @@ def write_outputs(out_dir: str | Path, files: dict[str, bytes]) -> list[Path]:
             raise ValueError(f"output file name {name!r} must be relative and stay inside the folder")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        remove_stale_staging(out_dir)
+        with output_lock(out_dir):  # a killed run's commit is completed before its staging counts as stale
+            recover_commit(out_dir)
+            remove_stale_staging(out_dir)
         staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out_dir))
     except OSError as exc:
         raise _output_error(out_dir, exc) from None
@@ -532,8 +655,12 @@ def write_outputs(out_dir: str | Path, files: dict[str, bytes]) -> list[Path]:
             # a callable renders its file only now: one output in memory at a time
             _write_synced(staging / name, data() if callable(data) else data)
             del data
-        with signals_deferred():
-            _commit(staging, out_dir, names)
+        _fsync_dir(staging)
+        # rendering needs no lock; the commit does: two builds into one folder never mix
+        with output_lock(out_dir):
+            recover_commit(out_dir)
+            with signals_deferred():
+                _commit(staging, out_dir, names)
     except OSError as exc:
         raise _output_error(out_dir, exc) from None
     finally:

@@ -419,6 +419,142 @@ def test_ctrl_c_to_the_process_group_with_two_processes(many, earlier, tmp_path)
         time.sleep(0.1)
 
 
+# ---- shared output folders and killed commits ----------------------------------------------
+
+
+def kg_process(*args, env: dict | None = None) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", *map(str, args)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True,
+                            env={**os.environ, **(env or {})})
+    STARTED.append(proc)
+    return proc
+
+
+def without_summary(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {name: data for name, data in files.items() if name != "summary.json"}
+
+
+@pytest.fixture(scope="module")
+def two_sets(tmp_path_factory):
+    """Two corpora (one and two documents) and the complete output set of each; their
+    analyses and outputs are cached in `cache`, so later builds of them start no model."""
+    base = tmp_path_factory.mktemp("sets")
+    (base / "a").mkdir()
+    (base / "a" / "a.txt").write_text("大连市市长王五会见东北大学校长赵六。", encoding="utf-8")
+    (base / "b").mkdir()
+    (base / "b" / "b1.txt").write_text(SENTENCE, encoding="utf-8")
+    (base / "b" / "b2.txt").write_text("鞍钢集团董事长李四在鞍山市出席签约仪式。", encoding="utf-8")
+    sets = {}
+    for name in ("a", "b"):
+        proc = kg_process("build", base / name, "--out", base / f"ref-{name}", "--jobs", "1", "--cache-dir",
+                          base / "cache", "--quiet")
+        _, stderr = proc.communicate(timeout=120)
+        assert proc.returncode == 0, stderr
+        sets[name] = snapshot(base / f"ref-{name}")
+    assert without_summary(sets["a"]) != without_summary(sets["b"])
+    return base, sets
+
+
+def which_set(out: Path, sets: dict) -> str:
+    """The name of the run whose complete set `out` holds (fails on a mixed or partial set)."""
+    files = snapshot(out)
+    documents = json.loads(files["summary.json"])["documents"] if "summary.json" in files else None
+    for name, wanted in sets.items():
+        if without_summary(files) == without_summary(wanted) and documents == json.loads(wanted["summary.json"])["documents"]:
+            return name
+    mixed = {n: [f for f in files if f in wanted and files[f] == wanted[f]] for n, wanted in sets.items()}
+    raise AssertionError(f"{out} holds no complete set: files equal to each run's: {mixed}; all files: {sorted(files)}")
+
+
+def test_two_builds_racing_on_one_folder_end_with_one_complete_set(two_sets, tmp_path):
+    base, sets = two_sets
+    out = tmp_path / "out"
+    args = ("--out", out, "--jobs", "1", "--cache-dir", base / "cache", "--quiet")
+    # a slow commit (about 4 s), and a fast one that starts while the slow one is under way
+    slow = kg_process("build", base / "a", *args, env={"KG_TEST_COMMIT_DELAY": "0.4"})
+    deadline = time.monotonic() + 60
+    while not any(p.name == "summary.json" for p in out.glob(".kg-staging-*/*")):  # every file staged
+        assert slow.poll() is None, slow.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    fast = kg_process("build", base / "b", *args)
+    for proc in (slow, fast):
+        _, stderr = proc.communicate(timeout=120)
+        assert proc.returncode == 0, stderr
+    assert which_set(out, sets) == "b"  # the second waited for the first, then replaced its set whole
+    no_leftovers(out)
+
+
+def test_a_build_gives_up_on_a_folder_another_build_holds(two_sets, tmp_path):
+    base, sets = two_sets
+    out = tmp_path / "out"
+    out.mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDONLY); "
+                               "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)", str(out)],
+                              stdout=subprocess.PIPE, text=True, start_new_session=True)
+    STARTED.append(holder)
+    assert holder.stdout.readline().strip() == "held"
+    proc = kg_process("build", base / "a", "--out", out, "--jobs", "1", "--cache-dir", base / "cache", "--quiet",
+                      env={"KG_LOCK_TIMEOUT": "1"})
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    assert stderr.strip() == (f"kg: error: another kg build is writing {out}; gave up after waiting 1 s "
+                              "(KG_LOCK_TIMEOUT); earlier outputs there are unchanged")
+    assert snapshot(out) == {}
+
+
+def commit_steps(sets: dict) -> int:
+    """Steps of a commit of set b over set a: one per file moved in or away, and the end."""
+    return len(sets["b"]) + len(set(sets["a"]) - set(sets["b"])) + 1
+
+
+def test_sigkill_at_every_step_of_the_commit_then_any_kg_run_completes_the_set(two_sets, tmp_path):
+    base, sets = two_sets
+    steps = commit_steps(sets)
+    assert steps >= 10
+    for step in range(1, steps + 1):
+        out = put_earlier(tmp_path / f"out{step}", sets["a"])
+        proc = kg_process("build", base / "b", "--out", out, "--jobs", "1", "--cache-dir", base / "cache", "--quiet",
+                          env={"KG_TEST_COMMIT_KILL": str(step)})
+        proc.communicate(timeout=120)
+        assert proc.returncode == -signal.SIGKILL, step
+        # the next run fails before it writes anything (no documents), yet repairs the folder
+        (tmp_path / "nothing").mkdir(exist_ok=True)
+        proc = kg_process("build", tmp_path / "nothing", "--out", out, "--jobs", "1", "--no-cache", "--quiet")
+        _, stderr = proc.communicate(timeout=120)
+        assert proc.returncode == 1 and "no documents to build from" in stderr, stderr
+        assert which_set(out, sets) == "b", step  # the killed commit completed, nothing mixed
+        no_leftovers(out)
+
+
+def test_sigkill_at_random_moments_of_a_slow_commit_always_leaves_a_complete_set(two_sets, tmp_path):
+    import random
+
+    base, sets = two_sets
+    rng = random.Random(16)
+    delay = 0.05
+    window = commit_steps(sets) * delay
+    results = []
+    for run in range(20):
+        out = put_earlier(tmp_path / f"out{run}", sets["a"])
+        proc = kg_process("build", base / "b", "--out", out, "--jobs", "1", "--cache-dir", base / "cache", "--quiet",
+                          env={"KG_TEST_COMMIT_DELAY": str(delay)})
+        deadline = time.monotonic() + 60
+        while not (out / ".kg-commit.json").exists():  # the commit has begun
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0, window))
+        proc.kill()
+        proc.communicate(timeout=60)
+        from kg.export import check_output_dir
+
+        check_output_dir(out)  # what every kg build does first
+        results.append(which_set(out, sets))
+        no_leftovers(out)
+    assert set(results) <= {"a", "b"} and "b" in results
+
+
 # ---- the HTML map in a real browser --------------------------------------------------------
 
 CHROMIUM = "/usr/bin/chromium"
