@@ -30,6 +30,7 @@ from .clean import Deduplicator, clean_document
 from .entities import AliasConfig, DocFacts, document_facts, read_alias_file, resolve
 from .export import FORMATS, check_output_dir, render_files, write_outputs
 from .graph import GraphOptions, build_graph
+from .events import add_event_edges, corpus_events, event_files
 from .ingest import iter_documents
 from . import entities as entities_module
 from .nlp import _init_worker, analyse_document, default_jobs, load_pipeline, pipeline_id
@@ -345,7 +346,10 @@ def render_outputs(facts: Iterable[DocFacts], alias_config: AliasConfig, options
     with timer("graph"):
         graph = build_graph(resolution, GraphOptions(options.window, options.min_weight, options.min_npmi,
                                                         options.max_edges))
+    with timer("events"):  # typed relations (kg/events.py) on the graph's edges
+        add_event_edges(graph, corpus_events(facts, resolution))
     files = render_files(graph, resolution, options.formats)
+    files.update(event_files(graph) if "csv" in options.formats else {})  # events.csv, neo4j/events.csv
     if "html" in options.formats:
         from .render import render_html_text
 

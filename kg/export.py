@@ -349,7 +349,8 @@ def render_files(graph: nx.Graph, resolution, formats: tuple[str, ...]) -> dict:
 # ---- putting files in place ----------------------------------------------------------------
 
 OWN_FILES = ("graph.html", "graph.graphml", "graph.gexf", "graph.json", "entities.csv", "edges.csv",
-             "relations.csv", "neo4j/nodes.csv", "neo4j/relationships.csv", "summary.json")
+             "relations.csv", "neo4j/nodes.csv", "neo4j/relationships.csv", "summary.json",
+             "events.csv", "neo4j/events.csv")  # the last two: kg/events.py
 STAGING_PREFIX = ".kg-staging-"
 _STAGING_PID = re.compile(re.escape(STAGING_PREFIX) + r"(\d+)-")
 
