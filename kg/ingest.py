@@ -33,6 +33,7 @@ from typing import BinaryIO, Iterable, Iterator
 from charset_normalizer import from_bytes
 
 from .clean import CLOSERS, SENTENCE_END
+from .dates import html_metadata, with_metadata
 from .types import Document, Skipped
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json"}
@@ -711,9 +712,11 @@ def _json_documents(reader: TextReader, file: InputFile, skipped: list[Skipped])
 
 
 def _html_documents(reader: TextReader, file: InputFile) -> Iterator[Document]:
-    text, title = html_to_text("".join(reader.pieces()))
+    page = "".join(reader.pieces())
+    text, title = html_to_text(page)
+    meta = html_metadata(page)  # date, url, source declared in <meta>/<time>
     for doc_id, part in _part_ids(file.display, split_parts([text])):
-        yield Document(id=doc_id, text=part, path=str(file.path), title=title)
+        yield with_metadata(Document(id=doc_id, text=part, path=str(file.path), title=title), meta)
 
 
 def _text_documents(reader: TextReader, file: InputFile, markdown: bool) -> Iterator[Document]:
@@ -747,7 +750,7 @@ def read_file(file: InputFile, skipped: list[Skipped]) -> Iterator[Document]:
             documents = _text_documents(reader, file, markdown=suffix in (".md", ".markdown"))
         for doc in documents:
             count += 1
-            yield doc
+            yield with_metadata(doc)  # dates normalised, or read from a dateline
     except OSError as exc:
         where = f" after {count} document(s)" if count else ""
         skipped.append(Skipped(path, f"unreadable{where}: {exc.strerror or exc}"))

@@ -28,87 +28,67 @@ from pyvis.network import Network
 from pyvis.node import Node
 
 from kg.export import atomic_write_text
+from kg.layout import compute_layout, has_layout, ranked_nodes, weighted_degree
+from kg.style import COMMUNITY_COLOURS, COMMUNITY_OTHER, EDGE_STYLE, SUBTYPE_STYLE, TYPE_STYLE, scaled_size
+from kg.style import style_keys as _style_keys
 
 CJK_FONTS = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", '
              '"WenQuanYi Micro Hei", sans-serif')
 
-# Shape per entity type; colour per (type, subtype). Types unknown to kg are drawn as OTHER.
-TYPE_STYLE = {
-    "PERSON": {"label": "人物 PERSON", "shape": "dot"},
-    "ORG": {"label": "机构 ORG", "shape": "square"},
-    "LOC": {"label": "地点 LOC", "shape": "triangle"},
-    "OTHER": {"label": "其他 OTHER", "shape": "diamond"},
-}
-SUBTYPE_STYLE = {  # (type, subtype) -> (legend label, colour); warm people, cool orgs, green places
-    "PERSON": {
-        "official": ("官员 official", "#d62728"),
-        "business": ("商界 business", "#ff7f0e"),
-        "journalist": ("记者 journalist", "#e7ba52"),
-        "other": ("其他 other", "#f29b9b"),
-    },
-    "ORG": {
-        "company": ("企业 company", "#1f77b4"),
-        "government": ("政府 government", "#393b79"),
-        "party": ("政党 party", "#7b4173"),
-        "institute": ("研究机构 institute", "#17becf"),
-        "university": ("高校 university", "#6b6ecf"),
-        "media": ("媒体 media", "#ce6dbd"),
-        "association": ("协会 association", "#8c6d31"),
-        "other": ("其他 other", "#8e9aa6"),
-    },
-    "LOC": {
-        "country": ("国家 country", "#00441b"),
-        "province": ("省 province", "#1b7837"),
-        "city": ("城市 city", "#4daf4a"),
-        "district": ("区县 district", "#7fbc41"),
-        "town": ("乡镇 town", "#a6d96a"),
-        "village": ("村 village", "#c2e699"),
-        "zone": ("园区 zone", "#35978f"),
-        "other": ("其他 other", "#9fc5a8"),
-    },
-    "OTHER": {"other": ("其他 other", "#b0b0b0")},
-}
-EDGE_STYLE = {
-    "co_occurs": {"label": "共现 co-occurs", "color": "#9aa5b1", "dashes": False},
-    "holds_position_at": {"label": "任职 holds position at", "color": "#e6550d", "dashes": [8, 9]},
-}
 LABEL_MAX_CHARS = 16  # longer names are cut on the canvas; the side panel shows them whole
 _TEMPLATE_SLOT = re.compile(r"\{\{(KG_[A-Z_]+)\}\}")
 # Characters that must not appear raw inside a <script> block (or, for U+2028/9, in old JS).
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
+EXTRA_LIMIT = 20_000  # entities left off the map that the page can still find and add
+EXTRA_EDGES = 12  # edges kept per such entity (its strongest), to add it with its neighbours
+TOP_LABELS = 25  # nodes whose labels stay readable at any zoom (the most important)
+
+
 def render_html(graph: nx.Graph, path: str | Path, *, max_nodes: int = 300,
-                title: str = "kg 知识图谱") -> dict:
+                title: str = "kg 知识图谱", documents: list | None = None) -> dict:
     """Write the interactive map of `graph` to `path` (see `render_html_text`)."""
-    page, stats = render_html_text(graph, max_nodes=max_nodes, title=title)
+    page, stats = render_html_text(graph, max_nodes=max_nodes, title=title, documents=documents)
     atomic_write_text(path, page)
     return stats
 
 
-def render_html_text(graph: nx.Graph, *, max_nodes: int = 300, title: str = "kg 知识图谱") -> tuple[str, dict]:
+def render_html_text(graph: nx.Graph, *, max_nodes: int = 300, title: str = "kg 知识图谱",
+                     documents: list | None = None) -> tuple[str, dict]:
     """The interactive map of `graph` as one HTML page that makes no network requests.
 
     Draws at most `max_nodes` nodes: the top ones by weighted degree (sum of edge weights;
-    ties by mentions, then name), and says so in the page when it leaves nodes out.
+    ties by mentions, then name), and says so in the page when it leaves nodes out; the
+    others (up to EXTRA_LIMIT) can be found by the search and added to the view. Nodes are
+    placed where the graph's `x`, `y` say (kg.layout; computed here when absent), so the
+    page opens laid out, physics off. `documents` (DocumentRecord-like objects) give the
+    evidence sentences their article's title, date and link.
     Returns (page, {"nodes_total", "nodes_shown", "edges_shown", "truncated"}).
     """
     if max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1, got {max_nodes}")
-    strength = _weighted_degree(graph)
-
-    def rank(n: Any) -> tuple:
-        attrs = graph.nodes[n]
-        return (-strength[n], -_float(attrs.get("mentions"), 0.0), _text(attrs.get("name")) or str(n), str(n))
-
-    ranked = sorted(graph.nodes, key=rank)
+    strength = weighted_degree(graph)
+    ranked = ranked_nodes(graph, strength)
     shown = ranked[:max_nodes]
     shown_set = set(shown)
     total, truncated = graph.number_of_nodes(), len(ranked) > max_nodes
+    if has_layout(graph):
+        positions = {n: (_float(d.get("x"), 0.0), _float(d.get("y"), 0.0)) for n, d in graph.nodes(data=True)}
+    else:
+        positions = compute_layout(graph, max_nodes)
+    extra = ranked[max_nodes:max_nodes + EXTRA_LIMIT]
 
-    vis_ids = _vis_ids(shown)
+    vis_ids = _vis_ids(shown + extra)
+    between = _betweenness(graph.subgraph(shown))
     nodes = [_node(n, graph.nodes[n], vis_ids[n], strength[n]) for n in shown]
+    for n, item in zip(shown, nodes):
+        item["x"], item["y"] = (round(v, 1) for v in positions.get(n, (0.0, 0.0)))
+        item["kg"]["degree"] = graph.degree(n)
+        item["kg"]["betweenness"] = round(between.get(n, 0.0), 5)
     _set_sizes(nodes)
+    for item in nodes[:TOP_LABELS]:
+        item["kgTop"] = True
     edges = []
     for u, v, attrs in graph.edges(data=True):
         if u in shown_set and v in shown_set:
@@ -119,13 +99,22 @@ def render_html_text(graph: nx.Graph, *, max_nodes: int = 300, title: str = "kg 
     stats = {"nodes_total": total, "nodes_shown": len(nodes), "edges_shown": len(edges),
              "truncated": truncated}
     note = (f"显示 {len(nodes)} / {total} 个节点 (showing top {len(nodes)} of {total} nodes "
-            f"by weighted degree; exports contain all)") if truncated else ""
+            f"by weighted degree; search finds the others; exports contain all)") if truncated else ""
     data = {
         "title": title,
         "stats": stats,
         "note": note,
         "nodes": nodes,
         "edges": edges,
+        "extra": _extra_nodes(graph, extra, vis_ids, positions, nodes),
+        "extraEdges": _extra_edges(graph, extra, vis_ids),
+        "extraLeftOut": max(0, total - len(shown) - len(extra)),
+        "documents": _documents(documents, nodes, edges),
+        "periods": _periods(documents, graph, shown + extra),
+        "palette": {f"{t}/{s}": c for t, subs in SUBTYPE_STYLE.items() for s, (_, c) in subs.items()},
+        "shapes": {t: style["shape"] for t, style in TYPE_STYLE.items()},
+        "communityColours": COMMUNITY_COLOURS,
+        "communityOther": COMMUNITY_OTHER,
         "legend": _legend(nodes, edges),
         "options": _vis_options(len(nodes), len(edges)),
     }
@@ -133,15 +122,99 @@ def render_html_text(graph: nx.Graph, *, max_nodes: int = 300, title: str = "kg 
     return _page(data, title=title, note=note, summary=summary), stats
 
 
-# ---------------------------------------------------------------- graph -> vis items
+def _betweenness(sub: nx.Graph) -> dict:
+    """Betweenness on the drawn graph; sampled (500 sources) past 500 nodes to stay fast."""
+    if sub.number_of_edges() == 0:
+        return {}
+    k = 500 if sub.number_of_nodes() > 500 else None
+    return nx.betweenness_centrality(sub, k=k, seed=0)
 
-def _weighted_degree(graph: nx.Graph) -> dict[Any, float]:
-    strength = dict.fromkeys(graph.nodes, 0.0)
-    for u, v, attrs in graph.edges(data=True):
-        w = _float(attrs.get("weight"), 1.0)
-        strength[u] += w
-        strength[v] += w
-    return strength
+
+def _extra_nodes(graph: nx.Graph, extra: list, vis_ids: dict, positions: dict, shown_items: list) -> list:
+    """Compact rows for entities off the map: [id, name, type, subtype, aliases, mentions,
+    documents, degree, first_seen, last_seen, x, y, community, size] (map.js makes nodes of them)."""
+    top = max((_float(n["kg"]["mentions"], 0.0) for n in shown_items), default=0.0)
+    rows = []
+    for n in extra:
+        d = graph.nodes[n]
+        etype, subtype = _style_keys(d)
+        x, y = positions.get(n, (0.0, 0.0))
+        mentions = _float(d.get("mentions"), 0.0)
+        rows.append([vis_ids[n], _text(d.get("name")) or str(n), etype, subtype, _text(d.get("aliases")),
+                     _finite(mentions), _optional_number(d.get("documents")), graph.degree(n),
+                     _text(d.get("first_seen")), _text(d.get("last_seen")), round(x, 1), round(y, 1),
+                     _optional_number(d.get("community")), scaled_size(min(mentions, top), top) if top else 12])
+    return rows
+
+
+def _extra_edges(graph: nx.Graph, extra: list, vis_ids: dict) -> list:
+    """[from, to, weight, relation, title, npmi, documents, first_seen, last_seen] for the
+    strongest edges of each off-map entity (to any entity the page knows)."""
+    rows, seen = [], set()
+    for n in extra:
+        around = sorted(((o, d) for o, d in graph[n].items() if o in vis_ids),
+                        key=lambda item: -_float(item[1].get("weight"), 1.0))[:EXTRA_EDGES]
+        for other, d in around:
+            key = frozenset((n, other))
+            if key in seen:
+                continue
+            seen.add(key)
+            a, b = n, other
+            relation = _text(d.get("relation")) or "co_occurs"
+            if relation == "holds_position_at" and _style_keys(graph.nodes[b])[0] == "PERSON" \
+                    and _style_keys(graph.nodes[a])[0] != "PERSON":
+                a, b = b, a  # person -> organisation
+            rows.append([vis_ids[a], vis_ids[b], _finite(_float(d.get("weight"), 1.0)), relation,
+                         _text(d.get("title")), _optional_number(d.get("npmi")), _optional_number(d.get("documents")),
+                         _text(d.get("first_seen")), _text(d.get("last_seen"))])
+    return rows
+
+
+_LINKABLE = re.compile(r"^(https?|file)://", re.I)
+
+
+def _documents(records: list | None, nodes: list, edges: list) -> dict:
+    """doc id -> [title, date, link] for the documents the page's evidence quotes. The link
+    is the article's url when it has one (http, https or file only), else its file."""
+    if not records:
+        return {}
+    wanted = set()
+    for item in nodes + edges:
+        for line in item["kg"]["evidence"]:
+            match = re.match(r"\[([^\]]*)\]", line)
+            if match:
+                wanted.add(match.group(1))
+    out = {}
+    for r in records:
+        if r.id not in wanted:
+            continue
+        link = r.url if _LINKABLE.match(r.url or "") else ""
+        if not link and r.path:
+            try:
+                link = Path(r.path).absolute().as_uri()
+            except ValueError:
+                link = ""
+        out[r.id] = [r.title, r.date, link]
+    return out
+
+
+MAX_DAY_STOPS = 400  # a date slider over more distinct days than this moves by month
+
+
+def _periods(records: list | None, graph: nx.Graph, nodes: list) -> list[str]:
+    """The date slider's stops: the documents' distinct dates (days), or their months when
+    there are many; from the nodes' first and last dates when no documents are given."""
+    if records:
+        dates = {r.date for r in records if r.date}
+    else:
+        dates = {graph.nodes[n].get(k) for n in nodes for k in ("first_seen", "last_seen")}
+        dates = {d for d in dates if isinstance(d, str) and d}
+    if len(dates) > MAX_DAY_STOPS:
+        dates = {d[:7] for d in dates}
+    return sorted(dates)
+
+
+# ---------------------------------------------------------------- graph -> vis items
 
 
 def _vis_ids(nodes: list) -> dict[Any, str]:
@@ -154,17 +227,6 @@ def _vis_ids(nodes: list) -> dict[Any, str]:
         used.add(vid)
         ids[n] = vid
     return ids
-
-
-def _style_keys(attrs: dict) -> tuple[str, str]:
-    """(type, subtype) as used for colours and filters; unknown values fall back to OTHER/other."""
-    etype = _text(attrs.get("type")).upper()
-    if etype not in SUBTYPE_STYLE:
-        etype = "OTHER"
-    subtype = _text(attrs.get("subtype")).lower()
-    if subtype not in SUBTYPE_STYLE[etype]:
-        subtype = "other"
-    return etype, subtype
 
 
 def _node(n: Any, attrs: dict, vid: str, strength: float) -> dict:
@@ -186,6 +248,8 @@ def _node(n: Any, attrs: dict, vid: str, strength: float) -> dict:
         "degree_centrality": _optional_number(attrs.get("degree_centrality")),
         "weighted_degree": _finite(strength),
         "evidence": _split(attrs.get("evidence"), "\n"),
+        "first_seen": _text(attrs.get("first_seen")),
+        "last_seen": _text(attrs.get("last_seen")),
     }
     # pyvis's Node builds the vis item dict; "kg" rides along (vis-network ignores unknown fields).
     return Node(vid, TYPE_STYLE[etype]["shape"], label,
@@ -214,6 +278,8 @@ def _edge(eid: str, a: str, b: str, attrs: dict, a_attrs: dict, b_attrs: dict) -
             "npmi": _optional_number(attrs.get("npmi")),
             "title": title,
             "evidence": _split(attrs.get("evidence"), "\n"),
+            "first_seen": _text(attrs.get("first_seen")),
+            "last_seen": _text(attrs.get("last_seen")),
         },
     }
     if relation == "holds_position_at":
@@ -235,7 +301,7 @@ def _set_sizes(nodes: list[dict]) -> None:
             break
     top = max(values, default=0.0)
     for n, v in zip(nodes, values):
-        n["size"] = round(10 + 26 * math.sqrt(max(v, 0.0) / top), 2) if top > 0 else 14
+        n["size"] = scaled_size(v, top)
 
 
 def _set_widths(edges: list[dict]) -> None:
@@ -273,17 +339,15 @@ def _legend(nodes: list[dict], edges: list[dict]) -> dict:
 
 
 def _vis_options(n_nodes: int, n_edges: int) -> dict:
-    """vis-network options: pyvis's forceAtlas2Based preset plus kg's look.
-
-    Physics runs only for the stabilisation iterations; map.js then switches it off so the
-    layout stops moving (and stops using CPU).
-    """
+    """vis-network options: kg's look, physics off (the nodes come with their positions from
+    kg.layout, so the page opens laid out, whatever its size). pyvis's forceAtlas2Based
+    preset is kept in the options for when a user switches physics on from the console."""
     net = Network(directed=False, cdn_resources="remote")
     net.force_atlas_2based(gravity=-80, central_gravity=0.012, spring_length=130,
                            spring_strength=0.06, damping=0.5, overlap=0.4)
     options = json.loads(net.options.to_json())
-    options["physics"]["stabilization"].update(
-        iterations=600 if n_nodes <= 400 else 300, updateInterval=25, fit=True)
+    options["physics"]["enabled"] = False
+    options["physics"]["stabilization"] = {"enabled": False}
     options["physics"]["minVelocity"] = 1.0
     options["edges"] = {
         "smooth": False,  # straight edges: cheaper and calmer than "dynamic" on dense graphs
@@ -298,7 +362,7 @@ def _vis_options(n_nodes: int, n_edges: int) -> dict:
     }
     options["interaction"].update(hover=True, hideEdgesOnDrag=n_edges > 2000,
                                   multiselect=False, navigationButtons=False, keyboard=False)
-    options["layout"] = {"randomSeed": 7, "improvedLayout": n_nodes <= 200}
+    options["layout"] = {"randomSeed": 7, "improvedLayout": False}
     return options
 
 

@@ -25,6 +25,20 @@ class Document:
     source: str = ""
 
 
+@dataclass(slots=True)  # one per document, kept for the whole build: no per-instance dict
+class DocumentRecord:
+    """What documents.csv says of one document (and what evidence links to)."""
+
+    id: str
+    path: str = ""
+    title: str = ""
+    date: str = ""  # ISO: YYYY-MM-DD, YYYY-MM or YYYY; "" when unknown
+    url: str = ""
+    source: str = ""
+    characters: int = 0
+    entities: int = 0  # distinct entities found in it
+
+
 @dataclass
 class Skipped:
     """An input kg did not use, and why."""

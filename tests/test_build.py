@@ -51,8 +51,11 @@ def test_headers_are_exactly_as_documented(sample_out):
     def header(name):
         return (sample_out / name).read_text(encoding="utf-8-sig").splitlines()[0]
 
-    assert header("entities.csv") == "id,name,type,subtype,aliases,mentions,documents,titles,affiliations"
-    assert header("edges.csv") == "source,target,weight,npmi,relation,title,documents"
+    assert header("entities.csv") == ("id,name,type,subtype,aliases,mentions,documents,titles,affiliations,"
+                                      "community,degree_centrality,first_seen,last_seen,by_year")
+    assert header("edges.csv") == ("source,target,source_name,target_name,weight,npmi,relation,title,documents,"
+                                   "first_seen,last_seen,evidence")
+    assert header("documents.csv") == "id,path,title,date,url,source,characters,entities"
     assert header("relations.csv") == "head,relation,tail,title,document,sentence"
     assert header("neo4j/nodes.csv").startswith("id:ID,name,:LABEL")
     assert header("neo4j/relationships.csv").startswith(":START_ID,:END_ID,:TYPE")

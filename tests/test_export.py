@@ -93,7 +93,9 @@ def test_neo4j_import_csvs_keep_values_verbatim_but_strip_illegal_characters():
 
 
 def comparable(data: dict) -> dict:
-    return {k: v for k, v in data.items() if k not in ("id", "label")}
+    """The graph's own attributes: without what the writers add (ids, labels, the GEXF viz
+    block, the `directed` flag; test_round_trip checks those)."""
+    return {k: v for k, v in data.items() if k not in ("id", "label", "viz", "directed")}
 
 
 def expected(graph: nx.Graph) -> tuple[dict, dict]:
@@ -171,7 +173,7 @@ def test_arbitrary_text_xml_exports_parse_and_round_trip(g):
 def test_arbitrary_text_json_round_trips_exactly(g):
     back = nx.node_link_graph(json.loads(node_link_text(g).encode("utf-8")), edges="edges")
     assert dict(back.nodes(data=True)) == dict(g.nodes(data=True))
-    assert {frozenset((a, b)): d for a, b, d in back.edges(data=True)} == {
+    assert {frozenset((a, b)): comparable(d) for a, b, d in back.edges(data=True)} == {
         frozenset((a, b)): d for a, b, d in g.edges(data=True)}
 
 
@@ -354,3 +356,119 @@ def test_an_interrupt_during_the_move_still_leaves_complete_new_outputs(out, mon
 def test_write_outputs_refuses_names_outside_the_folder(tmp_path):
     with pytest.raises(ValueError):
         write_outputs(tmp_path, {"../escape.txt": b"x"})
+
+
+# ---- what an analyst opens: labels, colours, positions, dates, direction -------------------
+
+
+def analyst_graph() -> nx.Graph:
+    """A graph as kg.build leaves it: dates (kg.timeline) and positions (kg.layout) set."""
+    from kg.layout import add_layout
+
+    g = nx.Graph()
+    g.add_node("ORG:沈阳市人民政府", **dict(node_attrs("沈阳市人民政府"), subtype="government", mentions=9))
+    g.add_node("PERSON:刘振华", **dict(node_attrs("刘振华", "PERSON"), subtype="official", mentions=5))
+    g.add_node("ORG:东北大学", **dict(node_attrs("东北大学"), subtype="university", mentions=3))
+    g.add_node("LOC:沈阳市", **dict(node_attrs("沈阳市", "LOC"), subtype="city", mentions=12))
+    # stored org -> person, as an undirected graph may hold it
+    g.add_edge("ORG:沈阳市人民政府", "PERSON:刘振华", **edge_attrs("[d1] 市长刘振华", "holds_position_at", "市长", 4))
+    g.add_edge("ORG:东北大学", "LOC:沈阳市", **edge_attrs("[d2] 东北大学在沈阳", weight=2))
+    g.add_edge("LOC:沈阳市", "PERSON:刘振华", **edge_attrs(weight=7))
+    for n, (first, last) in {"ORG:沈阳市人民政府": ("1998-01-03", "1998-02-10"), "PERSON:刘振华": ("1998-01-03", "1998-03-01"),
+                             "ORG:东北大学": ("1998-02-01", "1998-02-01"), "LOC:沈阳市": ("1998-01-03", "1998-03-01")}.items():
+        g.nodes[n].update(first_seen=first, last_seen=last, by_year="1998:3", by_month="1998-01:1|1998-02:2")
+    for a, b, d in g.edges(data=True):
+        d.update(first_seen="1998-01-03", last_seen="1998-02-10", by_year="1998:2", by_month="1998-01:1|1998-02:1")
+    add_layout(g, max_nodes=2)  # two laid out by ForceAtlas2, the others placed by their neighbours
+    return g
+
+
+def _edge_ends(data: bytes, kind: str) -> dict:
+    """relation -> [(source, target)] as written in the XML."""
+    root = etree.fromstring(data, STRICT)
+    out: dict = {}
+    if kind == "graphml":
+        ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+        rel_key = root.xpath("//g:key[@attr.name='relation' and @for='edge']/@id", namespaces=ns)[0]
+        for edge in root.iterfind(".//g:edge", ns):
+            relation = edge.xpath(f"g:data[@key='{rel_key}']/text()", namespaces=ns)[0]
+            out.setdefault(relation, []).append((edge.get("source"), edge.get("target")))
+    else:
+        ns = {"x": "http://www.gexf.net/1.2draft"}
+        rel_id = root.xpath("//x:attributes[@class='edge']/x:attribute[@title='relation']/@id", namespaces=ns)[0]
+        for edge in root.iterfind(".//x:edge", ns):
+            relation = edge.xpath(f"x:attvalues/x:attvalue[@for='{rel_id}']/@value", namespaces=ns)[0]
+            out.setdefault(relation, []).append((edge.get("source"), edge.get("target")))
+    return out
+
+
+def test_gexf_and_graphml_round_trip_labels_colours_positions_dates_and_direction():
+    from kg.style import hex_rgb, node_colour
+
+    g = analyst_graph()
+    gexf, graphml = gexf_bytes(g), graphml_bytes(g)
+    back_gexf = nx.read_gexf(io.BytesIO(gexf))
+    back_graphml = nx.read_graphml(io.BytesIO(graphml))
+    for node, data in g.nodes(data=True):
+        assert back_gexf.nodes[node]["label"] == data["name"]
+        assert back_graphml.nodes[node]["label"] == data["name"]
+        viz = back_gexf.nodes[node]["viz"]
+        assert (viz["color"]["r"], viz["color"]["g"], viz["color"]["b"]) == hex_rgb(node_colour(data))
+        assert viz["position"]["x"] == pytest.approx(data["x"]) and viz["position"]["y"] == pytest.approx(-data["y"])
+        assert viz["size"] > 0
+        assert back_graphml.nodes[node]["x"] == pytest.approx(data["x"])  # GraphML keeps them as attributes
+        for back in (back_gexf, back_graphml):
+            assert back.nodes[node]["first_seen"] == data["first_seen"]
+            assert back.nodes[node]["last_seen"] == data["last_seen"]
+            assert back.nodes[node]["by_month"] == "1998-01:1|1998-02:2"
+    sizes = {n: back_gexf.nodes[n]["viz"]["size"] for n in g}
+    assert sizes["LOC:沈阳市"] > sizes["ORG:东北大学"]  # by mentions, as on the map
+    colours = {n: back_gexf.nodes[n]["viz"]["color"] for n in g}
+    assert colours["ORG:沈阳市人民政府"] != colours["ORG:东北大学"]  # two ORG subtypes, two colours
+    positions = {(v["viz"]["position"]["x"], v["viz"]["position"]["y"]) for _, v in back_gexf.nodes(data=True)}
+    assert len(positions) == 4  # every node placed, none on top of another
+    for back in (back_gexf, back_graphml):
+        edge = back.edges["PERSON:刘振华", "ORG:沈阳市人民政府"]
+        assert edge["relation"] == "holds_position_at" and edge["directed"] is True
+        assert edge["first_seen"] == "1998-01-03" and edge["last_seen"] == "1998-02-10"
+        assert back.edges["ORG:东北大学", "LOC:沈阳市"]["directed"] is False
+    for data, kind in ((gexf, "gexf"), (graphml, "graphml")):
+        ends = _edge_ends(data, kind)
+        assert ends["holds_position_at"] == [("PERSON:刘振华", "ORG:沈阳市人民政府")]  # person -> organisation
+
+
+def test_json_and_csv_run_positions_person_to_organisation_with_dates_and_evidence():
+    g = analyst_graph()
+    data = json.loads(node_link_text(g))
+    (position,) = [e for e in data["edges"] if e["relation"] == "holds_position_at"]
+    assert (position["source"], position["target"], position["directed"]) == ("PERSON:刘振华", "ORG:沈阳市人民政府", True)
+    table = rows(edges_csv(g))
+    header, body = table[0], table[1:]
+    assert header == export.EDGE_COLUMNS
+    col = {name: header.index(name) for name in header}
+    weights = [int(r[col["weight"]]) for r in body]
+    assert weights == sorted(weights, reverse=True) == [7, 4, 2]
+    by_relation = {r[col["relation"]]: r for r in body}
+    pos = by_relation["holds_position_at"]
+    assert (pos[col["source"]], pos[col["target"]], pos[col["source_name"]]) == ("PERSON:刘振华", "ORG:沈阳市人民政府", "刘振华")
+    assert pos[col["evidence"]] == "[d1] 市长刘振华" and pos[col["first_seen"]] == "1998-01-03"
+    entities = rows(entities_csv(g))
+    ecol = {name: i for i, name in enumerate(entities[0])}
+    assert {"community", "degree_centrality", "first_seen", "last_seen"} <= set(ecol)
+    liu = next(r for r in entities[1:] if r[ecol["name"]] == "刘振华")
+    assert (liu[ecol["first_seen"]], liu[ecol["last_seen"]], liu[ecol["community"]]) == ("1998-01-03", "1998-03-01", "0")
+    neo = list(csv.reader(io.StringIO(export.neo4j_relationships_csv(g))))
+    assert ["PERSON:刘振华", "ORG:沈阳市人民政府", "HOLDS_POSITION_AT"] == neo[[r[2] for r in neo].index("HOLDS_POSITION_AT")][:3]
+
+
+def test_documents_csv_lists_every_document():
+    from kg.types import DocumentRecord
+
+    records = [DocumentRecord("a.txt", "in/a.txt", "标题", "1998-01-03", "http://x/a", "人民日报", 120, 7),
+               DocumentRecord("=b", "in/b.txt", characters=5)]
+    table = rows(export.documents_csv(records))
+    assert table[0] == ["id", "path", "title", "date", "url", "source", "characters", "entities"]
+    assert table[1] == ["a.txt", "in/a.txt", "标题", "1998-01-03", "http://x/a", "人民日报", "120", "7"]
+    assert table[2][0] == "'=b"  # spreadsheet-safe like the other tables
+    files = export.render_files(nx.Graph(), None, ("html",), records)
+    assert set(files) == {"documents.csv"}  # in every build, whatever the formats

@@ -1,0 +1,136 @@
+"""One layout for every view: positions computed once, in Python, used by the map and GEXF.
+
+The nodes the map draws (the top `max_nodes` by weighted degree, `map_nodes`) are laid out
+with ForceAtlas2 (networkx), the algorithm Gephi users know; its cost grows with the square
+of the node count, so the number of iterations shrinks as the map grows. Every other node
+is put next to its strongest already-placed neighbour (or, with none, on a ring outside), so
+the exports carry positions for all nodes at little cost and the map's part looks the same.
+Positions are stored as node attributes `x`, `y` (floats, in the map's pixel units).
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import networkx as nx
+
+EDGE_LENGTH = 130.0  # about the map's preferred distance between neighbours, in pixels
+
+
+def _float(value: Any, default: float) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    return number if math.isfinite(number) else default
+
+
+def weighted_degree(graph: nx.Graph) -> dict[Any, float]:
+    strength = dict.fromkeys(graph.nodes, 0.0)
+    for u, v, attrs in graph.edges(data=True):
+        w = _float(attrs.get("weight"), 1.0)
+        strength[u] += w
+        strength[v] += w
+    return strength
+
+
+def ranked_nodes(graph: nx.Graph, strength: dict | None = None) -> list:
+    """Nodes by importance: weighted degree, then mentions, then name (the map's order)."""
+    strength = strength if strength is not None else weighted_degree(graph)
+
+    def rank(n: Any) -> tuple:
+        attrs = graph.nodes[n]
+        name = attrs.get("name")
+        return (-strength[n], -_float(attrs.get("mentions"), 0.0), str(name) if name else str(n), str(n))
+
+    return sorted(graph.nodes, key=rank)
+
+
+def _iterations(n: int) -> int:
+    # about 3 s of ForceAtlas2 on one core whatever n is (its steps cost n^2), within 30..150
+    return max(30, min(150, int(1.5e7 / max(n, 1) ** 2)))
+
+
+def compute_layout(graph: nx.Graph, max_nodes: int = 300) -> dict[Any, tuple[float, float]]:
+    """{node: (x, y)} for every node (see the module's docstring). Deterministic."""
+    if graph.number_of_nodes() == 0:
+        return {}
+    strength = weighted_degree(graph)
+    order = ranked_nodes(graph, strength)
+    core = order[:max_nodes]
+    sub = graph.subgraph(core)
+    if len(core) == 1:
+        raw = {core[0]: (0.0, 0.0)}
+    else:
+        # log weights: a pair seen 500 times should not pull 500 times harder than one seen once
+        weighted = nx.Graph()
+        weighted.add_nodes_from(sub)
+        weighted.add_edges_from((a, b, {"w": 1.0 + math.log(max(_float(d.get("weight"), 1.0), 1.0))})
+                                for a, b, d in sub.edges(data=True))
+        raw = nx.forceatlas2_layout(weighted, max_iter=_iterations(len(core)), seed=7, weight="w",
+                                    scaling_ratio=2.0, gravity=1.0)
+        raw = {n: (float(p[0]), float(p[1])) for n, p in raw.items()}
+    positions = _scaled(raw, sub)
+    _place_rest(graph, order[len(core):], positions)
+    return positions
+
+
+def _scaled(raw: dict, sub: nx.Graph) -> dict:
+    """Scale so that the median edge is about EDGE_LENGTH pixels, centred on (0, 0)."""
+    cx = sum(p[0] for p in raw.values()) / len(raw)
+    cy = sum(p[1] for p in raw.values()) / len(raw)
+    lengths = sorted(math.dist(raw[a], raw[b]) for a, b in sub.edges() if a != b)
+    median = lengths[len(lengths) // 2] if lengths else 0.0
+    if median <= 0:
+        spread = max((math.dist(p, (cx, cy)) for p in raw.values()), default=0.0)
+        factor = (EDGE_LENGTH * math.sqrt(len(raw))) / spread if spread > 0 else 1.0
+    else:
+        factor = EDGE_LENGTH / median
+    return {n: ((x - cx) * factor, (y - cy) * factor) for n, (x, y) in raw.items()}
+
+
+def _place_rest(graph: nx.Graph, rest: list, positions: dict) -> None:
+    """Each remaining node (in rank order) near its strongest placed neighbour; those with
+    none on a ring around everything."""
+    if not rest:
+        return
+    radius = max((math.hypot(x, y) for x, y in positions.values()), default=0.0) + 2 * EDGE_LENGTH
+    pending = list(rest)
+    golden = math.pi * (3 - math.sqrt(5))  # spreads successive angles evenly
+    count = 0
+    while pending:
+        left = []
+        for node in pending:
+            best, best_w = None, -1.0
+            for other, data in graph[node].items():
+                if other in positions:
+                    w = _float(data.get("weight"), 1.0)
+                    if w > best_w:
+                        best, best_w = other, w
+            if best is None:
+                left.append(node)
+                continue
+            count += 1
+            angle = count * golden
+            distance = EDGE_LENGTH * (0.35 + 0.3 * ((count * 0.618) % 1.0))
+            bx, by = positions[best]
+            positions[node] = (bx + distance * math.cos(angle), by + distance * math.sin(angle))
+        if len(left) == len(pending):  # no neighbour placed: a ring outside
+            for i, node in enumerate(left):
+                angle = i * golden
+                r = radius + EDGE_LENGTH * math.sqrt(i + 1) * 0.5
+                positions[node] = (r * math.cos(angle), r * math.sin(angle))
+            break
+        pending = left
+
+
+def add_layout(graph: nx.Graph, max_nodes: int = 300) -> None:
+    """Store the layout on the nodes as `x`, `y` (rounded to 0.1 px)."""
+    for node, (x, y) in compute_layout(graph, max_nodes).items():
+        graph.nodes[node]["x"] = round(x, 1)
+        graph.nodes[node]["y"] = round(y, 1)
+
+
+def has_layout(graph: nx.Graph) -> bool:
+    return graph.number_of_nodes() > 0 and all(
+        isinstance(d.get("x"), (int, float)) and isinstance(d.get("y"), (int, float)) for _, d in graph.nodes(data=True))
