@@ -7,10 +7,14 @@ entry whole and nothing half-written.
 
 The cache never fails a build: a database file that is not SQLite (or is damaged) is moved
 aside and a new one started; a write that fails (disk full, read-only) stops further writes;
-a read that fails is a miss. Each such event adds a line to `warnings`.
+a read that fails is a miss. Each such event adds a line to `warnings` (once). A database
+that SQLite reports as damaged while in use ("malformed") is moved aside and replaced
+too; an entry that does not decode is a miss, re-analysed and rewritten.
 """
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import os
 import pickle
@@ -42,7 +46,15 @@ def analysis_key(doc: CleanDocument, model_id: str) -> str:
 
 
 class AnalysisCache:
+    """Reads and writes go in one transaction each, and `snapshot()` holds one read
+    transaction across several reads, so another kg process writing or trimming the same
+    cache meanwhile changes nothing that this one has seen."""
+
     def __init__(self, directory: str | Path | None = None):
+        if directory is None and not (os.environ.get("KG_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")):
+            home = Path(os.path.expanduser("~"))
+            if not home.is_dir():  # never create a missing home folder (HOME=/nonexistent)
+                raise FileNotFoundError(errno.ENOENT, "the home folder does not exist", str(home))
         self.directory = Path(directory) if directory else default_cache_dir()
         self.directory.mkdir(parents=True, exist_ok=True)
         self.path = self.directory / "analysis.sqlite"
@@ -51,17 +63,17 @@ class AnalysisCache:
         self.readable = True
         self.hits = 0
         self.misses = 0
+        self._damaged_keys: set[str] = set()  # entries that did not decode: misses, analysed again and rewritten
+        self._damaged_warning: int | None = None  # index in `warnings` of the one line counting them
         try:
             self._db = self._open()
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.OperationalError):
                 raise  # cannot open or lock it (permissions, busy): not damage
-            aside = self._move_aside()
-            self.warnings.append(f"cache database {self.path} was damaged ({exc}); moved to {aside.name}, "
-                                 "starting a new one")
-            self._db = self._open()
+            self._db = self._replace_damaged(exc)
 
     def _open(self) -> sqlite3.Connection:
+        self._inode = None
         db = sqlite3.connect(self.path, timeout=30)
         try:
             db.execute("PRAGMA journal_mode=WAL")
@@ -71,72 +83,167 @@ class AnalysisCache:
         except BaseException:
             db.close()
             raise
+        with contextlib.suppress(OSError):
+            self._inode = os.stat(self.path).st_ino  # which file this connection uses
         return db
 
+    def _warn(self, line: str) -> None:
+        if line not in self.warnings:
+            self.warnings.append(line)
+
+    def _replace_damaged(self, exc: sqlite3.DatabaseError) -> sqlite3.Connection:
+        """Move a database SQLite calls damaged aside and start an empty one (the run goes on)."""
+        aside = self._move_aside()
+        self._warn(f"cache database {self.path} was damaged ({exc}); moved to {aside.name}, starting a new one")
+        return self._open()
+
+    def _on_error(self, exc: sqlite3.Error) -> bool:
+        """After a failed statement: True when the database was damaged and has been replaced
+        by an empty one (the caller may go on), False when it is unusable (locked, I/O)."""
+        if isinstance(exc, sqlite3.OperationalError) or not isinstance(exc, sqlite3.DatabaseError):
+            return False
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+        try:
+            self._db = self._replace_damaged(exc)
+        except (OSError, sqlite3.Error) as again:
+            self.readable = self.writable = False
+            self._warn(f"cannot replace the damaged cache database {self.path} ({again}); running without it")
+            return False
+        return True
+
     def _move_aside(self) -> Path:
-        aside = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        aside = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
+        try:
+            replaced = os.stat(self.path).st_ino != self._inode
+        except OSError:
+            replaced = True
+        if replaced and self._inode is not None:
+            return aside  # another kg process has moved it aside already and started a new one
         for suffix in ("", "-wal", "-shm"):
             source = Path(str(self.path) + suffix)
             if source.exists():
                 os.replace(source, str(aside) + suffix)
         return aside
 
+    @contextlib.contextmanager
+    def _read_transaction(self):
+        """One read transaction (a consistent view) unless one is open already (snapshot)."""
+        began = not self._db.in_transaction
+        if began:
+            self._db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if began and self._db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.commit()
+
+    def begin_snapshot(self) -> None:
+        """Start a read transaction that lasts until `end_snapshot()` or `close()`: every
+        read meanwhile sees the database as it was now (WAL readers keep their view)."""
+        if self.readable and not self._db.in_transaction:
+            try:
+                self._db.execute("BEGIN")
+                self._db.execute("SELECT 1 FROM analysis LIMIT 1").fetchall()  # the view starts here
+            except sqlite3.Error as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.rollback()
+                self._on_error(exc)
+
+    def end_snapshot(self) -> None:
+        if self._db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.commit()
+
+    @property
+    def damaged_entries(self) -> int:
+        return len(self._damaged_keys)
+
+    def _note_damaged(self, keys: list[str]) -> None:
+        self._damaged_keys.update(keys)
+        line = (f"{self.damaged_entries} damaged cache entr{'y' if self.damaged_entries == 1 else 'ies'} in "
+                f"{self.path} could not be read; analysed again and rewritten")
+        if self._damaged_warning is None:
+            self._damaged_warning = len(self.warnings)
+            self.warnings.append(line)
+        else:
+            self.warnings[self._damaged_warning] = line
+
     def get_many(self, keys: list[str]) -> dict[str, DocAnalysis]:
+        """The entries of `keys` that exist and decode, read in one transaction. An entry
+        that does not decode is a miss (counted once in `warnings`); a database SQLite
+        calls damaged is moved aside and replaced by an empty one (every key a miss)."""
         found: dict[str, DocAnalysis] = {}
         if self.readable:
+            damaged: list[str] = []
             try:
-                for i in range(0, len(keys), 500):
-                    chunk = keys[i : i + 500]
-                    marks = ",".join("?" * len(chunk))
-                    for key, blob in self._db.execute(f"SELECT key, data FROM analysis WHERE key IN ({marks})", chunk):
-                        try:
-                            found[key] = pickle.loads(zlib.decompress(blob))
-                        except Exception:  # a damaged entry is a miss, not a failure
-                            continue
+                with self._read_transaction():
+                    for i in range(0, len(keys), 500):
+                        chunk = keys[i : i + 500]
+                        marks = ",".join("?" * len(chunk))
+                        for key, blob in self._db.execute(f"SELECT key, data FROM analysis WHERE key IN ({marks})", chunk):
+                            try:
+                                found[key] = pickle.loads(zlib.decompress(blob))
+                            except Exception:  # a damaged entry is a miss, not a failure
+                                damaged.append(key)
             except sqlite3.Error as exc:
-                self.readable = False
-                self.warnings.append(f"cannot read the analysis cache {self.path} ({exc}); analysing without it")
+                found = {}
+                if not self._on_error(exc):
+                    self.readable = False
+                    self._warn(f"cannot read the analysis cache {self.path} ({exc}); analysing without it")
+            if damaged:
+                self._note_damaged(damaged)
         self.hits += len(found)
         self.misses += len(set(keys) - set(found))
         return found
+
+    def _write(self, sql: str, rows, many: bool) -> None:
+        """One write transaction; a damaged database is replaced and the write tried once
+        more; any other failure (disk full, read-only) stops further writes, with a warning."""
+        for attempt in (1, 2):
+            try:
+                with self._db:  # one transaction; rolled back on any exception, Ctrl-C included
+                    (self._db.executemany if many else self._db.execute)(sql, rows)
+                return
+            except sqlite3.Error as exc:
+                if attempt == 1 and self._on_error(exc):
+                    continue
+                self.writable = False
+                self._warn(f"cannot write to the analysis cache {self.path} ({exc}); later analyses are not cached")
+                return
 
     def put_many(self, items: dict[str, DocAnalysis]) -> None:
         """Store `items` in one transaction: all of them or (interrupted, failed) none."""
         if not self.writable or not items:
             return
         rows = [(key, zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 3)) for key, value in items.items()]
-        try:
-            with self._db:  # one transaction; rolled back on any exception, Ctrl-C included
-                self._db.executemany("INSERT OR REPLACE INTO analysis (key, data) VALUES (?, ?)", rows)
-        except sqlite3.Error as exc:
-            self.writable = False
-            self.warnings.append(f"cannot write to the analysis cache {self.path} ({exc}); "
-                                 "later analyses are not cached")
+        self._write("INSERT OR REPLACE INTO analysis (key, data) VALUES (?, ?)", rows, many=True)
 
     def trim(self, prefix: str, keep: int) -> None:
         """Keep only the `keep` newest entries whose key starts with `prefix`."""
         if not self.writable:
             return
-        try:
-            with self._db:
-                self._db.execute(
-                    "DELETE FROM analysis WHERE key LIKE ? AND rowid NOT IN "
+        self._write("DELETE FROM analysis WHERE key LIKE ? AND rowid NOT IN "
                     "(SELECT rowid FROM analysis WHERE key LIKE ? ORDER BY rowid DESC LIMIT ?)",
-                    (prefix + "%", prefix + "%", keep))
-        except sqlite3.Error as exc:
-            self.writable = False
-            self.warnings.append(f"cannot write to the analysis cache {self.path} ({exc})")
+                    (prefix + "%", prefix + "%", keep), many=False)
 
-    def has_all(self, keys: list[str]) -> bool:
-        """Whether every key has an entry (reads no data)."""
+    def readable_all(self, keys: list[str]) -> bool:
+        """Whether every key has an entry that decodes (read one at a time, so memory holds
+        one entry; inside a snapshot, later reads of them see the same entries)."""
         if not self.readable or not keys:
             return False
-        try:
-            marks = ",".join("?" * len(keys))
-            count = self._db.execute(f"SELECT COUNT(*) FROM analysis WHERE key IN ({marks})", keys).fetchone()[0]
-        except sqlite3.Error:
-            return False
-        return count == len(set(keys))
+        for key in keys:
+            before = self.damaged_entries
+            if key not in self.get_many([key]):
+                return False
+            if self.damaged_entries != before:
+                return False
+        return True
+
+    def has_all(self, keys: list[str]) -> bool:
+        """Whether every key has an entry that decodes (see readable_all)."""
+        return self.readable_all(list(dict.fromkeys(keys)))
 
     def __len__(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM analysis").fetchone()[0]
@@ -146,10 +253,28 @@ class AnalysisCache:
         return self._db.execute("PRAGMA integrity_check").fetchone()[0]
 
     def clear(self) -> int:
-        with self._db:
-            count = self._db.execute("DELETE FROM analysis").rowcount
-        self._db.execute("VACUUM")
-        return count
+        """Delete every entry (and databases moved aside as damaged). A database SQLite
+        cannot read is deleted as a whole and started anew; returns the entries removed
+        (0 when they could not be counted)."""
+        for old in self.directory.glob(f"{self.path.name}.damaged-*"):
+            with contextlib.suppress(OSError):
+                old.unlink()
+        try:
+            with self._db:
+                count = self._db.execute("DELETE FROM analysis").rowcount
+            self._db.execute("VACUUM")
+            return count
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and "malformed" not in str(exc):
+                raise  # locked by another process, read-only: the user must know
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(str(self.path) + suffix)
+            self._db = self._open()
+            self._warn(f"cache database {self.path} was damaged ({exc}); deleted it")
+            return 0
 
     def close(self) -> None:
         self._db.close()

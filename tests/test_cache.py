@@ -54,10 +54,13 @@ def test_a_damaged_entry_is_a_miss(tmp_path):
 
 
 class FailingConnection:
-    """Stands in for the sqlite3 connection when the disk is full."""
+    """Stands in for the sqlite3 connection when the disk is full, or SQLite cannot read."""
 
-    def __init__(self, real):
+    in_transaction = False
+
+    def __init__(self, real, read_error: sqlite3.Error):
         self.real = real
+        self.read_error = read_error
 
     def __enter__(self):
         return self
@@ -69,22 +72,117 @@ class FailingConnection:
         raise sqlite3.OperationalError("database or disk is full")
 
     def execute(self, *args):
-        raise sqlite3.DatabaseError("database disk image is malformed")
+        raise self.read_error
+
+    def commit(self):
+        pass
 
     def close(self):
         self.real.close()
 
 
-def test_disk_full_or_damage_while_running_becomes_a_warning(tmp_path):
+def test_disk_full_or_read_errors_while_running_become_one_warning_each(tmp_path):
     cache = AnalysisCache(tmp_path)
-    cache._db = FailingConnection(cache._db)
+    cache._db = FailingConnection(cache._db, sqlite3.OperationalError("disk I/O error"))
     cache.put_many(dict([entry(1)]))  # no exception
     cache.put_many(dict([entry(2)]))
     assert cache.get_many(["k"]) == {} and cache.misses == 1
+    assert cache.get_many(["k"]) == {}
     assert not cache.writable and not cache.readable
     assert len(cache.warnings) == 2
-    assert "database or disk is full" in cache.warnings[0] and "malformed" in cache.warnings[1]
+    assert "database or disk is full" in cache.warnings[0] and "disk I/O error" in cache.warnings[1]
     cache.close()
+
+
+def test_a_database_sqlite_calls_malformed_while_running_is_replaced(tmp_path):
+    cache = AnalysisCache(tmp_path)
+    cache._db = FailingConnection(cache._db, sqlite3.DatabaseError("database disk image is malformed"))
+    assert cache.get_many(["k"]) == {}
+    assert cache.readable and cache.writable
+    assert len(cache.warnings) == 1 and "malformed" in cache.warnings[0] and "starting a new one" in cache.warnings[0]
+    key, value = entry(1)
+    cache.put_many({key: value})
+    assert cache.get_many([key]) == {key: value} and cache.integrity() == "ok"
+    assert len(list(tmp_path.glob("analysis.sqlite.damaged-*"))) == 1
+    cache.close()
+
+
+def damage(path, fraction: float, length: int, seed: int = 0) -> None:
+    """Overwrite `length` bytes at `fraction` of the file with random bytes."""
+    import random
+
+    data = bytearray(path.read_bytes())
+    at = int(len(data) * fraction)
+    data[at : at + length] = random.Random(seed).randbytes(length)
+    path.write_bytes(bytes(data))
+
+
+@pytest.fixture
+def big_cache(tmp_path):
+    items = dict(entry(i) for i in range(400))
+    cache = AnalysisCache(tmp_path)
+    cache.put_many(items)
+    cache.close()  # the last connection: the write-ahead log is folded into the file
+    assert not (tmp_path / "analysis.sqlite-wal").exists()
+    return tmp_path, items
+
+
+@pytest.mark.parametrize("fraction", [0.15, 0.25, 0.45, 0.6, 0.9])
+def test_damage_inside_the_database_file_never_fails_and_never_returns_garbage(big_cache, fraction):
+    folder, items = big_cache
+    damage(folder / "analysis.sqlite", fraction, 4096, seed=int(fraction * 100))
+    cache = AnalysisCache(folder)
+    found = cache.get_many(list(items))
+    assert all(found[k] == items[k] for k in found)  # what is returned is whole
+    assert len(found) < len(items) or cache.warnings == []
+    assert len(cache.warnings) <= 1  # one line, whatever the number of damaged entries
+    cache.put_many({k: v for k, v in items.items() if k not in found})  # what a build does next
+    cache.close()
+    cache = AnalysisCache(folder)  # and the next run finds them all
+    assert cache.get_many(list(items)) == items and cache.warnings == []
+    cache.close()
+
+
+def test_undecodable_entries_are_misses_counted_in_one_warning(tmp_path):
+    cache = AnalysisCache(tmp_path)
+    items = dict(entry(i) for i in range(5))
+    cache.put_many(items)
+    with cache._db:
+        cache._db.execute("UPDATE analysis SET data = ? WHERE key IN (?, ?)", (b"garbage", *list(items)[:2]))
+    assert set(cache.get_many(list(items))) == set(list(items)[2:])
+    assert not cache.has_all(list(items))  # what it says is what get_many gives
+    cache.get_many(list(items)[:1])
+    assert cache.damaged_entries == 2
+    assert cache.warnings == [f"2 damaged cache entries in {cache.path} could not be read; analysed again and rewritten"]
+    cache.close()
+
+
+@pytest.mark.parametrize("fraction", [0.3, 0.5, 0.7])
+def test_cache_clear_works_on_a_damaged_database(big_cache, fraction):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    folder, _ = big_cache
+    damage(folder / "analysis.sqlite", fraction, 8192)
+    result = CliRunner().invoke(main, ["cache", "clear", "--cache-dir", str(folder)])
+    assert result.exit_code == 0, result.output
+    cache = AnalysisCache(folder)
+    assert len(cache) == 0 and cache.integrity() == "ok"
+    assert [p.name for p in folder.iterdir() if "damaged" in p.name] == []
+    cache.close()
+
+
+def test_a_missing_home_folder_is_never_created(tmp_path, monkeypatch):
+    home = tmp_path / "nonexistent" / "x"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("KG_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    summary = BuildSummary()
+    assert _open_cache(BuildOptions(), summary) is None
+    assert _open_cache(BuildOptions(), summary) is None  # the output cache, in the same build
+    assert len(summary.warnings) == 1 and "home folder does not exist" in summary.warnings[0]
+    assert not (tmp_path / "nonexistent").exists()
 
 
 def test_an_interrupted_transaction_leaves_nothing_half_written(tmp_path):

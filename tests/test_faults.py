@@ -555,6 +555,119 @@ def test_sigkill_at_random_moments_of_a_slow_commit_always_leaves_a_complete_set
     assert set(results) <= {"a", "b"} and "b" in results
 
 
+# ---- shared and damaged caches -----------------------------------------------------------
+
+
+def test_two_builds_sharing_one_cache_both_succeed_while_one_trims_what_the_other_reads(two_sets, tmp_path):
+    import shutil
+
+    base, sets = two_sets
+    cache = tmp_path / "cache"
+    shutil.copytree(base / "cache", cache)
+    proc = kg_process("build", base / "a", "--out", tmp_path / "warm", "--jobs", "1", "--cache-dir", cache, "--quiet")
+    assert proc.communicate(timeout=120) and proc.returncode == 0  # a's files are now the cached set
+    # a serves its files from the cache, slowly; b meanwhile renders and replaces the cached set
+    reader = kg_process("build", base / "a", "--out", tmp_path / "out-a", "--jobs", "1", "--cache-dir", cache, "--quiet",
+                        env={"KG_TEST_LOAD_DELAY": "0.5"})
+    deadline = time.monotonic() + 60
+    while not list((tmp_path / "out-a").glob(".kg-staging-*/*")):
+        assert reader.poll() is None, reader.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    writer = kg_process("build", base / "b", "--out", tmp_path / "out-b", "--jobs", "1", "--cache-dir", cache, "--quiet",
+                        "--max-html-nodes", "299")  # other options: b's files are not in the cache
+    _, stderr = writer.communicate(timeout=120)
+    assert writer.returncode == 0, stderr
+    assert reader.poll() is None, "the reader finished before the writer trimmed the cache: no race"
+    _, stderr = reader.communicate(timeout=120)
+    assert reader.returncode == 0, stderr
+    assert json.loads((tmp_path / "out-a" / "summary.json").read_text(encoding="utf-8"))["outputs_from_cache"]
+    assert which_set(tmp_path / "out-a", sets) == "a"
+
+
+def damage_at(path: Path, offsets: list[int], rng) -> None:
+    data = bytearray(path.read_bytes())
+    for at in offsets:
+        length = rng.randint(1, 64)
+        data[at : at + length] = rng.randbytes(length)
+    path.write_bytes(bytes(data[: len(path.read_bytes())]))
+
+
+def test_random_damage_to_a_warm_cache_never_fails_a_build_nor_changes_its_graph(many, tmp_path):
+    import random
+    import shutil
+
+    corpus = tmp_path / "in"
+    shutil.copytree(many, corpus, ignore=lambda folder, names: [n for n in names if n >= "doc040"])
+    result = kg("build", corpus, "--out", tmp_path / "ref", "--jobs", "1", "--no-cache", "--quiet")
+    assert result.exit_code == 0, result.output
+    wanted = (tmp_path / "ref" / "edges.csv").read_bytes()
+    warm = tmp_path / "warm"
+    result = kg("build", corpus, "--out", tmp_path / "out", "--jobs", "1", "--cache-dir", warm, "--quiet")
+    assert result.exit_code == 0, result.output
+    size = (warm / "analysis.sqlite").stat().st_size
+    assert size > 100_000 and not (warm / "analysis.sqlite-wal").exists()
+    rng = random.Random(1616)
+    for round_ in range(6):
+        cache = tmp_path / f"cache{round_}"
+        shutil.copytree(warm, cache)
+        low, high = [(0.4, 0.9), (0.1, 0.25), (0.0, 1.0)][round_ % 3]
+        damage_at(cache / "analysis.sqlite", sorted(rng.randrange(int(size * low), int(size * high)) for _ in range(20)),
+                  rng)
+        summaries = []
+        for attempt in range(3):  # the damaged run, the next (re-analyses what was lost), the one after
+            out = tmp_path / f"out{round_}-{attempt}"
+            result = kg("build", corpus, "--out", out, "--jobs", "1", "--cache-dir", cache, "--quiet")
+            assert result.exit_code == 0, (round_, attempt, result.output)
+            assert (out / "edges.csv").read_bytes() == wanted, (round_, attempt)
+            summaries.append(json.loads((out / "summary.json").read_text(encoding="utf-8")))
+        assert summaries[1]["warnings"] == [] and summaries[2]["warnings"] == [], (round_, summaries[1]["warnings"])
+        assert summaries[2]["cache_misses"] == 0 and summaries[2]["outputs_from_cache"], round_
+        result = kg("cache", "clear", "--cache-dir", cache)
+        assert result.exit_code == 0, result.output
+
+
+def test_output_cache_write_failures_are_warnings_in_the_summary(tmp_path, monkeypatch):
+    from kg import build as build_module
+
+    opened = []
+    real_open = build_module._open_cache
+
+    class DiskFull:
+        """The connection of the output cache on a full disk (reads work, writes fail)."""
+
+        def __init__(self, db):
+            self.db = db
+
+        def __getattr__(self, name):
+            return getattr(self.db, name)
+
+        def __enter__(self):
+            return self.db.__enter__()
+
+        def __exit__(self, *exc):
+            return self.db.__exit__(*exc)
+
+        def executemany(self, *args):
+            raise sqlite3.OperationalError("database or disk is full")
+
+    def open_cache(options, summary):
+        cache = real_open(options, summary)
+        opened.append(cache)
+        if len(opened) == 2:  # the second one of a build stores the output files
+            cache._db = DiskFull(cache._db)
+        return cache
+
+    monkeypatch.setattr(build_module, "_open_cache", open_cache)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(SENTENCE, encoding="utf-8")
+    result = kg("build", tmp_path / "in", "--out", tmp_path / "out", "--jobs", "1", "--cache-dir", tmp_path / "cache", "-q")
+    assert result.exit_code == 0, result.output
+    warnings = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))["warnings"]
+    assert len(warnings) == 1 and "database or disk is full" in warnings[0], warnings
+    assert result.output.count("database or disk is full") == 1
+
+
 # ---- the HTML map in a real browser --------------------------------------------------------
 
 CHROMIUM = "/usr/bin/chromium"
