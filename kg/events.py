@@ -74,8 +74,8 @@ class Event:
 # Trigger -> what it can start. One word may start several kinds (拜访 a person is a meeting,
 # a unit a visit; 签约 joins a pair or a list).
 _VISIT_OBJ = ("调研", "考察", "视察", "走访", "参观", "察看", "莅临", "来访", "到访", "拜访", "拜会", "前往", "来到",
-              "走进", "赴", "深入", "探访")
-_VISIT_PRE = ("检查", "督导", "督查", "指导")  # only with 到/在 + the unit before them (到甲检查工作)
+              "走进", "赴", "深入", "探访", "访问", "出访")
+_VISIT_PRE = ("检查指导", "检查工作", "指导工作", "督导", "督查")  # only with 到/在 + the unit before them (到甲检查指导)
 _MOVES = frozenset(("莅临", "来访", "到访", "前往", "来到", "走进", "赴", "深入"))  # the place follows at once
 _MEET_OBJ = ("会见", "接见", "会晤", "拜会", "拜访", "看望", "接待", "宴请", "慰问", "探望")
 _MEET_PAIR = ("会见", "会谈", "会晤", "座谈", "交流", "交谈", "会面", "见面", "面谈", "对话")
@@ -99,10 +99,10 @@ TRIGGERS = re.compile("|".join(sorted(map(re.escape, _KINDS), key=len, reverse=T
 
 # A trigger word that is part of another word: 调研员 (a rank), 考察团, 投资者, 合作社, 控股股东 …
 _NOT_AFTER = {
-    "调研": "员组团报告课题成果", "考察": "团组报告", "视察": "员组", "参观": "者券", "交流": "会电", "合作": "社区伙方",
-    "投资": "人者额方商公集基机环促热兴总规协", "建设": "局厅部者银", "控股": "股子公集有权", "重组": "方",
-    "对话": "框", "深入": "推开贯学实", "赴": "任", "设立": "的", "会谈": "纪", "接待": "室处员",
-    "指导": "员组意思下", "督导": "员组", "督查": "员组室", "检查": "员组",
+    "调研": "员组团报告课题成果", "考察": "团组报告", "视察": "员组", "参观": "者券", "交流": "会电", "合作": "社区方",
+    "投资": "人者额方商公集基机环促热兴总规协", "建设": "局厅部者银", "控股": "股子公集有权的", "重组": "方",
+    "对话": "框", "访问": "团学量者", "深入": "推开贯学实", "赴": "任", "设立": "的", "会谈": "纪", "座谈": "会", "接待": "室处员",
+    "指导": "员组意思下", "慰问": "金品信电", "看望": "的", "督导": "员组", "督查": "员组室", "检查": "员组",
 }
 _NOT_BEFORE = {  # …and words that make it no event: 全力以赴, 总投资, 经济建设
     "赴": ("以",), "投资": ("总", "累计", "招商", "固定资产"), "建设": ("工程", "经济", "乡村", "基础", "新型", "城市", "生态", "重点"),
@@ -113,12 +113,14 @@ _PEOPLE_KINDS = frozenset(("visit", "visit_pre", "meet_obj", "meet_pair"))
 _CLAUSE = re.compile(r"[，,；;：:。！？!?]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _NEGATION = re.compile(r"未(?!来|经|知)|没有|没能|尚未|并未|从未|不(?!断|仅|少|久|同|足|但|止|只|过|乏|错|论|管|凡|一|得不|远)"
                        r"|否认|拒绝|终止|取消|放弃|叫停|暂停|撤回|撤销|中止")
-_PLANNED = re.compile(r"拟|将(?!其|之|近|军|领|士)|计划|准备|预计|即将|有望|打算|筹划|筹备|未来|下一步|届时")
-_HOPE = re.compile(r"希望|期待|期望|期盼|盼望|愿意|愿与|愿同|愿|欢迎|邀请|诚邀|寄望|呼吁|建议|倡议|如果|若能|能否")
+_PLANNED = re.compile(r"拟|(?<![上中少大])将(?!其|之|近|军|领|士)|计划|准备|预计|即将|有望|打算|筹划|筹备|未来|下一步|届时"
+                      r"|试图|尝试|谋求|力争|争取")
+_HOPE = re.compile(r"应(?=与|同|和|当|该)|必须|务必|希望|期待|期望|期盼|盼望|愿意|愿与|愿同|愿|欢迎|诚邀|寄望|呼吁|建议|倡议|如果|若能|能否")
 # 合作 as a topic of talks or a wish, not a fact: 深化合作, 就…合作进行交流, 合作空间
 _VAGUE_COOP = re.compile(r"深化|加强|拓展|推进|扩大|促进|推动|寻求|探讨|洽谈|商谈|谋划|对接|研究|讨论|交流|密切|增进|深入|继续|"
                          r"持续|进一步|就|围绕|可以|潜力|空间|机遇")
-_VAGUE_AFTER = re.compile(r"(?:事宜|意向|机会|空间|前景|潜力|可能|领域|需求|情况|交流)")
+_VAGUE_AFTER = re.compile(r"(?:事宜|意向|机会|空间|前景|潜力|可能|领域|需求|情况|交流|基础|历史|传统|紧密|密切|关系密切)")
+_PEOPLE_OF = re.compile(r"(?:的)?(?:专家|学者|人士|科学家|友人|朋友|同行|青年|学生|艺术家|代表团|企业家|客商)")
 _INTENT = re.compile(r"加大|扩大|加快|鼓励|吸引|引导|支持|推介|力度")
 _AGREEMENT = re.compile(r"协议|合同|备忘录|协定|意向书|框架|合作书|契约|公约|条约|联合声明")
 # the first words after a visited place or unit that make it part of something else: a show
@@ -134,11 +136,20 @@ _LEADER = re.compile(r"(?:[（(][^）)]{0,8}[）)])?[\u4e00-\u9fff]{0,5}?(?:等|
 _ESCORTED = re.compile(r"在([^，,；;。]*?)(?:的)?陪同下")
 _CONTINUES = re.compile(r"\s*(?:随后|之后|此后|接着|其间|期间|同时|当天|当日|下午|上午|晚上|还|又|并|也|他|她|[，,])*\s*"
                        r"(?:" + "|".join(sorted(_KINDS, key=len, reverse=True)) + ")")
+_PREPOSITION = re.compile(r"(?:在|到|赴|来到|前往|深入|走进|莅临|来|去|于|抵达|对|与|同|和|跟|从|自|向|经|由|为|给|把|将|、|及)$")
+_SPEECH = re.compile(r"(?:说|表示|指出|强调|认为|介绍|透露|称|宣布|要求|提出|坦言|回忆|说道|谈到)$")
+_ON_BEHALF = re.compile(r"[^，,。；;]{0,4}?(?:的)?(?:邀请|委派|委托|之邀|派遣|指派)")
+_BYLINE = re.compile(r"(?:记者|通讯员|摄影|编辑|撰稿|作者|文/|图/)[^，,。；;]{0,8}$")
+_DELEGATIONS = ("代表团", "考察团", "访问团", "调研组", "调研团", "工作组", "督导组", "检查组", "团组")
+_UNNAMED_GROUP = re.compile("|".join(_DELEGATIONS + ("客商", "企业家", "专家")))
+_LEADS_GROUP = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:率团|率队|带队|任团长|为团长|担任团长)")
 _DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
 _UNIT_JOIN = re.compile(r"\s*(?:、|和|及|以及|与|同)\s*")
 _UNIT_JOIN_NO_PAIR = re.compile(r"\s*(?:、|和|及|以及)\s*")
 _PERSON_JOIN = re.compile(r"\s*(?:、|和|及|以及|与|同)[^、，,]{0,16}")  # + the next one's title
-_PAIR_WORDS = (re.compile(r"与|同|跟"), re.compile(r"和"))  # 和 also joins lists: tried second
+# 与/同/和 as "with", not inside 参与, 与会, 同时, 共同, 合同, 和平 …; 和 also joins lists: tried second
+_PAIR_WORDS = (re.compile(r"(?<!参)与(?!会)|(?<![共相不协合赞认])同(?!时|志|意|比|期|样|步|行|等|类|盟|学|事|胞)|跟"),
+               re.compile(r"和(?!平|谐|睦|美)"))
 _LEFT_GAP_PEOPLE = re.compile(r"\s*(?:等|一行|等人)?\s*")
 _LEFT_GAP_UNITS = re.compile(r"\s*(?:等|双方|分别|正式|已|今天|近日|日前)*\s*")
 _LIST_GAP = re.compile(r"\s*(?:[两三四五六多](?:区|市|县|地|省|家|方|校|所|院|单位)|双方|三方|四方|各方)?(?:共同|联合|携手|正式|已|分别|成功)*\s*")
@@ -244,10 +255,18 @@ def _escorts(c: _Clause) -> set[int]:
     return found
 
 
+def _reporter(c: _Clause, m: EventMention) -> bool:
+    """A byline's people (（记者甲 乙）, 通讯员丙) and names in brackets report or annotate,
+    they do not act."""
+    before = c.text[max(c.lo, m.start - 12):m.start]
+    return bool(_BYLINE.search(before)) or before.count("（") + before.count("(") > before.count("）") + before.count(")")
+
+
 def _subject(c: _Clause, pos: int, escorts: set[int]) -> list[EventMention]:
     """The people who do what the trigger at `pos` says: a delegation's leader, else the
-    nearest run of people before it (甲、乙到丙调研), escorts left out."""
-    people = [m for m in c.mentions if m.type == PERSON and m.end <= pos and m.start not in escorts]
+    nearest run of people before it (甲、乙到丙调研), escorts and reporters left out."""
+    people = [m for m in c.mentions if m.type == PERSON and m.end <= pos and m.start not in escorts
+              and not _reporter(c, m) and not _ON_BEHALF.match(c.text, m.end)]  # (应甲邀请, 受甲委派)
     for m in people:
         if _LEADER.match(c.text, m.end):
             return [m]
@@ -262,8 +281,16 @@ def _subject(c: _Clause, pos: int, escorts: set[int]) -> list[EventMention]:
     return run
 
 
-def _modality(c: _Clause, lo: int, trigger_start: int) -> str:
-    start = max(lo, trigger_start - 12, c.lo)
+def _own_unit_subject(c: _Clause, pos: int) -> bool:
+    """Whether the clause has a unit of its own before `pos` that is no place or partner
+    (乐团出访甲: the clause's subject is not the sentence's earlier person)."""
+    return any(_is_unit(m) and m.end <= pos and not _precedes(c.text, c.lo, m, _PREPOSITION)
+               and not _people_words().match(c.text, m.end) for m in c.mentions)
+
+
+def _modality(c: _Clause, trigger_start: int) -> str:
+    """The clause's words before the trigger (甲将于明年对乙进行访问), names left out."""
+    start = max(c.lo, trigger_start - 40)  # (周某将随同甲前往乙: the plan is said before the name)
     window = list(c.text[start:trigger_start])
     for m in c.mentions:  # names are no modal words (不/将/未 inside a name)
         for i in range(max(m.start, start), min(m.end, trigger_start)):
@@ -315,8 +342,11 @@ def _precedes(text: str, lo: int, m: EventMention, words: re.Pattern) -> bool:
 
 def _visits(c: _Clause, word: str, kinds: set, t0: int, t1: int, actors, lo: int) -> list:
     text, tails = c.text, []
-    for m in c.mentions:  # 在/到/赴 + the unit, before the trigger: 在深圳考察, 到甲、乙调研
-        if lo <= m.start and m.end <= t0 and _is_unit(m) and _precedes(text, lo, m, _LOCATIVE):
+    for m in c.mentions:  # 在/到/赴 + the unit, before the trigger: 在深圳考察, 到甲、乙调研; 对甲进行国事访问
+        if word in _MOVES:
+            break  # 前往/赴/来到 take what follows them
+        if lo <= m.start and m.end <= t0 and _is_unit(m) and "的" not in text[m.end:t0] and (
+                _precedes(text, lo, m, _LOCATIVE) or (word == "访问" and text[max(lo, m.start - 1):m.start] == "对")):
             run = _run_after(c, m.start, _is_unit, 0, _UNIT_JOIN_NO_PAIR, limit=t0)
             if run and len(text[run[-1].end:t0]) <= 8:
                 tails += run
@@ -348,11 +378,18 @@ def _part_of_more(c: _Clause, m: EventMention) -> bool:
                 or (m.type == LOC and _VISIT_TAIL_OF.match(c.text, m.end, end)))
 
 
+def _pair_words(c: _Clause, pattern: re.Pattern, lo: int, hi: int):
+    """The pair word matches between lo and hi that are not inside a name (赖中和, 同仁堂)."""
+    for pm in pattern.finditer(c.text, lo, hi):
+        if not any(m.start <= pm.start() < m.end for m in c.mentions):
+            yield pm
+
+
 def _meets(c: _Clause, word: str, kinds: set, t0: int, t1: int, actors, carried, escorts) -> list:
     text, found = c.text, []
     if "meet_pair" in kinds:  # 甲与乙会谈, 与乙进行交流
         for pattern in _PAIR_WORDS:
-            for pm in pattern.finditer(text, c.lo, t0):
+            for pm in _pair_words(c, pattern, c.lo, t0):
                 right = _run_after(c, pm.end(), _is_person, 16, _PERSON_JOIN, skip_others=True, limit=t0)
                 if not right or len(text[right[-1].end:t0]) > 12:
                     continue
@@ -362,7 +399,8 @@ def _meets(c: _Clause, word: str, kinds: set, t0: int, t1: int, actors, carried,
                 # the first 与 with people after it is the pair (not 与 in a title after it)
                 return [(a, MEETS, b) for a in left for b in right]
     if "meet_obj" in kinds:  # 甲会见乙
-        tails = _run_after(c, t1, _is_person, 30, _PERSON_JOIN, skip_others=True)
+        tails = [m for m in _run_after(c, t1, _is_person, 30, _PERSON_JOIN, skip_others=True)
+                 if "随同" not in text[max(t1, m.start - 10):m.start]]  # (会见了随同甲来访的乙: not 甲)
         found += [(a, MEETS, b) for a in actors for b in tails]
     return found
 
@@ -373,12 +411,16 @@ def _cooperates(c: _Clause, word: str, kinds: set, t0: int, t1: int) -> list:
         return []  # 签署 what? only an agreement makes partners
     if word == "合作" and (_VAGUE_COOP.search(text, c.lo, t0) or _VAGUE_AFTER.match(text, t1, c.hi)):
         return []
+    if word == "合作" and "的" in text[_last_unit_end(c, t0):t0]:
+        return []  # 甲与乙的合作十分紧密: a description, not an event
     if "coop_pair" in kinds:  # 甲与乙签约, 甲分别与乙、丙签署…协议
         for pattern in _PAIR_WORDS:
-            for pm in pattern.finditer(text, c.lo, t0):
+            for pm in _pair_words(c, pattern, c.lo, t0):
                 right = _run_after(c, pm.end(), _is_unit, 4, _UNIT_JOIN_NO_PAIR, limit=t0)
-                if not right or len(text[right[-1].end:t0]) > 14:
+                if not right or len(text[right[-1].end:t0]) > 14 or _PEOPLE_OF.match(text, right[-1].end):
                     continue
+                if "就" in text[right[-1].end:t0]:
+                    return []  # 甲同乙就签署…进行磋商: talks about it
                 own = lambda m: _is_unit(m) and not _precedes(text, c.lo, m, _LOCATIVE)  # noqa: E731
                 left = _run_before(c, pm.start(), own, _LEFT_GAP_UNITS, _UNIT_JOIN_NO_PAIR)
                 if not left:  # 甲今天在北京与乙签约: the clause's first unit that is not a where
@@ -390,6 +432,10 @@ def _cooperates(c: _Clause, word: str, kinds: set, t0: int, t1: int) -> list:
         parties = _run_before(c, t0, _is_unit, _LIST_GAP, _UNIT_JOIN)
         return [(a, COOPERATES_WITH, b) for a, b in combinations(parties, 2)]
     return []
+
+
+def _last_unit_end(c: _Clause, pos: int) -> int:
+    return max([m.end for m in c.mentions if _is_unit(m) and m.end <= pos] + [c.lo])
 
 
 def _invests(c: _Clause, word: str, kinds: set, t0: int, t1: int) -> list:
@@ -414,8 +460,11 @@ def _invests(c: _Clause, word: str, kinds: set, t0: int, t1: int) -> list:
     if "invest_at" in kinds and not tails:  # 甲在乙投资建设…, 甲投资10亿元在乙建设…
         for m in c.mentions:
             if m.type == LOC and head.end <= m.start and re.search(r"(?:在|于)$", text[max(c.lo, m.start - 1):m.start]):
-                if (m.end <= t0 and len(text[m.end:t0]) <= 8) or (word == "投资" and t1 <= m.start and len(text[t1:m.start]) <= 12):
-                    tails.append(m)
+                run = _run_after(c, m.start, _is_place, 0, _UNIT_JOIN_NO_PAIR)  # 在甲和乙设立…
+                end = run[-1].end
+                if (end <= t0 and len(text[end:t0]) <= 8) or (word == "投资" and t1 <= m.start and len(text[t1:m.start]) <= 12):
+                    tails += run
+                break
     return [(head, INVESTS_IN, tail) for tail in dict.fromkeys(tails)]
 
 
@@ -438,11 +487,11 @@ def _acquires(c: _Clause, word: str, t0: int, t1: int) -> list:
     return [(buyers[-1], ACQUIRES, tail) for tail in tails]
 
 
-def _sentence_events(text: str, mentions: list[EventMention], subject: list[EventMention] | None = None
-                     ) -> tuple[list[tuple[EventMention, str, EventMention, str, str, int]], list[EventMention]]:
+def _sentence_events(text: str, mentions: list[EventMention], subject: list[EventMention] | None = None,
+                     leader: EventMention | None = None) -> tuple[list[tuple[EventMention, str, EventMention, str, str, int]], list[EventMention]]:
     """(head, type, tail, modality, trigger, trigger offset) of one sentence, and its last
     subject. `subject`: the previous sentence's, for a sentence that goes on without one
-    (…看望了甲；会见了乙)."""
+    (…看望了甲；会见了乙); `leader`: who leads the document's delegation (甲率团)."""
     found = []
     subject = list(subject or [])  # the last named actors, for clauses without their own
     listing = False  # the last clause only named people (甲，乙，丙等接待了丁: the hosts)
@@ -466,8 +515,20 @@ def _sentence_events(text: str, mentions: list[EventMention], subject: list[Even
                 kinds -= _PEOPLE_KINDS
             if hoping and hoping.start() < t0:
                 continue  # a wish or an invitation is no event
-            actors = _subject(c, t0, escorts) or subject
-            lo = actors[-1].end if actors and actors[-1].start >= c.lo else c.lo
+            actors = _subject(c, t0, escorts)
+            if kinds & {"visit", "visit_pre"} and text.startswith("的", t1):
+                # 正在甲访问的乙: the visitor is named after; 访问的成果: no visit at all
+                actors = _run_after(c, t1, _is_person, 25, _PERSON_JOIN, skip_others=True)[:1]
+                if not actors:
+                    kinds -= {"visit", "visit_pre"}
+            if not actors:
+                group = _UNNAMED_GROUP.search(text, c.lo, t0)
+                if group is None and not _own_unit_subject(c, t0):
+                    actors = subject
+                elif group is not None and group.group(0) in _DELEGATIONS and leader:
+                    actors = [leader]  # 代表团赴甲考察 … 乙率团: the delegation is its leader
+            here = set(c.mentions)  # (a carried subject's offsets are another sentence's)
+            lo = actors[-1].end if actors and actors[-1] in here else c.lo
             triples = []
             if kinds & {"visit", "visit_pre"} and actors:
                 triples += _visits(c, word, kinds, t0, t1, actors, lo)
@@ -480,10 +541,12 @@ def _sentence_events(text: str, mentions: list[EventMention], subject: list[Even
             if "acquire" in kinds:
                 triples += _acquires(c, word, t0, t1)
             if triples:
-                modality = _modality(c, min([lo] + [h.end for h, _, _ in triples if h.end <= t0]), t0)
+                modality = _modality(c, t0)
                 found += [(h, k, t, modality, word, t0) for h, k, t in triples if h.entity != t.entity]
         named = _subject(c, first_trigger, escorts)
-        if named:
+        if _SPEECH.search(text, c.lo, c.hi):
+            subject, listing = [], False  # 甲说，乙… : what follows is what was said
+        elif named:
             only_people = first_trigger == c.hi
             subject = subject + named if listing and only_people else named
             listing = only_people
@@ -506,15 +569,22 @@ def extract_events(sentences: Mapping[int, str], mentions: Iterable[EventMention
     seen: set = set()
     subject: list[EventMention] = []
     previous = None
+    leader = None  # the document's delegation leader: 甲率团, 甲任团长
+    for index in sorted(by_sentence):
+        text = sentences.get(index) or ""
+        leader = leader or next((m for m in by_sentence[index] if m.type == PERSON and m.end <= len(text)
+                                 and _LEADS_GROUP.match(text, m.end)), None)
     for index in sorted(by_sentence):
         text = sentences.get(index)
+        # one-character names (美, 港, 吴 of 吴书记) are abbreviations or pieces: no event ends
         ms = _outermost(m for m in by_sentence[index] if text and 0 <= m.start < m.end <= len(text))
+        ms = [m for m in ms if m.end - m.start > 1]
         if not text or len(ms) < 2:
             continue
         # the previous sentence's subject goes on only into the very next sentence, and only
         # where that one starts without a name of its own (…；会见了乙, 随后又来到甲)
         carried = subject if previous == index - 1 and _CONTINUES.match(text) else []
-        triples, subject = _sentence_events(text, ms, carried)
+        triples, subject = _sentence_events(text, ms, carried, leader)
         previous = index
         for head, kind, tail, modality, trigger, offset in triples:
             ends = frozenset((head.entity, tail.entity)) if kind in SYMMETRIC else (head.entity, tail.entity)

@@ -258,3 +258,52 @@ def test_events_csv_is_spreadsheet_safe():
     e.sentence = "=HYPERLINK(1)\n下一行"
     row = list(csv.reader(io.StringIO(events_csv([e]).lstrip("\ufeff"))))[1]
     assert row[-1].startswith("'=") and "\n" not in row[-1]
+
+
+# ---- harder phrasing ----------------------------------------------------------------------
+
+def test_state_visits_and_who_is_visiting():
+    got = triples("国家主席韩松将于下月对芬兰、挪威进行国事访问", [("韩松", P), ("芬兰", L), ("挪威", L)], True)
+    assert got == {("韩松", VISITS, "芬兰", "planned"), ("韩松", VISITS, "挪威", "planned")}
+    # 正在甲访问的乙: the visitor is named after the trigger
+    got = triples("总统莫里斯在王宫会见了正在这里访问的外长韩松", [("莫里斯", P), ("韩松", P)])
+    assert got == {("莫里斯", MEETS, "韩松")}
+    # 应甲邀请 / 受甲委派: 甲 is not the visitor
+    got = triples("应首相莫里斯邀请韩松前往芬兰访问", [("莫里斯", P), ("韩松", P), ("芬兰", L)])
+    assert got == {("韩松", VISITS, "芬兰")}
+
+
+def test_ranks_are_no_plans_and_plans_before_the_name_count():
+    assert triples("国防部长韩松上将今天在京会见了莫里斯", [("韩松", P), ("莫里斯", P)], True) == {
+        ("韩松", MEETS, "莫里斯", "done")}
+    assert triples("代表周非将随同主席莫里斯前往芬兰", [("周非", P), ("莫里斯", P), ("芬兰", L)], True) == {
+        ("莫里斯", VISITS, "芬兰", "planned")}
+
+
+def test_what_was_said_is_not_done_by_the_speaker():
+    text = "韩松说，民族乐团去年出访芬兰"
+    assert triples(text, [("韩松", P), ("民族乐团", O), ("芬兰", L)]) == set()
+
+
+def test_reporters_in_a_byline_do_not_act():
+    text = "本报芬兰5月3日电（记者周非）代表团赴赫尔辛基考察"
+    assert triples(text, [("芬兰", L), ("周非", P), ("赫尔辛基", L)]) == set()
+
+
+def test_a_delegation_named_elsewhere_in_the_document_is_its_leader():
+    s0, s1 = "临江市代表团赴平川县考察。", "临江市市长周明率团。"
+    ms = mentions(s0, [("临江市", L), ("平川县", L)], 0) + mentions(s1, [("临江市", L), ("周明", P)], 1)
+    got = {(e.head_name, e.type, e.tail_name) for e in extract_events({0: s0, 1: s1}, ms, "d1")}
+    assert got == {("周明", VISITS, "平川县")}
+
+
+def test_pair_words_inside_words_and_names_are_no_pair():
+    assert triples("芬兰、挪威作为观察员参与合作", [("芬兰", L), ("挪威", L)]) == set()  # 参与
+    assert triples("会长赵中和等在座谈会上发言", [("赵中和", P)]) == set()
+    assert triples("芬兰与挪威的合作十分紧密", [("芬兰", L), ("挪威", L)]) == set()  # a description
+    assert triples("芬兰应与挪威充分合作", [("芬兰", L), ("挪威", L)]) == set()  # a demand
+    assert triples("芬兰同挪威就签署协议进行磋商", [("芬兰", L), ("挪威", L)]) == set()  # talks about it
+
+
+def test_one_character_names_end_no_event():
+    assert triples("吴书记送来慰问金并看望了刘强", [("吴", P), ("刘强", P)]) == set()
