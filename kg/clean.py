@@ -1,4 +1,5 @@
-"""Text cleaning: character normalisation, paragraph re-joining, duplicate passages, sentences.
+"""Text cleaning: invisible characters, character normalisation, paragraph re-joining,
+duplicate passages, sentences.
 
 Every step that feeds the model keeps character offsets: `normalize_chars` maps one
 character to exactly one character, so spans found on the normalised text are spans of
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 from .types import CleanDocument, Document, Sentence
 
-CLEANING_VERSION = "1"
+CLEANING_VERSION = "2"  # 2: invisible characters removed (remove_invisible)
 
 SENTENCE_END = "。！？；!?;"
 # Closing quotes/brackets that belong to the sentence they end.
@@ -29,6 +30,50 @@ _WIDTH_TABLE.update({code: " " for code in list(range(0, 32)) + list(range(0x7F,
 _CJK_CLASS = "\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\u3000-\u303f\uff00-\uff0f\U00020000-\U0002ffff"
 _DECIMAL_POINT = re.compile(r"(?<=\d)．(?=\d)")
 _PUNCT_IN_CHINESE = re.compile(rf"(?<=[{_CJK_CLASS}])[,():;?!]|[,():;?!](?=[{_CJK_CLASS}])")
+
+
+def _code_points(predicate, ranges) -> str:
+    """A regex character class body of the code points in `ranges` that satisfy `predicate`."""
+    return "".join(re.escape(chr(c)) for lo, hi in ranges for c in range(lo, hi) if predicate(chr(c)))
+
+
+# Searched where such characters are (the BMP, Brahmi to Musical Symbols, tags, variation
+# selectors): scanning all of Unicode at import would cost a noticeable fraction of a second.
+_SCAN = [(0x80, 0x10000), (0x11000, 0x1E000), (0xE0000, 0xE01F0)]
+_FORMAT = _code_points(lambda ch: unicodedata.category(ch) == "Cf", _SCAN)  # ZWSP, ZWJ, RLM, BOM, soft hyphen ...
+_MARKS = _code_points(lambda ch: unicodedata.category(ch) in ("Mn", "Mc", "Me"), _SCAN)
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_INVISIBLE = re.compile(f"[{_FORMAT}]+")
+_MARKS_AFTER = re.compile(f"(^|.)([{_MARKS}]+)", re.S)
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+_CONTROL_IN_WORD = re.compile(f"(?<=[{_HAN}])[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x84\\x86-\\x9f]+(?=[{_HAN}])")
+_LINE_BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n", "\x85": "\n"})
+
+
+def remove_invisible(text: str) -> str:
+    """Take out what would hide inside a name without being seen: format characters (zero-width
+    space and joiners, direction marks, soft hyphens, byte-order marks), combining marks on
+    Chinese characters (or on no letter), and control characters between two Chinese characters (PDF
+    extraction leaves them inside words: 北方\\x01智造 is 北方智造); line and paragraph
+    separators (U+2028, U+2029, NEL) become line ends. Other control characters become
+    spaces later (normalize_chars). This changes the text's length, so it runs before any
+    offset is taken: offsets index the cleaned text."""
+    if text.isascii():  # nothing here applies to ASCII (controls between Chinese characters only)
+        return text
+    text = text.translate(_LINE_BREAKS)
+    text = _INVISIBLE.sub("", text)
+    if _MARKS_AFTER.search(text):
+        text = _MARKS_AFTER.sub(_keep_marks_of_letters, text)
+    return _CONTROL_IN_WORD.sub("", text)
+
+
+def _keep_marks_of_letters(match: re.Match) -> str:
+    """Combining marks belong to a Latin (or other alphabetic) letter before them (é);
+    on a Chinese character, punctuation, a space or nothing they are noise."""
+    base = match.group(1)
+    if base and base.isalnum() and not _HAN_CHAR.match(base):
+        return match.group(0)
+    return base
 
 
 def normalize_chars(text: str) -> str:
@@ -121,7 +166,7 @@ def clean_document(doc: Document, dedup: "Deduplicator | None" = None) -> CleanD
     """
     dedup = dedup if dedup is not None else Deduplicator()
     dropped_before = dedup.dropped
-    text = normalize_chars(doc.text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = normalize_chars(remove_invisible(doc.text.replace("\r\n", "\n").replace("\r", "\n")))
     paragraphs = join_broken_paragraphs(text.split("\n"))
     out_parts: list[str] = []
     sentences: list[Sentence] = []

@@ -85,3 +85,55 @@ def test_clean_document_never_crashes_and_sentences_are_in_bounds(text):
     doc = clean_document(Document("x", text))
     for s in doc.sentences:
         assert 0 <= s.start < s.end <= len(doc.text)
+
+
+# ---- invisible characters (issue 16) --------------------------------------------------------
+
+import unicodedata  # noqa: E402
+
+import pytest  # noqa: E402
+
+from kg.clean import remove_invisible  # noqa: E402
+
+
+@pytest.mark.parametrize("raw,clean", [
+    ("副市长刘\u200c波在沈阳", "副市长刘波在沈阳"),  # zero-width non-joiner
+    ("副市长刘\u200d波在沈阳", "副市长刘波在沈阳"),  # zero-width joiner
+    ("赵\u200f刚出席", "赵刚出席"),  # right-to-left mark
+    ("赵\u200b刚\ufeff出席", "赵刚出席"),  # zero-width space, a byte-order mark inside the text
+    ("鞍钢集\u00ad团", "鞍钢集团"),  # soft hyphen
+    ("张\u0301三\u0308在", "张三在"),  # combining marks on Chinese characters
+    ("张\ufe00三", "张三"),  # a variation selector
+    ("北方\x00智造\x1f机器人股份有限公司", "北方智造机器人股份有限公司"),  # PDF extraction inside a word
+    ("国务院\x01\x02办公厅", "国务院办公厅"),
+])
+def test_invisible_characters_inside_words_are_removed(raw, clean):
+    assert remove_invisible(raw) == clean
+    assert clean_document(Document("d", raw)).text == clean
+
+
+def test_line_and_paragraph_separators_are_line_ends():
+    doc = clean_document(Document("d", "市长王五出席会议。\u2028阜新市市长李四讲话。\u2029大连市发言。"))
+    assert doc.text == "市长王五出席会议。\n阜新市市长李四讲话。\n大连市发言。"
+    assert [doc.text[s.start:s.end] for s in doc.sentences] == ["市长王五出席会议。", "阜新市市长李四讲话。", "大连市发言。"]
+
+
+def test_what_is_not_inside_a_chinese_word_is_left_to_the_normaliser():
+    assert remove_invisible("café") == "café"  # a combining mark on a Latin letter is part of it
+    assert clean_document(Document("d", "ABC\x01公司在\x02 沈阳")).text == "ABC 公司在  沈阳"  # spaces, one for one
+    assert remove_invisible("plain ASCII\x01") == "plain ASCII\x01"
+
+
+@given(st.text(alphabet=st.sampled_from("沈阳市张三公司，。 \n\t\x00\x01\x1f\x7f\x85\u200b\u200c\u200d\u200e\u200f"
+                                        "\u202a\u202e\u2060\u2066\ufeff\u00ad\u0301\u0308\ufe0f\u2028\u2029a")))
+@settings(max_examples=300, deadline=None)
+def test_no_invisible_character_survives_cleaning(text):
+    doc = clean_document(Document("x", text))
+    for ch in doc.text:
+        assert unicodedata.category(ch) not in ("Cf", "Zl", "Zp"), repr(doc.text)
+        assert ch in "\n\t" or unicodedata.category(ch) != "Cc", repr(doc.text)
+    for i, ch in enumerate(doc.text):  # a combining mark only on a letter such as a (á)
+        assert unicodedata.category(ch) not in ("Mn", "Me") or (i and doc.text[i - 1] in "a\u0301\u0308\ufe0f"), \
+            repr(doc.text)
+    for s in doc.sentences:
+        assert 0 <= s.start < s.end <= len(doc.text)
