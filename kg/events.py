@@ -750,3 +750,12 @@ def event_files(graph) -> dict:
     events = graph_events(graph)
     return {"events.csv": lambda: events_csv(events).encode("utf-8"),
             "neo4j/events.csv": lambda: neo4j_events_csv(events).encode("utf-8")}
+
+
+def edge_events(value) -> list[dict]:
+    """An edge's `event_records` as a list of dicts ([] when absent or not ours): for the map."""
+    try:
+        records = json.loads(value) if isinstance(value, str) and value else []
+    except ValueError:
+        return []
+    return [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []

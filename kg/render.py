@@ -29,6 +29,7 @@ from pyvis.node import Node
 
 from kg.export import atomic_write_text
 from kg.layout import compute_layout, has_layout, ranked_nodes, weighted_degree
+from kg.events import edge_events
 from kg.style import COMMUNITY_COLOURS, COMMUNITY_OTHER, EDGE_STYLE, SUBTYPE_STYLE, TYPE_STYLE, scaled_size
 from kg.style import style_keys as _style_keys
 
@@ -280,6 +281,8 @@ def _edge(eid: str, a: str, b: str, attrs: dict, a_attrs: dict, b_attrs: dict) -
             "evidence": _split(attrs.get("evidence"), "\n"),
             "first_seen": _text(attrs.get("first_seen")),
             "last_seen": _text(attrs.get("last_seen")),
+            # typed relations with trigger, trigger_start and sentence, for the side panel (kg/events.py)
+            "events": edge_events(attrs.get("event_records")),
         },
     }
     if relation == "holds_position_at":

@@ -3,6 +3,7 @@ Every sentence here is our own invention."""
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -307,3 +308,17 @@ def test_pair_words_inside_words_and_names_are_no_pair():
 
 def test_one_character_names_end_no_event():
     assert triples("吴书记送来慰问金并看望了刘强", [("吴", P), ("刘强", P)]) == set()
+
+
+def test_the_map_gets_typed_edges_with_their_events(built):
+    from kg.render import render_html_text
+
+    graph, _, _, found = built
+    add_event_edges(graph, found)
+    html, _ = render_html_text(graph)
+    (block,) = re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', html, re.S)
+    data = json.loads(block)
+    assert {COOPERATES_WITH, VISITS} <= {r["relation"] for r in data["legend"]["edges"]}  # colours and filter rows
+    edge = next(e for e in data["edges"] if e["kgRelation"] == VISITS)
+    (record,) = edge["kg"]["events"]
+    assert record["sentence"][record["trigger_start"]:record["trigger_start"] + len(record["trigger"])] == "调研"
