@@ -114,7 +114,10 @@ _CLAUSE = re.compile(r"[，,；;：:。！？!?]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e
 _NEGATION = re.compile(r"未(?!来|经|知)|没有|没能|尚未|并未|从未|不(?!断|仅|少|久|同|足|但|止|只|过|乏|错|论|管|凡|一|得不|远)"
                        r"|否认|拒绝|终止|取消|放弃|叫停|暂停|撤回|撤销|中止")
 _PLANNED = re.compile(r"拟|(?<![上中少大])将(?!其|之|近|军|领|士)|计划|准备|预计|即将|有望|打算|筹划|筹备|未来|下一步|届时"
-                      r"|试图|尝试|谋求|力争|争取")
+                      r"|试图|尝试|谋求|力争|争取|欲|有意|意图|商讨|洽谈|磋商|谈判|接洽")
+# after the trigger, in the same clause: 收购乙的传言遭否认, 收购乙失实
+_DENIED_AFTER = re.compile(r"否认|失实|不实|辟谣|子虚乌有")
+_RUMOUR_AFTER = re.compile(r"传言|传闻|谣传|猜测")
 _HOPE = re.compile(r"应(?=与|同|和|当|该)|必须|务必|希望|期待|期望|期盼|盼望|愿意|愿与|愿同|愿|欢迎|诚邀|寄望|呼吁|建议|倡议|如果|若能|能否")
 # 合作 as a topic of talks or a wish, not a fact: 深化合作, 就…合作进行交流, 合作空间
 _VAGUE_COOP = re.compile(r"深化|加强|拓展|推进|扩大|促进|推动|寻求|探讨|洽谈|商谈|谋划|对接|研究|讨论|交流|密切|增进|深入|继续|"
@@ -288,7 +291,7 @@ def _own_unit_subject(c: _Clause, pos: int) -> bool:
                and not _people_words().match(c.text, m.end) for m in c.mentions)
 
 
-def _modality(c: _Clause, trigger_start: int) -> str:
+def _modality(c: _Clause, trigger_start: int, trigger_end: int | None = None) -> str:
     """The clause's words before the trigger (甲将于明年对乙进行访问), names left out."""
     start = max(c.lo, trigger_start - 40)  # (周某将随同甲前往乙: the plan is said before the name)
     window = list(c.text[start:trigger_start])
@@ -296,6 +299,11 @@ def _modality(c: _Clause, trigger_start: int) -> str:
         for i in range(max(m.start, start), min(m.end, trigger_start)):
             window[i - start] = "＿"
     window = "".join(window)
+    after = c.text[trigger_end:c.hi] if trigger_end is not None else ""
+    if _DENIED_AFTER.search(after):
+        return NEGATED
+    if _RUMOUR_AFTER.search(after):
+        return PLANNED
     if _NEGATION.search(window):
         return NEGATED
     if _PLANNED.search(window) or "未来" in c.text[c.lo:trigger_start]:
@@ -461,8 +469,9 @@ def _invests(c: _Clause, word: str, kinds: set, t0: int, t1: int) -> list:
         for m in c.mentions:
             if m.type == LOC and head.end <= m.start and re.search(r"(?:在|于)$", text[max(c.lo, m.start - 1):m.start]):
                 run = _run_after(c, m.start, _is_place, 0, _UNIT_JOIN_NO_PAIR)  # 在甲和乙设立…
-                end = run[-1].end
-                if (end <= t0 and len(text[end:t0]) <= 8) or (word == "投资" and t1 <= m.start and len(text[t1:m.start]) <= 12):
+                end = run[-1].end  # 在甲投资建设, 在甲发起设立; not 在甲地铁地产建设项目中
+                if (end <= t0 and len(text[end:t0]) <= (8 if word == "投资" else 2)) or (
+                        word == "投资" and t1 <= m.start and len(text[t1:m.start]) <= 12):
                     tails += run
                 break
     return [(head, INVESTS_IN, tail) for tail in dict.fromkeys(tails)]
@@ -475,7 +484,7 @@ def _acquires(c: _Clause, word: str, t0: int, t1: int) -> list:
     if passive:  # 乙被甲收购
         earlier = [m for m in before if m.end < passive[-1].start]
         return [(passive[-1], ACQUIRES, earlier[-1])] if earlier else []
-    target = [m for m in before if text[max(c.lo, m.start - 1):m.start] == "对"
+    target = [m for m in before if word != "重组" and text[max(c.lo, m.start - 1):m.start] == "对"
               and re.fullmatch(r"的?(?:股权|股份)?(?:进行|完成|实施)?(?:了)?", text[m.end:t0])]
     if target:  # 甲完成对乙的收购
         buyers = [m for m in before if m.end <= target[-1].start and len(text[m.end:target[-1].start]) <= 12]
@@ -541,7 +550,7 @@ def _sentence_events(text: str, mentions: list[EventMention], subject: list[Even
             if "acquire" in kinds:
                 triples += _acquires(c, word, t0, t1)
             if triples:
-                modality = _modality(c, t0)
+                modality = _modality(c, t0, t1)
                 found += [(h, k, t, modality, word, t0) for h, k, t in triples if h.entity != t.entity]
         named = _subject(c, first_trigger, escorts)
         if _SPEECH.search(text, c.lo, c.hi):

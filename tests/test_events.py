@@ -177,6 +177,9 @@ def test_no_acquisition_in_a_name_a_shareholding_or_a_merger_of_equals():
     ("华信集团宣布终止收购蓝天电子公司", "negated"),
     ("华信集团没有收购蓝天电子公司", "negated"),
     ("华信集团已收购蓝天电子公司", "done"),
+    ("华信集团欲收购蓝天电子公司", "planned"),
+    ("华信集团收购蓝天电子公司的传言遭否认", "negated"),
+    ("华信集团收购蓝天电子公司一事尚有传闻", "planned"),
 ])
 def test_modality(text, modality):
     got = events(text, [("华信集团", O), ("蓝天电子公司", O)])
@@ -322,3 +325,10 @@ def test_the_map_gets_typed_edges_with_their_events(built):
     edge = next(e for e in data["edges"] if e["kgRelation"] == VISITS)
     (record,) = edge["kg"]["events"]
     assert record["sentence"][record["trigger_start"]:record["trigger_start"] + len(record["trigger"])] == "调研"
+
+
+def test_restructuring_ordered_and_building_mentioned_are_no_event():
+    assert triples("银保监会对蓝天银行重组提出要求", [("银保监会", O), ("蓝天银行", O)]) == set()
+    assert triples("北辰设计院在临江地铁站房建设项目中承担设计", [("北辰设计院", O), ("临江", L)]) == set()
+    got = triples("汇丰银行在临江和平川设立分行", [("汇丰银行", O), ("临江", L), ("平川", L)])
+    assert got == {("汇丰银行", INVESTS_IN, "临江"), ("汇丰银行", INVESTS_IN, "平川")}
