@@ -332,3 +332,20 @@ def test_restructuring_ordered_and_building_mentioned_are_no_event():
     assert triples("北辰设计院在临江地铁站房建设项目中承担设计", [("北辰设计院", O), ("临江", L)]) == set()
     got = triples("汇丰银行在临江和平川设立分行", [("汇丰银行", O), ("临江", L), ("平川", L)])
     assert got == {("汇丰银行", INVESTS_IN, "临江"), ("汇丰银行", INVESTS_IN, "平川")}
+
+
+def test_a_typical_report():
+    s = {0: "12月3日，副市长赵刚带队赴临江市考察学习，并与临江市委书记李明座谈交流。",
+         1: "赵刚一行先后来到星河集团、临江电子公司，详细了解企业生产经营情况。",
+         2: "在赵刚的见证下，星河集团与临江区签约，星河集团拟投资10亿元在临江高新区建设研发中心。",
+         3: "临江区、星河集团负责人出席签约仪式。"}
+    tagged = [[("赵刚", P), ("临江市", L), ("临江市委", O), ("李明", P)],
+              [("赵刚", P), ("星河集团", O), ("临江电子公司", O)],
+              [("赵刚", P), ("星河集团", O), ("临江区", L), ("星河集团", O), ("临江高新区", L)],
+              [("临江区", L), ("星河集团", O)]]
+    ms = sum((mentions(s[i], t, i) for i, t in enumerate(tagged)), [])
+    got = {(e.head_name, e.type, e.tail_name, e.modality, e.date) for e in extract_events(s, ms, "d1", "2025-12-04")}
+    assert got == {("赵刚", VISITS, "临江市", "done", "2025-12-03"), ("赵刚", MEETS, "李明", "done", "2025-12-03"),
+                   ("赵刚", VISITS, "星河集团", "done", "2025-12-04"), ("赵刚", VISITS, "临江电子公司", "done", "2025-12-04"),
+                   ("星河集团", COOPERATES_WITH, "临江区", "done", "2025-12-04"),
+                   ("星河集团", INVESTS_IN, "临江高新区", "planned", "2025-12-04")}
