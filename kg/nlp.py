@@ -72,7 +72,13 @@ def load_pipeline(name: str | None = None):
 
     from . import components  # noqa: F401  (registers kg's factories)
 
+    from thinc.api import get_current_ops, set_current_ops
+
+    from .ops import make_ops
+
     target = model_path(name)
+    previous = get_current_ops()
+    set_current_ops(make_ops())  # layers keep the ops current when they are built
     try:
         nlp = spacy.load(target)
     except OSError as exc:
@@ -80,6 +86,8 @@ def load_pipeline(name: str | None = None):
             f"cannot load spaCy pipeline {name!r}: not one of kg's models in {MODELS_DIR}, "
             f"nor an installed package or a pipeline folder ({exc})"
         ) from None
+    finally:
+        set_current_ops(previous)
     if "ner" not in nlp.pipe_names and not any("ner" in n for n in nlp.pipe_names):
         raise ModelNotFound(f"spaCy pipeline {name!r} has no 'ner' component")
     return nlp
@@ -119,7 +127,8 @@ def _fingerprint(path: str) -> str:
         return "nopath"
     digest = hashlib.sha1()
     for file in sorted(Path(path).rglob("*")):
-        if file.is_file() and file.name in ("model", "cfg", "meta.json", "config.cfg", "features.msgpack", "weights.npz"):
+        if file.is_file() and file.name in ("model", "cfg", "meta.json", "config.cfg", "features.msgpack", "weights.npz",
+                                               "lexicon.msgpack"):
             digest.update(str(file.relative_to(path)).encode())
             digest.update(file.read_bytes())
     return digest.hexdigest()[:12]
