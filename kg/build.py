@@ -19,10 +19,13 @@ import signal
 import sqlite3
 import sys
 import time
+import types
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
+
+import networkx as nx
 
 from . import __version__
 from .cache import AnalysisCache, FactSpill, analysis_key
@@ -31,31 +34,15 @@ from .entities import AliasConfig, DocFacts, document_facts, read_alias_file, re
 from .export import FORMATS, check_output_dir, render_files, write_outputs
 from .graph import GraphOptions, build_graph
 from .events import add_event_edges, corpus_events, event_files
+from .layout import add_layout
+from .timeline import add_time
 from .ingest import iter_documents
 from . import entities as entities_module
 from .nlp import _init_worker, analyse_document, default_jobs, load_pipeline, pipeline_id
-from .types import CleanDocument, DocAnalysis, Skipped
+from .options import BuildOptions  # noqa: F401  (kg.build.BuildOptions: the one options object)
+from .types import CleanDocument, DocAnalysis, DocumentRecord, Resolution, Skipped
 
 CHUNK_DOCUMENTS = 64  # documents analysed and committed to the cache together
-
-
-@dataclass
-class BuildOptions:
-    out_dir: Path = Path("outputs")
-    model: str | None = None
-    window: str = "sentence"
-    min_weight: int = 1
-    min_npmi: float = -1.0
-    max_edges: int = 100_000  # 0: no limit
-    max_html_nodes: int = 300
-    formats: tuple[str, ...] = FORMATS
-    jobs: int = 0  # 0: all cores
-    cache_dir: Path | None = None
-    use_cache: bool = True
-    aliases: Path | None = None
-    strict: bool = False
-    progress: bool = True
-    spill_dir: Path | None = None  # where the per-document facts wait between passes (default: $TMPDIR)
 
 
 @dataclass
@@ -79,6 +66,9 @@ class BuildSummary:
     timings: dict = field(default_factory=dict)  # seconds per stage
     outputs_from_cache: bool = False  # unchanged corpus and options: files taken from the cache
     kg_version: str = __version__
+    inputs: list[str] = field(default_factory=list)  # the PATHs as given
+    options: dict = field(default_factory=dict)  # the build options in effect
+    map: str = ""  # "map shows N of M nodes"
 
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -108,7 +98,9 @@ class NoDocuments(RuntimeError):
 
 
 def clean_documents(paths: Iterable[str], skipped: list[Skipped], summary: BuildSummary,
-                    exclude: Iterable[str | Path] = ()) -> Iterator[CleanDocument]:
+                    exclude: Iterable[str | Path] = (),
+                    records: list[DocumentRecord] | None = None) -> Iterator[CleanDocument]:
+    """Cleaned documents; `records` (when given) receives each one's documents.csv row."""
     dedup = Deduplicator()
     seen_ids: dict[str, int] = {}
     for doc in iter_documents(paths, skipped, exclude):
@@ -125,6 +117,8 @@ def clean_documents(paths: Iterable[str], skipped: list[Skipped], summary: Build
             continue
         summary.documents += 1
         summary.characters += len(clean.text)
+        if records is not None:
+            records.append(DocumentRecord(doc.id, doc.path, doc.title, doc.date, doc.url, doc.source, len(clean.text)))
         yield clean
 
 
@@ -339,34 +333,81 @@ def _open_cache(options: BuildOptions, summary: BuildSummary) -> AnalysisCache |
     return cache
 
 
-def render_outputs(facts: Iterable[DocFacts], alias_config: AliasConfig, options: BuildOptions, summary: BuildSummary,
-                   timer: StageTimer) -> tuple[dict, tuple[int, int, int, int]]:
-    """Entities, graph and every output file (but summary.json) from per-document facts.
-    Files are returned as functions that render them (see kg.export.render_files)."""
+def resolve_graph(facts: Iterable[DocFacts], alias_config: AliasConfig, options: BuildOptions, timer: StageTimer,
+                  records: list[DocumentRecord]) -> tuple[Resolution, nx.Graph]:
+    """Entities and the graph, with its dates and layout, from per-document facts."""
     with timer("resolve"):
         resolution = resolve(facts, alias_config, spill_dir=options.spill_dir)
     with timer("graph"):
         graph = build_graph(resolution, GraphOptions(options.window, options.min_weight, options.min_npmi,
                                                         options.max_edges))
     with timer("events"):  # typed relations (kg/events.py) on the graph's edges
-        add_event_edges(graph, corpus_events(facts, resolution))
-    files = render_files(graph, resolution, options.formats)
+        add_event_edges(graph, corpus_events(facts, resolution, {r.id: r.date for r in records}))
+    with timer("time_and_layout"):
+        add_time(graph, resolution, records, options.window)
+        add_layout(graph, options.max_html_nodes)  # one layout: the map and the GEXF
+    return resolution, graph
+
+
+def output_files(graph: nx.Graph, resolution: Resolution, options: BuildOptions, summary: BuildSummary,
+                 timer: StageTimer, records: list[DocumentRecord]) -> dict:
+    """Every output file of `graph` for `options.formats` but summary.json (also what
+    KnowledgeGraph.save writes). Files are returned as functions that render them (see
+    kg.export.render_files)."""
+    files = render_files(graph, resolution, options.formats, records)
     files.update(event_files(graph) if "csv" in options.formats else {})  # events.csv, neo4j/events.csv
     if "html" in options.formats:
         from .render import render_html_text
 
         with timer("html"):
-            html, info = render_html_text(graph, max_nodes=options.max_html_nodes)
+            html, info = render_html_text(graph, max_nodes=options.max_html_nodes, documents=records)
         files["graph.html"] = html.encode("utf-8")
         summary.html = info
+    return files
+
+
+def graph_counts(graph: nx.Graph) -> tuple[int, int, int, int]:
+    """(entities, edges, holds_position_at edges, pairs left out by max_edges)."""
     relations = sum(1 for _, _, d in graph.edges(data=True) if d.get("relation") == "holds_position_at")
-    return files, (graph.number_of_nodes(), graph.number_of_edges(), relations, graph.graph.get("pairs_over_max_edges", 0))
+    return graph.number_of_nodes(), graph.number_of_edges(), relations, graph.graph.get("pairs_over_max_edges", 0)
+
+
+def render_outputs(facts: Iterable[DocFacts], alias_config: AliasConfig, options: BuildOptions, summary: BuildSummary,
+                   timer: StageTimer, records: list[DocumentRecord] | None = None) -> tuple[dict, tuple[int, int, int, int]]:
+    """Entities, graph and every output file (but summary.json) from per-document facts."""
+    records = records if records is not None else []
+    resolution, graph = resolve_graph(facts, alias_config, options, timer, records)
+    return output_files(graph, resolution, options, summary, timer, records), graph_counts(graph)
+
+
+@dataclass
+class BuildResult:
+    """What one build made: its summary, the documents' records and, in memory, the graph
+    and the entity resolution it was made from. When the build took its files from the
+    cache it did not compute the graph: `materialise` does, the first time it is asked,
+    from the per-document facts (kept on disk until then)."""
+
+    summary: BuildSummary
+    options: BuildOptions
+    records: list[DocumentRecord]
+    graph: nx.Graph | None = None
+    resolution: Resolution | None = None
+    facts: FactSpill | None = None
+    alias_config: AliasConfig | None = None
+
+    def materialise(self) -> tuple[nx.Graph, Resolution]:
+        if self.graph is None or self.resolution is None:
+            self.resolution, self.graph = resolve_graph(self.facts, self.alias_config or AliasConfig(), self.options,
+                                                        StageTimer(), self.records)
+            self.facts.close()
+            self.facts = None
+        return self.graph, self.resolution
 
 
 OUTPUTS_PREFIX = "outputs:"  # the rendered files of the last build, one cache entry per file
 
 
-def outputs_key(facts: Iterable[DocFacts], options: BuildOptions) -> str:
+def outputs_key(facts: Iterable[DocFacts], options: BuildOptions, records: Iterable[DocumentRecord] = ()) -> str:
     digest = hashlib.sha256()
     aliases = Path(options.aliases).read_bytes() if options.aliases else b""
     settings = (__version__, code_version(), options.window, options.min_weight, options.min_npmi, options.max_edges,
@@ -375,49 +416,34 @@ def outputs_key(facts: Iterable[DocFacts], options: BuildOptions) -> str:
     digest.update(hashlib.sha256(aliases).digest())
     for f in facts:
         digest.update(repr(f).encode("utf-8", "surrogatepass"))  # the facts' content, ids included
+    for r in records:  # dates, titles, urls change outputs without changing the text
+        digest.update(repr((r.id, r.path, r.title, r.date, r.url, r.source)).encode("utf-8", "surrogatepass"))
     return OUTPUTS_PREFIX + digest.hexdigest()
 
 
 def cached_outputs(cache: AnalysisCache, key: str, summary: BuildSummary):
-    """(files as loaders, counts) of an earlier build with the same key, or None.
-
-    The reads happen in one read transaction that lasts until the cache is closed, so
-    another build trimming or rewriting the stored files meanwhile changes nothing here;
-    every file is checked to decode before any is used (one at a time: bounded memory)."""
-    cache.begin_snapshot()
+    """(files as loaders, counts) of an earlier build with the same key, or None."""
     manifest = cache.get_many([key]).get(key)
-    names = manifest.get("names") if isinstance(manifest, dict) else None
-    if not names or not cache.readable_all([f"{key}/{name}" for name in names]):
-        cache.end_snapshot()
+    if manifest is None or not cache.has_all([f"{key}/{name}" for name in manifest["names"]]):
         return None
     summary.html = manifest.get("html", {})
     summary.outputs_from_cache = True
 
     def loader(name: str):
-        def load() -> bytes:
-            if os.environ.get("KG_TEST_LOAD_DELAY"):  # test-only: widens the window for a racing build
-                time.sleep(float(os.environ["KG_TEST_LOAD_DELAY"]))
-            data = cache.get_many([f"{key}/{name}"]).get(f"{key}/{name}")
-            if data is None:  # a read error after the check (the snapshot keeps entries)
-                raise OSError(f"the cached copy of {name} in {cache.path} could no longer be read; run again")
-            return data
-        return load
+        return lambda: cache.get_many([f"{key}/{name}"])[f"{key}/{name}"]
 
     return {name: loader(name) for name in manifest["names"]}, tuple(manifest["counts"])
 
 
-def storing_outputs(cache: AnalysisCache, key: str, files: dict, summary: BuildSummary | None = None) -> dict:
+def storing_outputs(cache: AnalysisCache, key: str, files: dict) -> dict:
     """`files` whose rendering also stores each file in the cache (the previous build's
-    files are dropped: one set is kept). A failed store (disk full) is a warning in
-    `summary` (summary.json is written last, so it lists them)."""
+    files are dropped: one set is kept)."""
     cache.trim(OUTPUTS_PREFIX, 0)
 
     def storing(name: str, render):
         def run() -> bytes:
             data = render() if callable(render) else render
             cache.put_many({f"{key}/{name}": data})
-            if summary is not None:
-                summary.warnings.extend(w for w in cache.warnings if w not in summary.warnings)
             return data
         return run
 
@@ -425,7 +451,13 @@ def storing_outputs(cache: AnalysisCache, key: str, files: dict, summary: BuildS
 
 
 def build(paths: list[str], options: BuildOptions) -> BuildSummary:
-    """Build the graph of the articles under `paths` and write every output file.
+    """`run`, for its summary only."""
+    return run(paths, options).summary
+
+
+def run(paths: list[str], options: BuildOptions) -> BuildResult:
+    """Build the graph of the articles under `paths` and write every output file into
+    `options.out_dir` (none when it is None). kg.build(...) and `kg build` both come here.
 
     Raises InputErrors (strict and something skipped), NoDocuments, kg.export.OutputError
     (output folder not writable, disk full), ModelNotFound; in each case, and on
@@ -435,11 +467,16 @@ def build(paths: list[str], options: BuildOptions) -> BuildSummary:
     summary = BuildSummary()
     timer = StageTimer()
     skipped: list[Skipped] = []
+    records: list[DocumentRecord] = []
+    summary.inputs = [str(p) for p in paths]
+    summary.options = {k: (str(v) if isinstance(v, Path) else list(v) if isinstance(v, tuple) else v)
+                       for k, v in dataclasses.asdict(options).items() if k not in ("progress", "spill_dir")}
     jobs = options.jobs or default_jobs()
     summary.jobs = jobs
-    out_dir = Path(options.out_dir)
-    made = check_output_dir(out_dir)  # before the analysis, not after hours of it
+    out_dir = Path(options.out_dir) if options.out_dir is not None else None
+    made = check_output_dir(out_dir) if out_dir is not None else False  # before the analysis, not after hours of it
     facts = FactSpill(options.spill_dir)
+    result: BuildResult | None = None
     try:
         alias_config = AliasConfig()
         if options.aliases:
@@ -448,7 +485,8 @@ def build(paths: list[str], options: BuildOptions) -> BuildSummary:
         cache = _open_cache(options, summary)
         try:
             with timer("analysis"):
-                docs = clean_documents(paths, skipped, summary, exclude=[out_dir])
+                docs = clean_documents(paths, skipped, summary, exclude=[out_dir] if out_dir is not None else [],
+                                       records=records)
                 # on disk, not in memory: the later stages read the facts in several passes
                 facts.extend(_progress(facts_with_cache(docs, options.model, jobs, cache, summary, timer),
                                        options.progress))
@@ -461,18 +499,30 @@ def build(paths: list[str], options: BuildOptions) -> BuildSummary:
             raise InputErrors(skipped, cached=cache is not None)
         if not facts:
             raise NoDocuments(skipped)
+        if out_dir is None:  # no files: the graph, in memory only
+            resolution, graph = resolve_graph(facts, alias_config, options, timer, records)
+            summary.entities, summary.edges, summary.relations, summary.edges_over_max_edges = graph_counts(graph)
+            timer.seconds["entities"] = round(timer.seconds.get("document_facts", 0.0) + timer.seconds.get("resolve", 0.0), 3)
+            summary.timings = timer.seconds
+            summary.seconds = round(time.perf_counter() - started, 3)
+            result = BuildResult(summary, options, records, graph, resolution)
+            return result
         # An unchanged corpus with unchanged options gives unchanged files: a re-run takes
         # them from the cache instead of resolving, laying out and rendering again.
-        key = outputs_key(facts, options)
+        key = outputs_key(facts, options, records)
         output_cache = _open_cache(options, summary)
         stored = cached_outputs(output_cache, key, summary) if output_cache is not None else None
+        graph = resolution = None
         if stored is not None:
             files, counts = stored
         else:
-            files, counts = render_outputs(facts, alias_config, options, summary, timer)
+            resolution, graph = resolve_graph(facts, alias_config, options, timer, records)
+            files, counts = output_files(graph, resolution, options, summary, timer, records), graph_counts(graph)
             if output_cache is not None:
-                files = storing_outputs(output_cache, key, files, summary)
+                files = storing_outputs(output_cache, key, files)
         summary.entities, summary.edges, summary.relations, summary.edges_over_max_edges = counts
+        if summary.html:
+            summary.map = f"map shows {summary.html['nodes_shown']} of {summary.html['nodes_total']} nodes"
         summary.outputs = sorted(str(out_dir / name) for name in list(files) + ["summary.json"])
         names = sorted(files)
         write_started = time.perf_counter()
@@ -491,13 +541,38 @@ def build(paths: list[str], options: BuildOptions) -> BuildSummary:
                 output_cache.put_many({key: {"names": names, "counts": list(counts), "html": summary.html}})
         finally:
             if output_cache is not None:
-                summary.warnings.extend(w for w in output_cache.warnings if w not in summary.warnings)
                 output_cache.close()
+        # files from the cache: the facts stay (on disk) for the graph, should it be asked for
+        result = BuildResult(summary, options, records, graph, resolution,
+                             facts if graph is None else None, alias_config)
     except BaseException:
         if made:  # leave no empty folder behind a failed run
             with contextlib.suppress(OSError):
                 out_dir.rmdir()
         raise
     finally:
-        facts.close()
-    return summary
+        if result is None or result.facts is None:
+            facts.close()
+    return result
+
+
+class _CallableModule(types.ModuleType):
+    """`kg.build` names both this module and the public function `kg.build(paths, ...)`
+    (kg.api.build): importing a submodule sets the package's attribute to the module, so
+    the module itself answers the call."""
+
+    def __call__(self, paths, **options):
+        from .api import build as api_build
+
+        return api_build(paths, **options)
+
+    @property
+    def __signature__(self):
+        import inspect
+
+        from .api import build as api_build
+
+        return inspect.signature(api_build)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -112,18 +112,21 @@ def build(paths, out_dir, model, window, min_weight, min_npmi, max_edges, max_ht
     Inputs kg cannot use (unreadable, binary, undecodable, empty, invalid JSON lines) are
     skipped with a warning and listed in summary.json; --strict makes any skip an error.
     """
-    from .build import BuildOptions, InputErrors, NoDocuments, build as run_build
-    from .export import FORMATS, OutputError
+    # A thin face over the Python API: kg.build(...) makes the same BuildOptions and runs
+    # the same kg.build.run; every check of a value is BuildOptions'.
+    from .api import build_from_options
+    from .build import InputErrors, NoDocuments
+    from .export import OutputError
     from .nlp import ModelNotFound
+    from .options import BuildOptions, OptionError
 
-    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
-    unknown = [f for f in chosen if f not in FORMATS]
-    if unknown or not chosen:
-        raise click.BadParameter(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}",
-                                 param_hint="--formats")
-    options = BuildOptions(out_dir=out_dir, model=model, window=window, min_weight=min_weight, min_npmi=min_npmi,
-                           max_edges=max_edges, max_html_nodes=max_html_nodes, formats=chosen, jobs=jobs, cache_dir=cache_dir,
-                           use_cache=not no_cache, aliases=aliases, strict=strict, progress=not quiet)
+    try:
+        options = BuildOptions(out_dir=out_dir, model=model, window=window, min_weight=min_weight, min_npmi=min_npmi,
+                               max_edges=max_edges, max_html_nodes=max_html_nodes, formats=formats, jobs=jobs,
+                               cache_dir=cache_dir, use_cache=not no_cache, aliases=aliases, strict=strict,
+                               progress=not quiet)
+    except OptionError as exc:
+        raise click.BadParameter(exc.message, param_hint=exc.flag) from None
     before = _stamp(out_dir / "summary.json")
     previous = {}
     if _main_thread():
@@ -131,7 +134,7 @@ def build(paths, out_dir, model, window, min_weight, min_npmi, max_edges, max_ht
         for sig in (signal.SIGINT, signal.SIGTERM):
             previous[sig] = signal.signal(sig, _on_stop_signal)
     try:
-        summary = run_build(list(paths), options)
+        summary = build_from_options(list(paths), options).summary
     except (InputErrors, NoDocuments, ModelNotFound, OutputError) as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
