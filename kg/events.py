@@ -30,6 +30,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+
+from .entities import org_subtype
 from itertools import combinations
 
 VISITS, MEETS, COOPERATES_WITH, INVESTS_IN, ACQUIRES = "visits", "meets", "cooperates_with", "invests_in", "acquires"
@@ -79,8 +81,8 @@ _VISIT_PRE = ("检查指导", "检查工作", "指导工作", "督导", "督查"
 _MOVES = frozenset(("莅临", "来访", "到访", "前往", "来到", "走进", "赴", "深入"))  # the place follows at once
 _MEET_OBJ = ("会见", "接见", "会晤", "拜会", "拜访", "看望", "接待", "宴请", "慰问", "探望")
 _MEET_PAIR = ("会见", "会谈", "会晤", "座谈", "交流", "交谈", "会面", "见面", "面谈", "对话")
-_COOP_PAIR = ("签约", "签署", "签订", "合作", "共建", "结对", "缔结", "结为")
-_COOP_LIST = ("签约", "签署", "签订", "合作共建", "共建", "挂牌成立", "联合成立", "共同成立", "联合组建", "共同组建",
+_COOP_PAIR = ("签约", "签署", "签订", "签定", "合作", "共建", "结对", "缔结", "结为")
+_COOP_LIST = ("签约", "签署", "签订", "签定", "合作共建", "共建", "挂牌成立", "联合成立", "共同成立", "联合组建", "共同组建",
               "联合设立", "共同设立", "联合创建", "共同创建", "联合共建", "共同建设", "联合建设", "共同打造", "联合打造",
               "联合挂牌", "共同发起成立", "联合发起成立")
 _INVEST_SETTLE = ("落户", "落地", "入驻", "扎根", "签约落户")  # + the place
@@ -124,6 +126,7 @@ _VAGUE_COOP = re.compile(r"深化|加强|拓展|推进|扩大|促进|推动|寻�
                          r"持续|进一步|就|围绕|可以|潜力|空间|机遇")
 _VAGUE_AFTER = re.compile(r"(?:事宜|意向|机会|空间|前景|潜力|可能|领域|需求|情况|交流|基础|历史|传统|紧密|密切|关系密切)")
 _PEOPLE_OF = re.compile(r"(?:的)?(?:专家|学者|人士|科学家|友人|朋友|同行|青年|学生|艺术家|代表团|企业家|客商)")
+_JOINS_IN = re.compile(r"参与|参加|加入|作为")
 _INTENT = re.compile(r"加大|扩大|加快|鼓励|吸引|引导|支持|推介|力度")
 _AGREEMENT = re.compile(r"协议|合同|备忘录|协定|意向书|框架|合作书|契约|公约|条约|联合声明")
 # the first words after a visited place or unit that make it part of something else: a show
@@ -195,7 +198,7 @@ def _is_place(m: EventMention) -> bool:
 
 
 def _run_after(c: _Clause, pos: int, ok, first_gap: int, join: re.Pattern, skip_others: bool = False,
-               limit: int | None = None) -> list[EventMention]:
+               limit: int | None = None, stop_at: str = "") -> list[EventMention]:
     """The mentions `ok` accepts from within `first_gap` characters after `pos`, and those
     joined to them by `join` (a list: 甲、乙和丙). `skip_others`: mentions of other kinds
     may stand between (the organisation in a title: 会见了甲公司董事长张三、李四)."""
@@ -215,6 +218,8 @@ def _run_after(c: _Clause, pos: int, ok, first_gap: int, join: re.Pattern, skip_
                 break
         elif not (join.fullmatch(gap) or (skip_others and _PERSON_JOIN.fullmatch(gap))):
             break
+        elif stop_at and c.text.startswith(stop_at, m.end):
+            break  # 甲兼并乙、丙兼并丁: 丙 is the next one's subject
         run.append(m)
         cursor = m.end
     return run
@@ -415,7 +420,7 @@ def _meets(c: _Clause, word: str, kinds: set, t0: int, t1: int, actors, carried,
 
 def _cooperates(c: _Clause, word: str, kinds: set, t0: int, t1: int) -> list:
     text = c.text
-    if word in ("签署", "签订") and not _AGREEMENT.search(text, t1, c.hi):
+    if word in ("签署", "签订", "签定") and not _AGREEMENT.search(text, t1, c.hi):
         return []  # 签署 what? only an agreement makes partners
     if word == "合作" and (_VAGUE_COOP.search(text, c.lo, t0) or _VAGUE_AFTER.match(text, t1, c.hi)):
         return []
@@ -429,6 +434,8 @@ def _cooperates(c: _Clause, word: str, kinds: set, t0: int, t1: int) -> list:
                     continue
                 if "就" in text[right[-1].end:t0]:
                     return []  # 甲同乙就签署…进行磋商: talks about it
+                if _JOINS_IN.search(text, right[-1].end, t0):
+                    return []  # 甲和乙作为观察员参与合作: taking part, not partners
                 own = lambda m: _is_unit(m) and not _precedes(text, c.lo, m, _LOCATIVE)  # noqa: E731
                 left = _run_before(c, pm.start(), own, _LEFT_GAP_UNITS, _UNIT_JOIN_NO_PAIR)
                 if not left:  # 甲今天在北京与乙签约: the clause's first unit that is not a where
@@ -463,6 +470,8 @@ def _invests(c: _Clause, word: str, kinds: set, t0: int, t1: int) -> list:
     if not investors:
         return []
     head = investors[-1]
+    if word != "投资" and kinds & {"invest_at", "settle"} and org_subtype(head.name) not in ("company", "other"):
+        return []  # 区科技局在甲设立基地, 某学院在乙设立分院: an office, not an investment
     if "settle" in kinds and not tails:  # 甲(…项目)落户乙
         tails = _run_after(c, t1, _is_place, 1, _UNIT_JOIN_NO_PAIR)[:1]
     if "invest_at" in kinds and not tails:  # 甲在乙投资建设…, 甲投资10亿元在乙建设…
@@ -492,7 +501,7 @@ def _acquires(c: _Clause, word: str, t0: int, t1: int) -> list:
     buyers = [m for m in before if len(text[m.end:t0]) <= 14]
     if not buyers or re.search(r"(?:与|和|同)$", text[max(c.lo, buyers[-1].start - 1):buyers[-1].start]):
         return []  # 甲与乙重组: who takes over whom is not said
-    tails = _run_after(c, t1, _is_org, 1 if word in ("控股", "重组") else 6, _UNIT_JOIN_NO_PAIR)
+    tails = _run_after(c, t1, _is_org, 1 if word in ("控股", "重组") else 6, _UNIT_JOIN_NO_PAIR, stop_at=word)
     return [(buyers[-1], ACQUIRES, tail) for tail in tails]
 
 

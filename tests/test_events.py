@@ -349,3 +349,13 @@ def test_a_typical_report():
                    ("赵刚", VISITS, "星河集团", "done", "2025-12-04"), ("赵刚", VISITS, "临江电子公司", "done", "2025-12-04"),
                    ("星河集团", COOPERATES_WITH, "临江区", "done", "2025-12-04"),
                    ("星河集团", INVESTS_IN, "临江高新区", "planned", "2025-12-04")}
+
+
+def test_public_bodies_setting_up_offices_taking_part_and_parallel_takeovers():
+    assert triples("临江区科技局在星湖科技园设立服务站", [("临江区科技局", O), ("星湖科技园", L)]) == set()
+    assert triples("临江区政府投资2亿元在星湖科技园建设孵化器", [("临江区政府", O), ("星湖科技园", L)]) == {
+        ("临江区政府", INVESTS_IN, "星湖科技园")}  # 投资 by a public body is an investment
+    assert triples("芬兰和挪威、瑞典作为观察员参与合作", [("芬兰", L), ("挪威", L), ("瑞典", L)]) == set()
+    got = triples("包括华信集团兼并蓝天电子公司、北辰钢铁集团兼并东海钢厂", [("华信集团", O), ("蓝天电子公司", O),
+                                                                    ("北辰钢铁集团", O), ("东海钢厂", O)])
+    assert got == {("华信集团", ACQUIRES, "蓝天电子公司"), ("北辰钢铁集团", ACQUIRES, "东海钢厂")}
