@@ -664,14 +664,15 @@ def corpus_events(facts: Iterable, resolution, dates: Mapping[str, str] | None =
     dates = dates or {}
     events: list[Event] = []
     documents = resolution.by_document()
+    pending = next(documents, None)
     for doc_facts in facts:
-        occurrences = next(documents, None)
-        if occurrences is None:
+        if pending is None:
             break
-        if occurrences.document != doc_facts.doc_id:
-            continue
-        events.extend(document_events(doc_facts, occurrences.occurrences, resolution.entities,
+        if pending.document != doc_facts.doc_id:
+            continue  # a document without occurrences: the next facts may be the pending ones'
+        events.extend(document_events(doc_facts, pending.occurrences, resolution.entities,
                                       dates.get(doc_facts.doc_id, "")))
+        pending = next(documents, None)
     return events
 
 

@@ -359,3 +359,12 @@ def test_public_bodies_setting_up_offices_taking_part_and_parallel_takeovers():
     got = triples("包括华信集团兼并蓝天电子公司、北辰钢铁集团兼并东海钢厂", [("华信集团", O), ("蓝天电子公司", O),
                                                                     ("北辰钢铁集团", O), ("东海钢厂", O)])
     assert got == {("华信集团", ACQUIRES, "蓝天电子公司"), ("北辰钢铁集团", ACQUIRES, "东海钢厂")}
+
+
+def test_documents_without_names_do_not_shift_the_others():
+    empty = document_facts(analysis_of("今天天气晴。", [], doc_id="d0"))
+    facts = [empty, document_facts(analysis_of(TEXT, TAGGED))]
+    resolution = resolve(facts)
+    resolution = type(resolution)(resolution.entities, [o for d in resolution.by_document() for o in d.occurrences],
+                                  resolution.positions, {})  # grouped occurrences: d0 has none
+    assert {e.type for e in corpus_events(facts, resolution)} == {COOPERATES_WITH, VISITS}
