@@ -422,28 +422,45 @@ def outputs_key(facts: Iterable[DocFacts], options: BuildOptions, records: Itera
 
 
 def cached_outputs(cache: AnalysisCache, key: str, summary: BuildSummary):
-    """(files as loaders, counts) of an earlier build with the same key, or None."""
+    """(files as loaders, counts) of an earlier build with the same key, or None.
+
+    The reads happen in one read transaction that lasts until the cache is closed, so
+    another build trimming or rewriting the stored files meanwhile changes nothing here;
+    every file is checked to decode before any is used (one at a time: bounded memory)."""
+    cache.begin_snapshot()
     manifest = cache.get_many([key]).get(key)
-    if manifest is None or not cache.has_all([f"{key}/{name}" for name in manifest["names"]]):
+    names = manifest.get("names") if isinstance(manifest, dict) else None
+    if not names or not cache.readable_all([f"{key}/{name}" for name in names]):
+        cache.end_snapshot()
         return None
     summary.html = manifest.get("html", {})
     summary.outputs_from_cache = True
 
     def loader(name: str):
-        return lambda: cache.get_many([f"{key}/{name}"])[f"{key}/{name}"]
+        def load() -> bytes:
+            if os.environ.get("KG_TEST_LOAD_DELAY"):  # test-only: widens the window for a racing build
+                time.sleep(float(os.environ["KG_TEST_LOAD_DELAY"]))
+            data = cache.get_many([f"{key}/{name}"]).get(f"{key}/{name}")
+            if data is None:  # a read error after the check (the snapshot keeps entries)
+                raise OSError(f"the cached copy of {name} in {cache.path} could no longer be read; run again")
+            return data
+        return load
 
     return {name: loader(name) for name in manifest["names"]}, tuple(manifest["counts"])
 
 
-def storing_outputs(cache: AnalysisCache, key: str, files: dict) -> dict:
+def storing_outputs(cache: AnalysisCache, key: str, files: dict, summary: BuildSummary | None = None) -> dict:
     """`files` whose rendering also stores each file in the cache (the previous build's
-    files are dropped: one set is kept)."""
+    files are dropped: one set is kept). A failed store (disk full) is a warning in
+    `summary` (summary.json is written last, so it lists them)."""
     cache.trim(OUTPUTS_PREFIX, 0)
 
     def storing(name: str, render):
         def run() -> bytes:
             data = render() if callable(render) else render
             cache.put_many({f"{key}/{name}": data})
+            if summary is not None:
+                summary.warnings.extend(w for w in cache.warnings if w not in summary.warnings)
             return data
         return run
 
@@ -519,7 +536,7 @@ def run(paths: list[str], options: BuildOptions) -> BuildResult:
             resolution, graph = resolve_graph(facts, alias_config, options, timer, records)
             files, counts = output_files(graph, resolution, options, summary, timer, records), graph_counts(graph)
             if output_cache is not None:
-                files = storing_outputs(output_cache, key, files)
+                files = storing_outputs(output_cache, key, files, summary)
         summary.entities, summary.edges, summary.relations, summary.edges_over_max_edges = counts
         if summary.html:
             summary.map = f"map shows {summary.html['nodes_shown']} of {summary.html['nodes_total']} nodes"
@@ -541,6 +558,7 @@ def run(paths: list[str], options: BuildOptions) -> BuildResult:
                 output_cache.put_many({key: {"names": names, "counts": list(counts), "html": summary.html}})
         finally:
             if output_cache is not None:
+                summary.warnings.extend(w for w in output_cache.warnings if w not in summary.warnings)
                 output_cache.close()
         # files from the cache: the facts stay (on disk) for the graph, should it be asked for
         result = BuildResult(summary, options, records, graph, resolution,
