@@ -119,7 +119,7 @@ _PLANNED = re.compile(r"拟|(?<![上中少大])将(?!其|之|近|军|领|士)|�
                       r"|试图|尝试|谋求|力争|争取|欲|有意|意图|商讨|洽谈|磋商|谈判|接洽")
 # after the trigger, in the same clause: 收购乙的传言遭否认, 收购乙失实
 _DENIED_AFTER = re.compile(r"否认|失实|不实|辟谣|子虚乌有")
-_RUMOUR_AFTER = re.compile(r"传言|传闻|谣传|猜测")
+_RUMOUR_AFTER = re.compile(r"传言|传闻|谣传|猜测|事宜|可行性")  # (…落户甲事宜: still being discussed)
 _HOPE = re.compile(r"应(?=与|同|和|当|该)|必须|务必|希望|期待|期望|期盼|盼望|愿意|愿与|愿同|愿|欢迎|诚邀|寄望|呼吁|建议|倡议|如果|若能|能否")
 # 合作 as a topic of talks or a wish, not a fact: 深化合作, 就…合作进行交流, 合作空间
 _VAGUE_COOP = re.compile(r"深化|加强|拓展|推进|扩大|促进|推动|寻求|探讨|洽谈|商谈|谋划|对接|研究|讨论|交流|密切|增进|深入|继续|"
@@ -304,7 +304,7 @@ def _modality(c: _Clause, trigger_start: int, trigger_end: int | None = None) ->
         for i in range(max(m.start, start), min(m.end, trigger_start)):
             window[i - start] = "＿"
     window = "".join(window)
-    after = c.text[trigger_end:c.hi] if trigger_end is not None else ""
+    after = c.text[trigger_end:min(c.hi, trigger_end + 20)] if trigger_end is not None else ""
     if _DENIED_AFTER.search(after):
         return NEGATED
     if _RUMOUR_AFTER.search(after):

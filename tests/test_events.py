@@ -180,6 +180,7 @@ def test_no_acquisition_in_a_name_a_shareholding_or_a_merger_of_equals():
     ("华信集团欲收购蓝天电子公司", "planned"),
     ("华信集团收购蓝天电子公司的传言遭否认", "negated"),
     ("华信集团收购蓝天电子公司一事尚有传闻", "planned"),
+    ("会议商讨了华信集团收购蓝天电子公司事宜", "planned"),
 ])
 def test_modality(text, modality):
     got = events(text, [("华信集团", O), ("蓝天电子公司", O)])
