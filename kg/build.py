@@ -103,7 +103,7 @@ def clean_documents(paths: Iterable[str], skipped: list[Skipped], summary: Build
     """Cleaned documents; `records` (when given) receives each one's documents.csv row."""
     dedup = Deduplicator()
     seen_ids: dict[str, int] = {}
-    for doc in iter_documents(paths, skipped, exclude):
+    for doc in iter_documents(paths, skipped, exclude, notes=summary.warnings):  # e.g. --out among the inputs
         if doc.id in seen_ids:  # a/x.txt and b/x.txt, or a repeated JSON id: keep them apart
             seen_ids[doc.id] += 1
             doc = dataclasses.replace(doc, id=f"{doc.id}~{seen_ids[doc.id]}")

@@ -668,6 +668,57 @@ def test_output_cache_write_failures_are_warnings_in_the_summary(tmp_path, monke
     assert result.output.count("database or disk is full") == 1
 
 
+# ---- odd file names, invisible characters, the output folder among the inputs ---------------
+
+INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u202a\u202c\u0301"
+
+
+def test_odd_file_names_and_invisible_characters_build_and_no_name_holds_one(tmp_path):
+    import unicodedata
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    root = os.fsencode(corpus)
+    texts = {
+        b"\xff\xfe.txt": "沈阳市副市长刘\u200c波在浑南区调研。赵\u200f刚出席。",
+        b"line\nkg: warning: forged.txt": "大连市市长王\u200d五会见东北大学校长赵\u2060六。\u2028阜新市市长陈七讲话。",
+        b"pdf.txt": "北方\x00智造\x1f机器人股份有限公司董事长孙\u0301八在沈阳市出席签约仪式。",
+        b"\xe6\xb2\x88\xe9\x98\xb3\xff.bin": "not read",
+    }
+    for name, text in texts.items():
+        with open(os.path.join(root, name), "wb") as handle:
+            handle.write(text.encode("utf-8"))
+    result = kg("build", corpus, "--out", tmp_path / "out", "--jobs", "1", "--no-cache", "--quiet")
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert [s["path"] for s in summary["skipped"]] == [str(corpus / "沈阳\\xff.bin")]
+    lines = result.output.splitlines()
+    assert lines == [f"kg: warning: skipped {corpus / '沈阳'}\\xff.bin: unsupported file type .bin"]  # one line, no forgery
+    graph = json.loads((tmp_path / "out" / "graph.json").read_text(encoding="utf-8"))
+    for node in graph["nodes"]:
+        for text in [node["name"], *node["aliases"].split("|")]:
+            assert not any(ch in INVISIBLE or ch in "\u2028\x00\x1f" or unicodedata.category(ch) in ("Cf", "Cc", "Mn")
+                           for ch in text), node
+    evidence = " ".join(node.get("evidence") or "" for node in graph["nodes"])
+    assert "[\\xff\\xfe.txt] " in evidence  # the escaped file name is the document id (some entity came from it)
+    assert "[line\\nkg: warning: forged.txt] " in evidence or "[pdf.txt] " in evidence
+
+
+def test_out_equal_to_the_input_folder_builds_from_the_inputs_again_and_again(tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.txt").write_text(SENTENCE, encoding="utf-8")
+    for run in range(2):  # the second run finds the first one's outputs among the inputs
+        result = kg("build", folder, "--out", folder, "--jobs", "1", "--no-cache", "--quiet")
+        assert result.exit_code == 0, result.output
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        assert summary["documents"] == 1 and summary["skipped"] == [], (run, summary["skipped"])
+        assert any("kg's own output files there are not" in w for w in summary["warnings"])
+    result = kg("build", folder, "--out", tmp_path, "--jobs", "1", "--no-cache", "--quiet")  # --out its parent
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))["documents"] == 1
+
+
 # ---- the HTML map in a real browser --------------------------------------------------------
 
 CHROMIUM = "/usr/bin/chromium"

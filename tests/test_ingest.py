@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
-from kg import ingest
+from kg import decode, ingest
 from kg.clean import clean_document
 from kg.ingest import (DecodeError, InputFile, decode_bytes, find_inputs, html_to_text, ingest as ingest_paths,
                        markdown_to_text, read_file, split_parts)
@@ -282,9 +282,9 @@ def _stream_peak(path: Path, size_chars: int, encoding: str) -> tuple[int, int]:
 
 @pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-16-le"])
 def test_large_files_are_streamed_in_bounded_memory(tmp_path, monkeypatch, encoding):
-    monkeypatch.setattr(ingest, "STREAM_BYTES", 256 * 1024)
-    monkeypatch.setattr(ingest, "BLOCK_BYTES", 64 * 1024)
-    monkeypatch.setattr(ingest, "DETECT_BYTES", 64 * 1024)
+    monkeypatch.setattr(decode, "STREAM_BYTES", 256 * 1024)
+    monkeypatch.setattr(decode, "BLOCK_BYTES", 64 * 1024)
+    monkeypatch.setattr(decode, "DETECT_BYTES", 64 * 1024)
     monkeypatch.setattr(ingest, "MAX_PART_CHARS", 20_000)
     small_peak, _ = _stream_peak(tmp_path / "small.txt", 400_000, encoding)
     big_peak, big_size = _stream_peak(tmp_path / "big.txt", 1_600_000, encoding)
@@ -294,8 +294,8 @@ def test_large_files_are_streamed_in_bounded_memory(tmp_path, monkeypatch, encod
 
 
 def test_a_damaged_block_in_a_streamed_file_is_reported_with_its_line(tmp_path, monkeypatch):
-    monkeypatch.setattr(ingest, "STREAM_BYTES", 64 * 1024)
-    monkeypatch.setattr(ingest, "BLOCK_BYTES", 16 * 1024)
+    monkeypatch.setattr(decode, "STREAM_BYTES", 64 * 1024)
+    monkeypatch.setattr(decode, "BLOCK_BYTES", 16 * 1024)
     monkeypatch.setattr(ingest, "MAX_PART_CHARS", 10_000)
     lines = [f"第{i}行：沈阳市副市长张三在中国科学院调研。".encode() for i in range(1, 3001)]
     lines[2000] = lines[2000][:7] + b"\xff" + lines[2000][7:]  # "第2001" + bad byte + "行"
@@ -308,10 +308,10 @@ def test_a_damaged_block_in_a_streamed_file_is_reported_with_its_line(tmp_path, 
 
 @pytest.mark.parametrize("streamed", [False, True])
 def test_a_long_ascii_preamble_does_not_decide_the_encoding(tmp_path, monkeypatch, streamed):
-    monkeypatch.setattr(ingest, "DETECT_BYTES", 8 * 1024)
+    monkeypatch.setattr(decode, "DETECT_BYTES", 8 * 1024)
     if streamed:
-        monkeypatch.setattr(ingest, "STREAM_BYTES", 32 * 1024)
-        monkeypatch.setattr(ingest, "BLOCK_BYTES", 8 * 1024)
+        monkeypatch.setattr(decode, "STREAM_BYTES", 32 * 1024)
+        monkeypatch.setattr(decode, "BLOCK_BYTES", 8 * 1024)
     preamble = "Copyright 2026 Example Press. All rights reserved.\n" * 800  # 40 KB of ASCII
     path = tmp_path / "a.txt"
     path.write_bytes(preamble.encode("ascii") + (TRADITIONAL * 50).encode("big5"))
@@ -363,3 +363,151 @@ def test_reading_arbitrary_bytes_never_raises(tmp_path, data, suffix):
         clean = clean_document(doc)  # and the cleaner takes whatever ingest gives it
         assert all(0 <= s.start < s.end <= len(clean.text) for s in clean.sentences)
     assert docs or skipped or not data.strip()
+
+
+# ---- GB18030 or Big5: told apart by the text (issue 16) --------------------------------------
+
+# Texts that were read in the wrong one of the two (People's Daily 1998 headlines and captions)
+GB_OR_BIG5 = [
+    ("迎虎年（书法）\n（关山月）", "gbk", "gb18030"),
+    ("一元复始（篆刻）\n（韦耀中）", "gbk", "gb18030"),
+    ("鞍山破获特大抢枪案", "gbk", "gb18030"),
+    ("深市上涨前五名（％）", "gbk", "gb18030"),
+    ("架桥筑路铺坦途（图片）", "gbk", "gb18030"),
+    ("画漫画，咱也会！（图片）", "gbk", "gb18030"),
+    ("迎虎年（書法）\n（關山月）", "big5", "big5"),
+    ("乖蛋蛋（中國畫）\n（王有政）", "big5", "big5"),
+    ("歡樂的山寨（拉祜族）（圖片）\n（潘泉攝）", "big5", "big5"),
+    ("多想", "big5", "big5"),  # four bytes: was read as UTF-16
+]
+
+
+@pytest.mark.parametrize("text,codec,wanted", GB_OR_BIG5)
+def test_short_gbk_and_big5_texts_are_told_apart_by_the_characters_they_give(tmp_path, text, codec, wanted):
+    assert decode.detect_encoding(text.encode(codec)) == wanted
+    path = tmp_path / "a.txt"
+    path.write_bytes(text.encode(codec))
+    docs, skipped = read(path)
+    assert [d.text for d in docs] == [text] and skipped == []
+
+
+def test_a_weak_guess_between_gbk_and_big5_is_reported_and_the_file_used(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes("鐵路".encode("big5"))  # reads as two everyday simplified characters in GB18030 too
+    docs, skipped = read(path)
+    assert len(docs) == 1
+    assert len(skipped) == 1 and skipped[0].reason.startswith("encoding uncertain: read as ")
+    assert skipped[0].reason.endswith("; the file was used")
+
+
+PEOPLE_DAILY = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "people_daily_1998" / "199801.txt"
+
+
+def people_daily_articles(count: int) -> list[list[str]]:
+    """`count` articles spread over People's Daily 1998-01 (tags and brackets removed), as lines."""
+    import re
+
+    articles: dict[str, list[str]] = {}
+    with open(PEOPLE_DAILY, encoding="utf-8") as handle:
+        for line in handle:
+            first, *words = line.split() or [""]
+            if words:
+                text = "".join(re.sub(r"/[a-zA-Z]+$", "", w.lstrip("[").split("]")[0]) for w in words)
+                articles.setdefault(first.rsplit("-", 1)[0], []).append(text)
+    ids = list(articles)
+    return [articles[i] for i in ids[:: max(1, len(ids) // count)][:count]]
+
+
+@pytest.mark.skipif(not PEOPLE_DAILY.exists(), reason="People's Daily 1998 corpus not in ../shared/data")
+def test_no_people_daily_article_is_misread_in_gbk_or_big5():
+    from hanziconv import HanziConv
+
+    misread, uncertain, counted = [], 0, {"gbk": 0, "headline": 0, "big5": 0}
+    for lines in people_daily_articles(1000):
+        text = "\n".join(lines)
+        cases = [("gbk", text, "gbk", "gb18030"), ("headline", lines[0], "gbk", "gb18030"),
+                 ("big5", HanziConv.toTraditional(text), "big5", "big5")]
+        for kind, sample, codec, wanted in cases:
+            try:
+                data = sample.encode(codec)
+            except UnicodeEncodeError:  # a simplified-only character: no Big5 form
+                continue
+            if data.isascii():
+                continue
+            counted[kind] += 1
+            got, why = decode.detect(data)
+            uncertain += why is not None
+            if got != wanted:
+                misread.append((kind, got, sample[:30]))
+    assert counted["gbk"] == 1000 and counted["headline"] > 900 and counted["big5"] > 250, counted
+    assert misread == []
+    assert uncertain <= 10  # weak guesses are reported, and rare
+
+
+# ---- file names (issue 16) ------------------------------------------------------------------
+
+
+def test_file_names_with_bytes_that_are_not_utf8_or_with_line_ends_are_read_and_shown_escaped(tmp_path):
+    root = os.fsencode(tmp_path)
+    for name, text in ((b"\xff\xfe.txt", "沈阳市副市长张三出席会议。"), (b"a\nkg: warning: forged.txt", "大连市长王五讲话。"),
+                       (b"\xe6\xb2\x88\xe9\x98\xb3.txt", "鞍钢集团董事长李四出席。")):
+        with open(os.path.join(root, name), "wb") as handle:
+            handle.write(text.encode("utf-8"))
+    with open(os.path.join(root, b"\xff\x01.bin"), "wb") as handle:
+        handle.write(b"x")
+    files, skipped = find_inputs([str(tmp_path)])
+    assert sorted(f.display for f in files) == ["\\xff\\xfe.txt", "a\\nkg: warning: forged.txt", "沈阳.txt"]
+    docs = [d for f in files for d in read_file(f, skipped)]
+    assert len(docs) == 3
+    assert [s.path for s in skipped] == [str(tmp_path / "\\xff\\x01.bin")]
+    for item in [*(d.id for d in docs), *(d.path for d in docs), *(s.path for s in skipped)]:
+        item.encode("utf-8")  # no surrogate left: every writer takes it
+        assert "\n" not in item and item.isprintable()
+
+
+def test_printable_path_escapes_only_what_cannot_be_shown():
+    assert ingest.printable_path("新闻/沈阳 日报.txt") == "新闻/沈阳 日报.txt"
+    assert ingest.printable_path(os.fsdecode(b"\xff\xfe.txt")) == "\\xff\\xfe.txt"
+    assert ingest.printable_path("a\nb\tc\x1b.txt") == "a\\nb\\tc\\x1b.txt"
+    assert ingest.printable_path("evil\u202etxt.exe") == "evil\\u202etxt.exe"  # a right-to-left override
+    assert ingest.printable_path(b"\xff.txt") == "\\xff.txt"
+
+
+# ---- the output folder among the inputs (issue 16) --------------------------------------------
+
+
+def kg_outputs_in(folder: Path) -> None:
+    (folder / "graph.json").write_text(json.dumps({"text": "沈阳市是一个旧的输出。"}), encoding="utf-8")
+    (folder / "neo4j").mkdir()
+    (folder / "neo4j" / "nodes.csv").write_text("id\n", encoding="utf-8")
+    (folder / "graph.html").write_text("<html><body>沈阳市</body></html>", encoding="utf-8")
+
+
+def test_out_equal_to_the_input_folder_reads_the_inputs_but_not_kgs_own_files(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "notes.json").write_text(json.dumps({"text": ARTICLE}), encoding="utf-8")
+    kg_outputs_in(tmp_path)
+    notes: list[str] = []
+    files, skipped = find_inputs([str(tmp_path)], exclude=[tmp_path], notes=notes)
+    assert [f.display for f in files] == ["a.txt", "notes.json"]
+    assert skipped == [] and len(notes) == 1 and "kg's own output files there are not" in notes[0]
+
+
+def test_out_above_the_input_folder_reads_the_inputs(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    kg_outputs_in(tmp_path)
+    notes: list[str] = []
+    files, _ = find_inputs([str(tmp_path / "corpus")], exclude=[tmp_path], notes=notes)
+    assert [f.display for f in files] == ["a.txt"] and len(notes) == 1
+
+
+def test_out_inside_the_input_folder_is_left_out_with_a_note(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "outputs").mkdir()
+    kg_outputs_in(tmp_path / "outputs")
+    (tmp_path / "outputs" / "mine.txt").write_text(ARTICLE, encoding="utf-8")
+    notes: list[str] = []
+    files, skipped = find_inputs([str(tmp_path)], exclude=[tmp_path / "outputs"], notes=notes)
+    assert [f.display for f in files] == ["a.txt"] and skipped == []
+    assert len(notes) == 1 and "is inside the input folder" in notes[0]
