@@ -126,6 +126,7 @@ _VAGUE_COOP = re.compile(r"深化|加强|拓展|推进|扩大|促进|推动|寻�
                          r"持续|进一步|就|围绕|可以|潜力|空间|机遇")
 _VAGUE_AFTER = re.compile(r"(?:事宜|意向|机会|空间|前景|潜力|可能|领域|需求|情况|交流|基础|历史|传统|紧密|密切|关系密切)")
 _PEOPLE_OF = re.compile(r"(?:的)?(?:专家|学者|人士|科学家|友人|朋友|同行|青年|学生|艺术家|代表团|企业家|客商)")
+_TOGETHER = re.compile(r"一同|一起|一道|共同|均|都|陪同")
 _JOINS_IN = re.compile(r"参与|参加|加入|作为")
 _INTENT = re.compile(r"加大|扩大|加快|鼓励|吸引|引导|支持|推介|力度")
 _AGREEMENT = re.compile(r"协议|合同|备忘录|协定|意向书|框架|合作书|契约|公约|条约|联合声明")
@@ -406,6 +407,8 @@ def _meets(c: _Clause, word: str, kinds: set, t0: int, t1: int, actors, carried,
                 right = _run_after(c, pm.end(), _is_person, 16, _PERSON_JOIN, skip_others=True, limit=t0)
                 if not right or len(text[right[-1].end:t0]) > 12:
                     continue
+                if _TOGETHER.search(text, right[-1].end, t0):
+                    break  # 甲和乙一同会见了…: they act together, they do not meet each other
                 left = _run_before(c, pm.start(), _is_person, _LEFT_GAP_PEOPLE, _PERSON_JOIN)
                 if not left:  # 甲一行…与乙交流; …，并与乙座谈: the clause's or the sentence's subject
                     left = _subject(c, pm.start(), escorts) or carried
@@ -558,6 +561,10 @@ def _sentence_events(text: str, mentions: list[EventMention], subject: list[Even
                 triples += _invests(c, word, kinds, t0, t1)
             if "acquire" in kinds:
                 triples += _acquires(c, word, t0, t1)
+            if triples and "分别" in text[c.lo:t0]:
+                heads, tails = {h for h, _, _ in triples}, {t for _, _, t in triples}
+                if len(heads) > 1 and len(tails) > 1:
+                    triples = []  # 甲、乙分别看望了丙、丁: who saw whom is not said
             if triples:
                 modality = _modality(c, t0, t1)
                 found += [(h, k, t, modality, word, t0) for h, k, t in triples if h.entity != t.entity]

@@ -369,3 +369,12 @@ def test_documents_without_names_do_not_shift_the_others():
     resolution = type(resolution)(resolution.entities, [o for d in resolution.by_document() for o in d.occurrences],
                                   resolution.positions, {})  # grouped occurrences: d0 has none
     assert {e.type for e in corpus_events(facts, resolution)} == {COOPERATES_WITH, VISITS}
+
+
+def test_respectively_and_together_do_not_pair_everyone():
+    text = "周明、孙立分别看望了老同志陈华、刘强"
+    assert triples(text, [("周明", P), ("孙立", P), ("陈华", P), ("刘强", P)]) == set()
+    text = "周明分别看望了老同志陈华、刘强"
+    assert triples(text, [("周明", P), ("陈华", P), ("刘强", P)]) == {("周明", MEETS, "陈华"), ("周明", MEETS, "刘强")}
+    text = "周明和孙立一同会见了劳模代表陈华"
+    assert triples(text, [("周明", P), ("孙立", P), ("陈华", P)]) == {("周明", MEETS, "陈华"), ("孙立", MEETS, "陈华")}
