@@ -48,6 +48,7 @@ SAMPLE_CORPUS: Path = Path(__file__).resolve().parent / "data" / "sample"
 PathLike = Union[str, os.PathLike]
 DateLike = Union[str, _date, None]
 T = TypeVar("T")
+TABLE_ROWS_SHOWN = 50  # rows a notebook shows of a Table (all are in the list)
 
 
 # ---------------------------------------------------------------- rows
@@ -66,6 +67,23 @@ class Table(list[T]):
     def __getitem__(self, index):  # type: ignore[override]
         item = super().__getitem__(index)
         return Table(item, self.row_type) if isinstance(index, slice) else item
+
+    def _repr_html_(self) -> str:
+        """A notebook shows the rows as a table (without pandas); long cells are cut."""
+        if self.row_type is None or not self:
+            return html.escape(repr(list(self)))
+        columns = [f.name for f in fields(self.row_type)]
+
+        def cell(value: Any) -> str:
+            text = " | ".join(map(str, value)) if isinstance(value, tuple) else str(value)
+            return html.escape(text if len(text) <= 80 else text[:79] + "…")
+
+        shown = list(self)[:TABLE_ROWS_SHOWN]
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+        body = "".join("<tr>" + "".join(f"<td>{cell(getattr(row, c))}</td>" for c in columns) + "</tr>"
+                       for row in shown)
+        more = f"<p>… {len(self) - len(shown)} more rows</p>" if len(self) > len(shown) else ""
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
 
     def to_pandas(self):
         """The rows as a ``pandas.DataFrame``, one column per field (pandas is optional:
@@ -90,6 +108,12 @@ def _int(value: Any, default: int = 0) -> int:
         return int(value)
     except (TypeError, ValueError):
         return default
+
+
+def _number(value: Any, default: float = 0) -> float:
+    """An int where the value is whole (weights usually are), else a float."""
+    number = _float(value, default)
+    return int(number) if float(number).is_integer() else number
 
 
 def _float(value: Any, default: float = 0.0) -> float:
@@ -140,7 +164,7 @@ class Edge:
     source_name: str
     target_name: str
     relation: str  # co_occurs or holds_position_at
-    weight: int = 1  # distinct co-occurring units (sentences by default)
+    weight: float = 1  # co-occurring units (sentences by default); a whole number unless units are shared
     npmi: float = 0.0
     documents: int = 0
     title: str = ""  # the position's title(s), "|"-joined
@@ -380,7 +404,7 @@ class KnowledgeGraph:
                 a, b = b, a  # person -> organisation
             rows.append(Edge(str(a), str(b), str(self.graph.nodes[a].get("name", a)),
                              str(self.graph.nodes[b].get("name", b)), str(d.get("relation", "co_occurs")),
-                             _int(d.get("weight"), 1), _float(d.get("npmi")), _int(d.get("documents")),
+                             _number(d.get("weight"), 1), _float(d.get("npmi")), _int(d.get("documents")),
                              str(d.get("title") or ""), str(d.get("first_seen") or ""), str(d.get("last_seen") or ""),
                              _parts(d.get("evidence"), "\n")))
         rows.sort(key=lambda e: (-e.weight, -e.npmi, e.source, e.target))
@@ -435,15 +459,17 @@ class KnowledgeGraph:
         """The entities linked to `name` (a name or alias), the strongest link first. Raises
         KeyError when no entity has that name."""
         node, graph = self._node(name), self.graph
-        weight = {other: _int(d.get("weight"), 1) for other, d in graph[node].items()}
+        weight = {other: _number(d.get("weight"), 1) for other, d in graph[node].items()}
         rows = [Entity.of_node(n, graph.nodes[n]) for n in weight]
         rows.sort(key=lambda e: (-weight[e.id], -e.mentions, e.name))
         return Table(rows, Entity)
 
+    neighbors = neighbours  # the US spelling, as networkx writes it
+
     # ---- parts of it
 
     def subgraph(self, *, types: str | Iterable[str] | None = None, subtypes: str | Iterable[str] | None = None,
-                 min_weight: int | None = None, dates=None, relations: str | Iterable[str] | None = None,
+                 min_weight: float | None = None, dates=None, relations: str | Iterable[str] | None = None,
                  around: str | None = None, radius: int = 1) -> KnowledgeGraph:
         """A new KnowledgeGraph with part of this one; node and edge attributes are kept as
         they are (counts and communities are those of the whole build).
@@ -504,7 +530,7 @@ class KnowledgeGraph:
             if relation_set is not None and d.get("relation") not in relation_set:
                 continue
             if min_weight is not None and d.get("relation", CO_OCCURS) == CO_OCCURS \
-                    and _int(d.get("weight"), 1) < min_weight:
+                    and _number(d.get("weight"), 1) < min_weight:
                 continue  # stated relations (positions, events) stay, as in a build
             if edge_ok is not None and not edge_ok(a, b):
                 continue
@@ -580,19 +606,25 @@ class KnowledgeGraph:
         an <iframe srcdoc>, so no file, no server and no network request are needed, and each
         map on a page keeps to itself); elsewhere in the web browser, from a temporary file,
         whose path is returned."""
-        frame = _Frame(self._map_frame(height))
-        try:
-            from IPython import get_ipython
+        if _in_kernel():
             from IPython.display import display
-        except ImportError:
-            get_ipython = None  # type: ignore[assignment]
-        if get_ipython is not None and get_ipython() is not None:
-            display(frame)
+
+            display(_Frame(self._map_frame(height)))
             return None
         path = Path(tempfile.mkdtemp(prefix="kg-map-")) / "graph.html"
         path.write_text(self.to_html(), encoding="utf-8")
         webbrowser.open(path.as_uri())
         return path
+
+
+def _in_kernel() -> bool:
+    """Whether this runs in a Jupyter kernel (a front end that shows HTML), not a terminal."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 class _Frame:

@@ -117,6 +117,7 @@ def test_knowledge_graph_from_a_hand_made_graph():
     assert graph.find("鹏城市").id == "l" and graph.find("ＰＥＮＧ") is None
     assert [(e.source, e.target) for e in graph.edges(relation="holds_position_at")] == [("p", "o")]  # person first
     assert [e.id for e in graph.neighbours("市政府")] == ["l", "p"]  # heavier link first
+    assert graph.neighbors("市政府") == graph.neighbours("市政府")
     with pytest.raises(KeyError):
         graph.neighbours("不存在")
     assert set(graph.subgraph(min_weight=2).graph.edges) == {("p", "o"), ("o", "l")}  # positions always kept
@@ -143,6 +144,8 @@ def test_dates_mean_the_days_they_can_mean():
 def test_tables_slice_as_tables_and_need_pandas_only_for_to_pandas(monkeypatch):
     rows = kg.Table([kg.Entity("a", "甲", "ORG", mentions=2), kg.Entity("b", "乙", "LOC")], kg.Entity)
     assert isinstance(rows[:1], kg.Table) and rows[0].id == "a"
+    shown = kg.Table([kg.Entity(str(i), f"<名{i}>", "ORG") for i in range(60)], kg.Entity)._repr_html_()
+    assert shown.count("<tr>") == 51 and "&lt;名0&gt;" in shown and "10 more rows" in shown  # escaped, cut at 50
     pandas = pytest.importorskip("pandas")
     frame = rows[:2].to_pandas()
     assert isinstance(frame, pandas.DataFrame)
@@ -364,6 +367,8 @@ def test_save_writes_the_cli_files_and_load_reads_them_back(sample, tmp_path):
     part.save(tmp_path / "part", formats="graphml")
     graphml = nx.read_graphml(tmp_path / "part" / "graph.graphml")
     assert set(graphml) == set(part.graph) and city.id in graphml
+    from_graphml = kg.load(tmp_path / "part")  # no graph.json there: GraphML is read
+    assert from_graphml.entities() == part.entities() and from_graphml.edges() == part.edges()
     assert json.loads((tmp_path / "part" / "summary.json").read_text(encoding="utf-8"))["entities"] == len(part)
 
 
