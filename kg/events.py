@@ -126,6 +126,8 @@ _VAGUE_COOP = re.compile(r"深化|加强|拓展|推进|扩大|促进|推动|寻�
                          r"持续|进一步|就|围绕|可以|潜力|空间|机遇")
 _VAGUE_AFTER = re.compile(r"(?:事宜|意向|机会|空间|前景|潜力|可能|领域|需求|情况|交流|基础|历史|传统|紧密|密切|关系密切)")
 _PEOPLE_OF = re.compile(r"(?:的)?(?:专家|学者|人士|科学家|友人|朋友|同行|青年|学生|艺术家|代表团|企业家|客商)")
+_ENVOY = re.compile(r"特使|使者|代表|夫人|妻子|丈夫|儿子|女儿|家属|亲属|家人|秘书|助手|顾问|父亲|母亲|随员|部下")
+_CAUSER = re.compile(r"(?:为|替|让|请|派|派出|使|叫|由|组织|安排)$")
 _TOGETHER = re.compile(r"一同|一起|一道|共同|均|都|陪同")
 _JOINS_IN = re.compile(r"参与|参加|加入|作为")
 _INTENT = re.compile(r"加大|扩大|加快|鼓励|吸引|引导|支持|推介|力度")
@@ -416,7 +418,8 @@ def _meets(c: _Clause, word: str, kinds: set, t0: int, t1: int, actors, carried,
                 return [(a, MEETS, b) for a in left for b in right]
     if "meet_obj" in kinds:  # 甲会见乙
         tails = [m for m in _run_after(c, t1, _is_person, 30, _PERSON_JOIN, skip_others=True)
-                 if "随同" not in text[max(t1, m.start - 10):m.start]]  # (会见了随同甲来访的乙: not 甲)
+                 if "随同" not in text[max(t1, m.start - 10):m.start]  # (会见了随同甲来访的乙: not 甲)
+                 and not (text.startswith("的", m.end) and _ENVOY.match(text, m.end + 1))]  # (会见了甲的特使乙: not 甲)
         found += [(a, MEETS, b) for a in actors for b in tails]
     return found
 
@@ -537,6 +540,10 @@ def _sentence_events(text: str, mentions: list[EventMention], subject: list[Even
             if hoping and hoping.start() < t0:
                 continue  # a wish or an invitation is no event
             actors = _subject(c, t0, escorts)
+            if actors and actors[-1] in c.mentions and any(
+                    _is_unit(m) and actors[-1].end <= m.start and m.end <= t0 and _precedes(text, c.lo, m, _CAUSER)
+                    for m in c.mentions):
+                actors = []  # 甲为乐团访问乙发来贺词: the unit after 为/派/让 is who goes
             if kinds & {"visit", "visit_pre"} and text.startswith("的", t1):
                 # 正在甲访问的乙: the visitor is named after; 访问的成果: no visit at all
                 actors = _run_after(c, t1, _is_person, 25, _PERSON_JOIN, skip_others=True)[:1]

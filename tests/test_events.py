@@ -378,3 +378,9 @@ def test_respectively_and_together_do_not_pair_everyone():
     assert triples(text, [("周明", P), ("陈华", P), ("刘强", P)]) == {("周明", MEETS, "陈华"), ("周明", MEETS, "刘强")}
     text = "周明和孙立一同会见了劳模代表陈华"
     assert triples(text, [("周明", P), ("孙立", P), ("陈华", P)]) == {("周明", MEETS, "陈华"), ("孙立", MEETS, "陈华")}
+
+
+def test_who_goes_when_a_unit_is_sent_and_whose_envoy_is_met():
+    assert triples("韩松为民族乐团访问芬兰发来贺信", [("韩松", P), ("民族乐团", O), ("芬兰", L)]) == set()
+    assert triples("莫里斯会见了总统韩松的特使", [("莫里斯", P), ("韩松", P)]) == set()
+    assert triples("这是韩松接见劳模陈华的情景", [("韩松", P), ("陈华", P)]) == {("韩松", MEETS, "陈华")}
