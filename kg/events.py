@@ -30,9 +30,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from itertools import combinations
 
 from .entities import org_subtype
-from itertools import combinations
 
 VISITS, MEETS, COOPERATES_WITH, INVESTS_IN, ACQUIRES = "visits", "meets", "cooperates_with", "invests_in", "acquires"
 EVENT_TYPES = (VISITS, MEETS, COOPERATES_WITH, INVESTS_IN, ACQUIRES)
