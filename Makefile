@@ -23,14 +23,18 @@ $(VENV)/.installed: pyproject.toml
 build-graph: install
 	$(KG) build $(SAMPLE) --out $(OUT)
 
+# says so (and exits 1) when no browser could be started, and prints the path either way
 open: $(OUT)/graph.html
-	$(BIN)/python -m webbrowser -t "file://$(abspath $(OUT)/graph.html)"
+	@$(BIN)/python -c "import pathlib, sys, webbrowser; p = pathlib.Path(sys.argv[1]).resolve(); \
+	ok = webbrowser.open(p.as_uri()); print(p); \
+	ok or sys.exit('kg: no browser could be opened here; open the file above yourself')" "$(OUT)/graph.html"
 
 $(OUT)/graph.html:
 	$(MAKE) build-graph
 
-export: install
-	$(KG) build $(SAMPLE) --out $(OUT) --formats html,graphml,gexf,json,csv
+# the export formats again from the build in $(OUT) (its graph.json): no model, no articles
+export: install $(OUT)/graph.html
+	$(KG) export --out $(OUT)
 
 test: install
 	$(BIN)/python -m pytest -q

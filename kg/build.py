@@ -35,6 +35,7 @@ from .export import FORMATS, check_output_dir, render_files, write_outputs
 from .graph import GraphOptions, build_graph
 from .events import add_event_edges, corpus_events, event_files
 from .layout import add_layout
+from .progress import estimate_documents, model_notice, progress
 from .timeline import add_time
 from .ingest import iter_documents
 from . import entities as entities_module
@@ -237,7 +238,7 @@ class _Chunk:
 
 def facts_with_cache(
     docs: Iterable[CleanDocument], model: str | None, jobs: int, cache: AnalysisCache | None, summary: BuildSummary,
-    timer: StageTimer | None = None,
+    timer: StageTimer | None = None, announce=None,
 ) -> Iterator[DocFacts]:
     """Per-document facts in document order. The cache holds each document's analysis
     (the model's output) and its facts; a document already seen costs neither the model
@@ -261,11 +262,15 @@ def facts_with_cache(
             summary.cache_misses += len(to_analyse)  # documents the model reads
             if jobs > 1:
                 if state["pool"] is None:
+                    if announce is not None:  # a line while the model loads (kg.progress)
+                        announce(model)
                     load_pipeline(model)  # fails here, clearly, rather than in workers that restart forever
                     ctx = multiprocessing.get_context("forkserver" if os.name != "nt" else "spawn")
                     state["pool"] = ctx.Pool(jobs, initializer=_init_build_worker, initargs=(model,))
                 chunk.pending = state["pool"].map_async(_analyse_and_extract, [docs_[i] for i in to_analyse], chunksize=4)
             else:
+                if state["nlp"] is None and announce is not None:
+                    announce(model)
                 nlp = state["nlp"] = state["nlp"] or load_pipeline(model)
                 results = []
                 for i in to_analyse:
@@ -309,14 +314,8 @@ def facts_with_cache(
             state["pool"].join()
 
 
-def _progress(iterable, enabled: bool):
-    if not enabled:
-        return iterable
-    try:
-        from tqdm import tqdm
-    except ImportError:  # pragma: no cover
-        return iterable
-    return tqdm(iterable, desc="documents", unit="doc", file=sys.stderr, disable=None, leave=False)
+def _progress(iterable, enabled: bool, total: int | None = None):
+    return progress(iterable, enabled and sys.stderr.isatty(), total)
 
 
 def _open_cache(options: BuildOptions, summary: BuildSummary) -> AnalysisCache | None:
@@ -505,8 +504,11 @@ def run(paths: list[str], options: BuildOptions) -> BuildResult:
                 docs = clean_documents(paths, skipped, summary, exclude=[out_dir] if out_dir is not None else [],
                                        records=records)
                 # on disk, not in memory: the later stages read the facts in several passes
-                facts.extend(_progress(facts_with_cache(docs, options.model, jobs, cache, summary, timer),
-                                       options.progress))
+                shown = options.progress and sys.stderr.isatty()
+                total = estimate_documents(paths, [out_dir] if out_dir is not None else []) if shown else None
+                facts.extend(_progress(facts_with_cache(docs, options.model, jobs, cache, summary, timer,
+                                                        announce=model_notice(shown)),
+                                       options.progress, total))
         finally:
             if cache is not None:
                 summary.warnings.extend(w for w in cache.warnings if w not in summary.warnings)

@@ -69,7 +69,19 @@ class _Guarded(click.Group):
 @click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
 @click.version_option(__version__, prog_name="kg")
 def main() -> None:
-    """kg: Chinese news -> knowledge graph of organisations, officials and places."""
+    """kg: Chinese news -> knowledge graph of organisations, officials and places.
+
+    \b
+    Examples:
+      kg build news/ --out outputs          # a folder, read recursively
+      kg build 'feeds/*.jsonl' --out out2   # a glob (quoted)
+      kg info                               # the model in use and its scores
+      kg export --out outputs               # the export files again from graph.json
+
+    \b
+    Inputs: .txt .md .html/.htm (visible text; <meta>/<time> dates) and .jsonl/.json
+    (one article per line: text, and optional id, title, date, url, source).
+    """
 
 
 def _stamp(path: Path):
@@ -111,6 +123,16 @@ def build(paths, out_dir, model, window, min_weight, min_npmi, max_edges, max_ht
 
     Inputs kg cannot use (unreadable, binary, undecodable, empty, invalid JSON lines) are
     skipped with a warning and listed in summary.json; --strict makes any skip an error.
+
+    \b
+    Inputs: .txt .md .html/.htm (visible text; dates from <meta>/<time> or the dateline)
+    and .jsonl/.json (one article per line: text, optional id, title, date, url, source).
+
+    \b
+    Examples:
+      kg build news/ --out outputs                      # a folder, read recursively
+      kg build 'feeds/*.jsonl' --out outputs --jobs 2   # a glob (quoted), two processes
+      kg build news/ --min-weight 2 --max-html-nodes 1000 --formats html,gexf
     """
     # A thin face over the Python API: kg.build(...) makes the same BuildOptions and runs
     # the same kg.build.run; every check of a value is BuildOptions'.
@@ -154,6 +176,13 @@ def build(paths, out_dir, model, window, min_weight, min_npmi, max_edges, max_ht
         click.echo(f"kg: warning: skipped {where}: {item['reason']}", err=True)
     for line in summary.warnings:
         click.echo(f"kg: warning: {line}", err=True)
+    if "html" in options.formats:
+        from .fonts import FONT_HINT, cjk_font_missing
+
+        if cjk_font_missing():
+            click.echo(f"kg: warning: {FONT_HINT}", err=True)
+    if not quiet and summary.map:
+        click.echo(summary.map + (" (the exports keep every node)" if summary.html.get("truncated") else ""), err=True)
     if not quiet:
         click.echo(
             f"{summary.documents} documents, {summary.characters} characters, "
@@ -177,7 +206,8 @@ def _main_thread() -> bool:
 @MODEL_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def info(model, as_json):
-    """The pipeline in use: path, version, labels, size and measured scores."""
+    """The pipeline in use: name, version, labels, size and its measured scores (P/R/F
+    per evaluation set: the 1990s People's Daily and MSRA sets, and the modern ones)."""
     from .nlp import ModelNotFound, model_info
 
     try:
@@ -187,13 +217,7 @@ def info(model, as_json):
     if as_json:
         click.echo(json.dumps(details, ensure_ascii=False, indent=2))
         return
-    click.echo(f"pipeline:      {details['name']} {details['version']}")
-    click.echo(f"pipeline_path: {details['pipeline_path']}")
-    click.echo(f"components:    {', '.join(details['components'])} (tokenizer: {details['tokenizer']})")
-    click.echo(f"labels:        {', '.join(details['labels'])}")
-    click.echo(f"size:          {details['size_bytes'] / 2**20:.1f} MB")
-    for name, value in details["scores"].items():
-        click.echo(f"score {name}: {json.dumps(value, ensure_ascii=False)}")
+    click.echo(_info_table(details))
 
 
 @main.command("eval")
@@ -301,6 +325,53 @@ def _echo_document_score(result: dict) -> None:
         click.echo(f"  missed relation: {item}")
     for item in r["wrong"]:
         click.echo(f"  wrong relation: {item}")
+
+
+def _info_table(details: dict) -> str:
+    """`kg info` for people: the model, then one row per evaluation set."""
+    lines = [f"model       {details['name']} {details['version']}",
+             f"labels      {', '.join(details['labels'])}",
+             f"components  {', '.join(details['components'])} (tokenizer: {details['tokenizer']})",
+             f"size        {details['size_bytes'] / 2**20:.1f} MB", ""]
+    scores = details.get("scores") or {}
+    rows = []
+    for name, value in scores.items():
+        if not isinstance(value, dict) or not isinstance(value.get("overall"), dict):
+            continue
+        overall, per = value["overall"], value.get("per_label") or {}
+        cell = lambda label: f"{per[label]['f']:.3f}" if isinstance(per.get(label), dict) and "f" in per[label] else "-"  # noqa: E731
+        rows.append([name, f"{overall.get('p', 0):.3f}", f"{overall.get('r', 0):.3f}", f"{overall.get('f', 0):.3f}",
+                     cell("PERSON"), cell("ORG"), cell("LOC"), f"{value.get('sentences', '-')}"])
+    if not rows:
+        lines.append("no measured scores stored with this model (kg eval measures them)")
+        return "\n".join(lines)
+    header = ["evaluation set", "P", "R", "F", "F PER", "F ORG", "F LOC", "sentences"]
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+    fmt = lambda r: "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths)))  # noqa: E731
+    lines += [fmt(header), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows]
+    lines.append("(kg info --json: every figure, and where the model is stored)")
+    return "\n".join(lines)
+
+
+@main.command("export")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
+              show_default=True, help="A folder written by kg build (its graph.json is read).")
+@click.option("--formats", default="graphml,gexf,csv", show_default=True, help="Comma-separated: graphml, gexf, csv.")
+def export_command(out_dir, formats):
+    """Write the export files (GraphML, GEXF, CSV, Neo4j) again from an existing build's
+    graph.json, without reading the articles or loading the model."""
+    from .reexport import EXPORT_FORMATS, NoBuild, export_existing
+
+    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in EXPORT_FORMATS]
+    if unknown or not chosen:
+        raise click.BadParameter(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from "
+                                 f"{', '.join(EXPORT_FORMATS)}", param_hint="--formats")
+    try:
+        written = export_existing(out_dir, chosen)
+    except NoBuild as exc:
+        _fail(str(exc))
+    click.echo("\n".join(str(p) for p in written))
 
 
 @main.group()

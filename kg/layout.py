@@ -14,7 +14,9 @@ from typing import Any
 
 import networkx as nx
 
-EDGE_LENGTH = 130.0  # about the map's preferred distance between neighbours, in pixels
+EDGE_LENGTH = 130.0  # how far from its anchor a node left off the map is put, at most, in pixels
+SPACING = 60.0  # room per node on the map, in pixels (the square root of the area)
+MIN_GAP = 26.0  # no two map nodes closer than this, in pixels
 
 
 def _float(value: Any, default: float) -> float:
@@ -67,26 +69,62 @@ def compute_layout(graph: nx.Graph, max_nodes: int = 300) -> dict[Any, tuple[flo
         weighted.add_nodes_from(sub)
         weighted.add_edges_from((a, b, {"w": 1.0 + math.log(max(_float(d.get("weight"), 1.0), 1.0))})
                                 for a, b, d in sub.edges(data=True))
+        # strong gravity: components and loose nodes stay near the rest (else they drift off
+        # and the opening view, fitted to everything, shows the main part tiny)
         raw = nx.forceatlas2_layout(weighted, max_iter=_iterations(len(core)), seed=7, weight="w",
-                                    scaling_ratio=2.0, gravity=1.0)
+                                    scaling_ratio=2.0, gravity=1.0, strong_gravity=True,
+                                    node_mass=dict.fromkeys(weighted, 1.0))
         raw = {n: (float(p[0]), float(p[1])) for n, p in raw.items()}
-    positions = _scaled(raw, sub)
+    positions = _spread(_scaled(raw))
     _place_rest(graph, order[len(core):], positions)
     return positions
 
 
-def _scaled(raw: dict, sub: nx.Graph) -> dict:
-    """Scale so that the median edge is about EDGE_LENGTH pixels, centred on (0, 0)."""
+def _scaled(raw: dict) -> dict:
+    """Centred on (0, 0) and scaled so that each node has about SPACING² of room: the map
+    of 300 nodes then fits a laptop screen at a zoom where labels are drawn. Stragglers
+    beyond 1.5x the 95th percentile radius are pulled in to it."""
     cx = sum(p[0] for p in raw.values()) / len(raw)
     cy = sum(p[1] for p in raw.values()) / len(raw)
-    lengths = sorted(math.dist(raw[a], raw[b]) for a, b in sub.edges() if a != b)
-    median = lengths[len(lengths) // 2] if lengths else 0.0
-    if median <= 0:
-        spread = max((math.dist(p, (cx, cy)) for p in raw.values()), default=0.0)
-        factor = (EDGE_LENGTH * math.sqrt(len(raw))) / spread if spread > 0 else 1.0
-    else:
-        factor = EDGE_LENGTH / median
-    return {n: ((x - cx) * factor, (y - cy) * factor) for n, (x, y) in raw.items()}
+    radii = sorted(math.dist(p, (cx, cy)) for p in raw.values())
+    p95 = radii[int(0.95 * (len(radii) - 1))]
+    if p95 <= 0:
+        return {n: (i * SPACING, 0.0) for i, n in enumerate(raw)}
+    factor = SPACING * math.sqrt(len(raw)) / 2 / p95
+    limit = 1.5 * p95
+    out = {}
+    for n, (x, y) in raw.items():
+        dx, dy = x - cx, y - cy
+        r = math.hypot(dx, dy)
+        shrink = limit / r if r > limit else 1.0
+        out[n] = (dx * shrink * factor, dy * shrink * factor)
+    return out
+
+
+def _spread(positions: dict, rounds: int = 30) -> dict:
+    """Push apart nodes closer than MIN_GAP pixels (a clique of one long sentence otherwise
+    collapses into one blot), half the shortfall each, a few rounds (numpy, n² per round)."""
+    import numpy as np
+
+    if len(positions) < 2:
+        return positions
+    names = list(positions)
+    xy = np.array([positions[n] for n in names], dtype=float)
+    jitter = np.random.default_rng(7)
+    for _ in range(rounds):
+        delta = xy[:, None, :] - xy[None, :, :]
+        dist = np.sqrt((delta ** 2).sum(axis=2))
+        np.fill_diagonal(dist, np.inf)
+        close = dist < MIN_GAP
+        if not close.any():
+            break
+        same = dist < 1e-6  # exactly on top of each other: no direction, so a random one
+        if same.any():
+            xy[same.any(axis=1)] += jitter.normal(0, 1, (int(same.any(axis=1).sum()), 2))
+            continue
+        push = np.where(close, (MIN_GAP - dist) / 2 / np.where(close, dist, 1), 0.0)
+        xy += (delta * push[:, :, None]).sum(axis=1)
+    return {n: (float(x), float(y)) for n, (x, y) in zip(names, xy)}
 
 
 def _place_rest(graph: nx.Graph, rest: list, positions: dict) -> None:

@@ -155,28 +155,34 @@
   function edgeOk(e) {
     var k = e.kg;
     if (relationVisible[e.kgRelation] === false) return false;
-    if ((k.weight || 0) < filters.minWeight) return false;
+    if (filters.minWeight > 1 && (k.weight || 0) < filters.minWeight) return false; // weightless kinds stay at 1
     if (e.kgRelation !== "holds_position_at" && k.npmi !== null && k.npmi !== undefined && k.npmi < filters.minNpmi) return false;
     return overlapsDates(k.first_seen, k.last_seen);
   }
 
   function applyVisibility() {
-    var base = {};
-    nodes.forEach(function (n) { base[n.id] = nodeBaseVisible(n); });
-    var edgeShown = {};
-    var degree = {};
-    edges.forEach(function (e) {
-      var show = edgeOk(e) && base[e.from] && base[e.to];
-      edgeShown[e.id] = show;
-      if (show) {
-        degree[e.from] = (degree[e.from] || 0) + 1;
-        degree[e.to] = (degree[e.to] || 0) + 1;
-      }
-    });
     var visible = {};
+    nodes.forEach(function (n) { visible[n.id] = nodeBaseVisible(n); });
+    var candidates = edges.get({ filter: edgeOk });
+    // Minimum degree counts the edges left visible: dropping a node lowers its neighbours'
+    // degree, so repeat until every remaining node keeps enough (the k-core).
+    for (var changed = true; changed;) {
+      changed = false;
+      var degree = {};
+      candidates.forEach(function (e) {
+        if (visible[e.from] && visible[e.to]) {
+          degree[e.from] = (degree[e.from] || 0) + 1;
+          degree[e.to] = (degree[e.to] || 0) + 1;
+        }
+      });
+      if (filters.minDegree > 0) nodes.forEach(function (n) {
+        if (visible[n.id] && (degree[n.id] || 0) < filters.minDegree) { visible[n.id] = false; changed = true; }
+      });
+    }
+    var edgeShown = {};
+    candidates.forEach(function (e) { edgeShown[e.id] = true; });
     var changes = [];
     nodes.forEach(function (n) {
-      visible[n.id] = base[n.id] && (degree[n.id] || 0) >= filters.minDegree;
       if (!!n.hidden !== !visible[n.id]) changes.push({ id: n.id, hidden: !visible[n.id] });
     });
     if (changes.length) nodes.update(changes);
@@ -363,7 +369,9 @@
 
   // The most important nodes keep a readable label at any zoom (vis-network skips labels
   // drawn smaller than a few pixels, which at the opening zoom of a large map is all of them).
-  var topIds = data.nodes.filter(function (n) { return n.kgTop; }).map(function (n) { return n.id; });
+  // As many as the map's width has room for (about one per 55 px): 8 on a phone, 25 at most.
+  var topIds = data.nodes.filter(function (n) { return n.kgTop; }).map(function (n) { return n.id; })
+    .slice(0, Math.max(5, Math.round((container.clientWidth || 800) / 55)));
   var lastScale = null;
   function updateLabelSizes() {
     var scale = network.getScale();
@@ -908,6 +916,7 @@
   network.fit({ animation: false });
   updateLabelSizes();
   network.once("afterDrawing", function () {
+    api.readyAt = performance.now(); // ms since navigation started (bench/map.py)
     api.ready = true;
     if (data.nodes.length) progress.hidden = true;
   });
