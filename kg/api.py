@@ -243,6 +243,15 @@ def _attribute_dates(data: dict) -> set[str]:
     return dates
 
 
+def _event_documents(data: dict) -> dict[str, str]:
+    """document -> date of the typed events (kg.events) an edge carries in `event_records`."""
+    try:
+        records = json.loads(data.get("event_records") or "[]")
+    except (TypeError, ValueError):
+        return {}
+    return {str(r.get("document", "")): str(r.get("date") or "") for r in records if isinstance(r, dict)}
+
+
 # ---------------------------------------------------------------- the graph
 
 
@@ -298,6 +307,8 @@ class _Corpus:
             for p in resolution.positions:
                 if p.organisation is not None and graph.has_edge(p.person, p.organisation):
                     edge_docs[frozenset((p.person, p.organisation))].add(p.document)
+            for a, b, data in graph.edges(data=True):  # typed events name their documents
+                edge_docs[frozenset((a, b))].update(d for d in _event_documents(data) if d)
             self._index = (dict(node_docs), dict(edge_docs))
         return self._index
 
@@ -512,7 +523,8 @@ class KnowledgeGraph:
                 node_ok = lambda n: bool(index[0].get(n, set()) & in_range)  # noqa: E731
                 edge_ok = lambda a, b: bool(index[1].get(frozenset((a, b)), set()) & in_range)  # noqa: E731
             else:
-                # a position is also dated by the documents that state it (relations.csv, documents.csv)
+                # a position is also dated by the documents that state it (relations.csv, documents.csv),
+                # an event by its own record
                 dated = {r.id: r.date for r in self._corpus.records}
                 stated: dict = defaultdict(set)
                 for rel in self._corpus.relations(graph):
@@ -520,7 +532,8 @@ class KnowledgeGraph:
                         stated[frozenset((rel.head_id, rel.tail_id))].add(dated[rel.document])
                 node_ok = lambda n: any(_in_range(d, low, high) for d in _attribute_dates(graph.nodes[n]))  # noqa: E731
                 edge_ok = lambda a, b: any(_in_range(d, low, high)  # noqa: E731
-                                           for d in _attribute_dates(graph.edges[a, b]) | stated[frozenset((a, b))])
+                                           for d in _attribute_dates(graph.edges[a, b]) | stated[frozenset((a, b))]
+                                           | set(_event_documents(graph.edges[a, b]).values()))
             keep = {n for n in keep if node_ok(n)}
         sub = nx.Graph(**graph.graph)
         sub.add_nodes_from((n, dict(d)) for n, d in graph.nodes(data=True) if n in keep)

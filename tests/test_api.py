@@ -128,6 +128,27 @@ def test_knowledge_graph_from_a_hand_made_graph():
         graph.subgraph(dates=("2026-01-01", "2026-02-01", "x"))
 
 
+def test_dates_of_a_graph_without_its_build_come_from_its_attributes():
+    g = nx.Graph()
+    g.add_node("a", name="甲", type="ORG", by_month="2026-01:2|2026-05:1", by_year="2026:3",
+               first_seen="2026-01-03", last_seen="2026-05-20")
+    g.add_node("b", name="乙", type="ORG", by_month="2026-01:1|2026-03:1", by_year="2026:2",
+               first_seen="2026-01-09", last_seen="2026-03-02")
+    g.add_node("c", name="丙", type="LOC", by_year="2025:1", first_seen="2025", last_seen="2025")
+    g.add_edge("a", "b", relation="co_occurs", weight=2, by_month="2026-01:1", by_year="2026:1",
+               first_seen="2026-01-09", last_seen="2026-01-09")
+    g.add_edge("a", "c", relation="visits", weight=1,
+               event_records=json.dumps([{"document": "d9", "date": "2026-05-20", "type": "visits"}]))
+    graph = kg.KnowledgeGraph(g)
+    assert set(graph.subgraph(dates="2026-01").graph.edges) == {("a", "b")}
+    assert set(graph.subgraph(dates="2026-03").graph) == {"b"}  # a: January and May, not March
+    assert set(graph.subgraph(dates=("2026-02", "2026-04")).graph) == {"b"}
+    assert set(graph.subgraph(dates="2025").graph) == {"c"}  # a year-only date
+    both = graph.subgraph(dates=("2025-01-01", "2026-05-31"))
+    assert set(both.graph) == {"a", "b", "c"} and both.graph.has_edge("a", "c")  # the event's own date
+    assert not graph.subgraph(dates=("2025-01-01", "2026-04-30")).graph.has_edge("a", "c")
+
+
 def test_dates_mean_the_days_they_can_mean():
     from kg.api import _date_bounds, _in_range
 
@@ -336,9 +357,11 @@ def test_dates_keep_what_occurs_in_documents_of_those_dates(sample, cli_out):
     assert 0 < len(part) < len(sample)
     # kg.timeline's attributes (other code, counted per month) say which nodes were seen that
     # month, and which edges co-occurred then; a position is also seen where a document of
-    # that month states it (relations()). A month-aligned range must agree with them exactly.
-    seen = lambda d: month in d.get("by_month", "")  # noqa: E731
-    nodes = {n for n, d in sample.graph.nodes(data=True) if seen(d)}
+    # that month states it (relations()), a typed event where its record's date says so
+    # (kg.events). A month-aligned range must agree with them exactly.
+    event_months = lambda d: {r.get("date", "")[:7] for r in json.loads(d.get("event_records") or "[]")}  # noqa: E731
+    seen = lambda d: month in d.get("by_month", "") or month in event_months(d)  # noqa: E731
+    nodes = {n for n, d in sample.graph.nodes(data=True) if month in d.get("by_month", "")}
     dated = {d.id: d.date for d in sample.documents()}
     stated = {frozenset((r.head_id, r.tail_id)) for r in sample.relations() if dated[r.document].startswith(month)}
     assert set(part.graph) == nodes
