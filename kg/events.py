@@ -136,9 +136,12 @@ _AGREEMENT = re.compile(r"协议|合同|备忘录|协定|意向书|框架|合作
 # (参观甲高新区成果展), a facility in it (考察甲园区, 走访甲中心), or its people (拜访甲市委领导)
 _VISIT_TAIL_OF = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:园区|产业园|基地|中心|馆|厂区|工厂|车间|项目|现场|实验室|研究院)"
                             r"(?=$|[、和及与，,；;。]|[^\u4e00-\u9fff])")
-_EXHIBIT = re.compile(r"[^、，和及与]{0,10}?(?:展示|展览|成果展|展会|展厅|展馆|博览会|陈列|展区|展$)")
+_EXHIBIT = re.compile(r"[^、，和及与]{0,12}?(?:展示|展览|成果展|展会|展厅|展馆|博览会|陈列|展区|展(?=$|[、，,；;。和及与]))")
 # what may stand between a visit's trigger and what was visited: 考察了, 调研指导, 走访了位于…的
-_VISIT_GAP = re.compile(r"(?:了|过)?(?:指导|调研|考察|参观|走访|慰问|视察|察看|了解|检查)?(?:了)?(?:位于|坐落于|当地的?)?")
+_VISIT_GAP = re.compile(r"(?:了|过)?(?:指导|调研|考察|参观|走访|慰问|视察|察看|了解|检查)?(?:了)?(?:位于|坐落于|当地的?)?"
+                        r"(?:[\u4e00-\u9fff]{0,4}?(?:企业|公司|单位|机构|工厂|高校|院校|医院|学校))?")  # 走访了港资企业甲
+# a unit that only says whose the next one is: 中心入驻企业乙, 集团旗下的乙, 园区龙头企业乙
+_WHOSE = re.compile(r"(?:的)?(?:入驻|下属|旗下|所属|属下|重点|龙头|骨干|合作)?(?:的)?(?:企业|公司|单位|工厂|项目)")
 _LOCATIVE = re.compile(r"(?:在|到|赴|来到|前往|深入|走进|莅临|来|去|于|抵达)$")
 # after the leader's name, maybe with a title between: 王某董事长一行, 张某带队, 李某（右二）率…
 _LEADER = re.compile(r"(?:[（(][^）)]{0,8}[）)])?[\u4e00-\u9fff]{0,5}?(?:等|同志|的)?(?:一行|带队|率队|率团|领队|带领|率领|牵头|为团长|率(?!先))")
@@ -375,6 +378,9 @@ def _visits(c: _Clause, word: str, kinds: set, t0: int, t1: int, actors, lo: int
                       and _UNIT_JOIN_NO_PAIR.fullmatch(text[m.start - 1:m.start]) and not TRIGGERS.search(text, t1, m.start)]
             run = _run_after(c, joined[0].start, _is_unit, 0, _UNIT_JOIN_NO_PAIR) if joined else []
         nxt = [m for m in c.mentions if run and m.start >= run[-1].end]
+        if run and nxt and _is_unit(nxt[0]) and _WHOSE.fullmatch(text, run[-1].end, nxt[0].start):
+            run = run[:-1] + _run_after(c, nxt[0].start, _is_unit, 0, _UNIT_JOIN_NO_PAIR)
+            nxt = [m for m in c.mentions if m.start >= run[-1].end]
         if not (nxt and nxt[0].type == PERSON and len(text[run[-1].end:nxt[0].start]) <= 10
                 and not _UNIT_JOIN.match(text, run[-1].end)):
             tails += run  # (拜访甲公司董事长乙: 甲公司 is the title's, not the place visited)
@@ -551,7 +557,7 @@ def _sentence_events(text: str, mentions: list[EventMention], subject: list[Even
                     kinds -= {"visit", "visit_pre"}
             if not actors:
                 group = _UNNAMED_GROUP.search(text, c.lo, t0)
-                if group is None and not _own_unit_subject(c, t0):
+                if group is None and (listing or not _own_unit_subject(c, t0)):  # (甲，乙，丙部门接待了丁)
                     actors = subject
                 elif group is not None and group.group(0) in _DELEGATIONS and leader:
                     actors = [leader]  # 代表团赴甲考察 … 乙率团: the delegation is its leader
@@ -579,7 +585,8 @@ def _sentence_events(text: str, mentions: list[EventMention], subject: list[Even
         if _SPEECH.search(text, c.lo, c.hi):
             subject, listing = [], False  # 甲说，乙… : what follows is what was said
         elif named:
-            only_people = first_trigger == c.hi
+            # a list item: the clause ends with the name (中心主任甲，副主任乙，…)
+            only_people = first_trigger == c.hi and re.fullmatch(r"\s*(?:等|同志|等同志)?\s*", text[named[-1].end:c.hi]) is not None
             subject = subject + named if listing and only_people else named
             listing = only_people
         else:

@@ -384,3 +384,11 @@ def test_who_goes_when_a_unit_is_sent_and_whose_envoy_is_met():
     assert triples("韩松为民族乐团访问芬兰发来贺信", [("韩松", P), ("民族乐团", O), ("芬兰", L)]) == set()
     assert triples("莫里斯会见了总统韩松的特使", [("莫里斯", P), ("韩松", P)]) == set()
     assert triples("这是韩松接见劳模陈华的情景", [("韩松", P), ("陈华", P)]) == {("韩松", MEETS, "陈华")}
+
+
+def test_what_a_unit_only_qualifies_is_what_was_visited():
+    got = triples("周明一行参观了园区入驻企业星河电子公司", [("周明", P), ("园区", L), ("星河电子公司", O)])
+    assert got == {("周明", VISITS, "星河电子公司")}
+    got = triples("周明走访了港资企业星河电子公司", [("周明", P), ("星河电子公司", O)])
+    assert got == {("周明", VISITS, "星河电子公司")}
+    assert triples("周明参观了广东改革开放成果展、临江规划展", [("周明", P), ("广东", L), ("临江", L)]) == set()
