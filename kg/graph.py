@@ -4,9 +4,13 @@ Node attributes (all scalars, GraphML-safe):
   name, type (PERSON/ORG/LOC), subtype, aliases ("|"-joined), mentions, documents (count),
   titles ("|"), affiliations ("|"), community (Louvain), degree_centrality,
   evidence (up to 3 "[doc] sentence" lines).
+  Places the division tables resolve also carry admin_code, admin_level (province, city,
+  county, town), province, city, county.
 Edge attributes:
-  weight (distinct co-occurring units), documents (count), npmi, relation
-  ("co_occurs" or "holds_position_at"), title ("|"), evidence (up to 3 "[doc] sentence" lines).
+  weight (co-occurring units; a unit that is a list of names or an outlet's dateline counts
+  1 / (names - 1), see weak_members), documents (count), npmi, relation ("co_occurs",
+  "holds_position_at", or with GraphOptions.located_in "located_in"), reason (why the weight
+  is shared, else ""), title ("|"), evidence (up to 3 "[doc] sentence" lines).
 
 Pairs are counted per unit (sentence, paragraph or document), one document at a time, in
 plain dicts and pruned (min_weight, min_npmi, max_edges) before any networkx object is
@@ -16,17 +20,19 @@ max_edges limit).
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
 import networkx as nx
 
-from .types import Resolution
+from .entities.divisions import Division, ancestors, locate, place_attributes
+from .types import LOC, Resolution
 
 WINDOWS = ("sentence", "paragraph", "document")
 MAX_EVIDENCE = 3
-CO_OCCURS, HOLDS_POSITION_AT = "co_occurs", "holds_position_at"
+CO_OCCURS, HOLDS_POSITION_AT, LOCATED_IN = "co_occurs", "holds_position_at", "located_in"
 _ONE_UNIT, _LOW_32 = 1 << 32, (1 << 32) - 1
 
 
@@ -39,6 +45,9 @@ class GraphOptions:
     # graph, its files and memory stay bounded on any corpus; 0: no limit. Officials'
     # positions are always kept.
     max_edges: int = 100_000
+    # located_in edges from each place to the place above it (county -> city -> province)
+    # where both are nodes; the places' codes and parents are node attributes either way
+    located_in: bool = False
 
 
 def npmi(pair_count: int, count_a: int, count_b: int, units: int) -> float:
@@ -50,6 +59,45 @@ def npmi(pair_count: int, count_a: int, count_b: int, units: int) -> float:
         return 1.0
     pmi = math.log(p_ab / ((count_a / units) * (count_b / units)))
     return max(-1.0, min(1.0, pmi / -math.log(p_ab)))
+
+
+# A sentence that only lists names (attendance lists, delegations, a list of writers) says
+# little about any one pair in it: its pairs share one unit of weight over the list instead
+# of each taking a full unit, so that long lists do not become dense heavy cliques. The same
+# holds for an outlet's dateline opening a sentence (新华社北京1月1日电): it is no link of the
+# outlet to what the sentence reports.
+LIST_MIN_MEMBERS = 5
+LIST_MAX_RESIDUE = 0.5  # other characters per character of the names, at most
+LIST_SEPARATORS = "、，,；;/ 　\t和及与等"
+DATELINE = re.compile(r"^[（(【\[]?\s*(?:新华社|中新社|本报|[\u4e00-\u9fff]{2,10}?(?:日报|晚报|早报|商报|时报|报|网|电视台|通讯社))"
+                      r"[\u4e00-\u9fff]{0,8}?(?:\d{1,2}月\d{1,2}日)?(?:电|讯)[】)）\]]?")
+REASON_LIST, REASON_DATELINE = "name list", "dateline"
+
+
+def weak_members(text: str, members: list[str], forms: dict[str, tuple[str, ...]]) -> tuple[str, set[str]]:
+    """("name list", all members) when `text` is only a list of the members' names;
+    ("dateline", the outlet and place) when it opens with an outlet's dateline; ("", set())
+    otherwise. `forms`: each entity's surface forms."""
+    if not text:
+        return "", set()
+    match = DATELINE.match(text)
+    if match:
+        head = match.group()
+        named = {e for e in members if any(f in head for f in forms.get(e, ()))}
+        if named:
+            return REASON_DATELINE, named
+    if len(members) < LIST_MIN_MEMBERS:
+        return "", set()
+    rest, name_chars = text, 0
+    for form in sorted({f for e in members for f in forms.get(e, ()) if len(f) >= 2}, key=len, reverse=True):
+        if form in rest:
+            name_chars += len(form) * rest.count(form)
+            rest = rest.replace(form, "\x00")
+    separators = sum(rest.count(c) for c in "、，, 　")
+    residue = sum(1 for c in rest if c != "\x00" and c not in LIST_SEPARATORS and c.isalnum())
+    if separators >= len(members) - 2 and name_chars and residue <= LIST_MAX_RESIDUE * name_chars:
+        return REASON_LIST, set(members)
+    return "", set()
 
 
 def _evidence_line(doc: str, sentence: str) -> str:
@@ -77,20 +125,35 @@ def build_graph(resolution: Resolution, options: GraphOptions | None = None) -> 
     entity_units: Counter = Counter()
     number: dict[str, int] = {}
     pair_counts: dict[int, int] = {}
+    # pairs seen in list or dateline sentences: how many such units, the weight they share
+    # out (1 / (members - 1) per unit), and why
+    weak_units: Counter = Counter()
+    shared_weight: dict[int, float] = defaultdict(float)
+    weak_reason: dict[int, str] = {}
+    forms = {eid: tuple(e.aliases or (e.name,)) for eid, e in resolution.entities.items()}
+    places = {eid for eid, e in resolution.entities.items() if e.type == LOC}
+    place_documents: list[list[str]] = []  # the places each document names (their context)
     node_evidence: dict[str, list[str]] = defaultdict(list)
     total_units = 0
     for document in resolution.by_document():
         doc = document.document
         pairs_here: set[int] = set()
-        for _, unit in units_of(document):
+        for index, unit in units_of(document):
             total_units += 1
             members = sorted(unit)
             entity_units.update(members)
             numbers = [number.setdefault(e, len(number)) for e in members]
-            for a, b in combinations(numbers, 2):
-                key = a << 32 | b
+            reason, weak = (weak_members(document.sentences.get(index, ""), members, forms)
+                            if options.window == "sentence" and len(members) > 1 else ("", set()))
+            share = 1 / (len(members) - 1) if weak else 0.0
+            for (a, ea), (b, eb) in combinations(zip(numbers, members), 2):
+                key = a << 32 | b if a < b else b << 32 | a
                 pair_counts[key] = pair_counts.get(key, 0) + _ONE_UNIT
                 pairs_here.add(key)
+                if ea in weak or eb in weak:
+                    weak_units[key] += 1
+                    shared_weight[key] += share
+                    weak_reason.setdefault(key, reason)
             for entity in members:
                 if len(node_evidence[entity]) < MAX_EVIDENCE:
                     text = document.sentences.get(unit[entity][0])
@@ -100,12 +163,22 @@ def build_graph(resolution: Resolution, options: GraphOptions | None = None) -> 
                             node_evidence[entity].append(line)
         for key in pairs_here:
             pair_counts[key] += 1
+        places_here = [e for e in document_entities(document) if e in places]
+        if places_here:
+            place_documents.append(places_here)
     names = sorted(number, key=number.get)
     pair_units: dict[tuple[str, str], int] = {}
     pair_docs: dict[tuple[str, str], int] = {}
 
     def pair_of(key: int) -> tuple[str, str]:
-        return names[key >> 32], names[key & _LOW_32]
+        a, b = names[key >> 32], names[key & _LOW_32]
+        return (a, b) if a < b else (b, a)
+
+    def strength(key: int, units: int) -> float | int:
+        """Full units, plus the shares of list and dateline units (an int when there are none)."""
+        if key not in weak_units:
+            return units
+        return round(units - weak_units[key] + shared_weight[key], 3)
 
     # officials' positions: always kept, whatever the thresholds
     position_titles: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -124,17 +197,23 @@ def build_graph(resolution: Resolution, options: GraphOptions | None = None) -> 
 
     # prune, then pass 2: evidence for the kept pairs only
     kept: dict[tuple[str, str], float] = {}
+    pair_strength: dict[tuple[str, str], float | int] = {}
+    pair_reason: dict[tuple[str, str], str] = {}
     for key, counts in pair_counts.items():
         pair, weight = pair_of(key), counts >> 32
         score = npmi(weight, entity_units[pair[0]], entity_units[pair[1]], total_units)
         if pair in position_titles or (weight >= options.min_weight and score >= options.min_npmi):
             kept[pair] = score
             pair_units[pair], pair_docs[pair] = weight, counts & _LOW_32
+            pair_strength[pair] = strength(key, weight)
+            if key in weak_reason:
+                pair_reason[pair] = (f"{weak_reason[key]}: {weak_units[key]} of {weight} sentences, "
+                                     "weight shared over the sentence's names")
     co_occurring_pairs = len(pair_counts)
     del pair_counts
     dropped_by_cap = 0
     if options.max_edges and len(kept) > options.max_edges:
-        ranked = sorted(kept, key=lambda p: (p not in position_titles, -pair_units[p], -kept[p], p))
+        ranked = sorted(kept, key=lambda p: (p not in position_titles, -pair_strength[p], -kept[p], p))
         dropped_by_cap = len(kept) - max(options.max_edges, len(position_titles))
         kept = {p: kept[p] for p in ranked[: len(kept) - dropped_by_cap]}
     pair_evidence: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -157,6 +236,7 @@ def build_graph(resolution: Resolution, options: GraphOptions | None = None) -> 
                         if len(pair_evidence[pair]) == MAX_EVIDENCE:
                             wanting -= 1
 
+    located = locate_places(resolution, place_documents)
     graph = nx.Graph(co_occurring_pairs=co_occurring_pairs, pairs_over_max_edges=dropped_by_cap)
     for eid in sorted(resolution.entities):
         entity = resolution.entities[eid]
@@ -173,15 +253,17 @@ def build_graph(resolution: Resolution, options: GraphOptions | None = None) -> 
             community=-1,
             degree_centrality=0.0,
             evidence="\n".join(node_evidence.get(eid, [])),
+            **(place_attributes(located[eid]) if eid in located else {}),
         )
 
     for (a, b), score in sorted(kept.items()):
         graph.add_edge(
             a, b,
-            weight=pair_units[(a, b)],
+            weight=pair_strength[(a, b)],
             documents=pair_docs[(a, b)],
             npmi=round(score, 4),
             relation=CO_OCCURS,
+            reason=pair_reason.get((a, b), ""),
             title="",
             evidence="\n".join(pair_evidence.get((a, b), [])),
         )
@@ -194,7 +276,7 @@ def build_graph(resolution: Resolution, options: GraphOptions | None = None) -> 
             weight = pair_units.get((a, b), 0)
             graph.add_edge(a, b, weight=max(1, weight), documents=len(position_docs[(a, b)]),  # the position's sentence
                            npmi=round(npmi(weight, entity_units[a], entity_units[b], total_units), 4) if weight else 0.0,
-                           evidence="")
+                           reason="", evidence="")
             data = graph.edges[a, b]
         data["relation"] = HOLDS_POSITION_AT
         data["title"] = "|".join(position_title)
@@ -204,8 +286,51 @@ def build_graph(resolution: Resolution, options: GraphOptions | None = None) -> 
                 merged.insert(0, line)
         data["evidence"] = "\n".join(merged[:MAX_EVIDENCE])
 
+    if options.located_in:
+        add_located_in(graph, resolution, located)
     add_structure(graph)
     return graph
+
+
+def document_entities(document) -> list[str]:
+    seen: dict[str, None] = {}
+    for occ in document.occurrences:
+        seen.setdefault(occ.entity, None)
+    return list(seen)
+
+
+def locate_places(resolution: Resolution, place_documents: list[list[str]]) -> dict[str, Division]:
+    """Place entity -> the one division it is, read in the context of the other places of
+    the documents naming it (a street office of several cities is the one of the article's
+    city); places that stay ambiguous, or are read differently in two documents, get none."""
+    names = {eid: resolution.entities[eid].name for doc in place_documents for eid in doc}
+    alone = {eid: locate(name) for eid, name in names.items()}
+    readings: dict[str, set[Division]] = defaultdict(set)
+    for doc in place_documents:
+        context = set()
+        for eid in doc:
+            if alone[eid] is not None:
+                context.add(alone[eid].code)
+                context.update(a.code for a in ancestors(alone[eid]))
+        for eid in doc:
+            found = alone[eid] or locate(names[eid], context)
+            if found is not None:
+                readings[eid].add(found)
+    return {eid: next(iter(found)) for eid, found in readings.items() if len(found) == 1}
+
+
+def add_located_in(graph: nx.Graph, resolution: Resolution, located: dict[str, Division]) -> None:
+    """An edge from each located place to the nearest place above it that is a node."""
+    by_name = {}
+    for eid, entity in resolution.entities.items():
+        if entity.type == LOC:
+            for form in entity.aliases or (entity.name,):
+                by_name.setdefault(form, eid)
+    for eid, division in sorted(located.items()):
+        parent = next((by_name[a.name] for a in ancestors(division) if a.name in by_name), None)
+        if parent is not None and parent != eid and eid in graph and parent in graph and not graph.has_edge(eid, parent):
+            graph.add_edge(eid, parent, weight=1, documents=0, npmi=0.0, relation=LOCATED_IN, reason="",
+                           title="", evidence="")
 
 
 def add_structure(graph: nx.Graph) -> None:

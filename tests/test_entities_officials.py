@@ -1,6 +1,8 @@
 """Entity rules: officials' titles and positions (kg/entities/officials.py), each on hand-made model output (no model needed)."""
 
-from kg.entities import document_facts, resolve
+import pytest
+
+from kg.entities import document_facts, resolve, territorial_unit
 from tests.helpers import analysis_of
 from tests.entity_helpers import build, entity, names
 
@@ -28,13 +30,13 @@ def test_stacked_titles_before_a_name():
     assert got == {("委员", "中国人民政治协商会议全国委员会"), ("董事长", "鞍钢集团"), ("党委书记", "鞍钢集团")}
 
 
-def test_place_before_a_mayor_title_means_its_government():
+def test_a_mayors_post_is_held_at_the_city():
     a = analysis_of("沈阳市副市长赵一陪同调研。", [("沈阳市", "LOC"), ("赵一", "PERSON")])
     r = build(a)
     (p,) = r.positions
-    assert (r.entities[p.person].name, p.title, r.entities[p.organisation].name) == ("赵一", "副市长", "沈阳市人民政府")
+    assert (r.entities[p.person].name, p.title, r.entities[p.organisation].name) == ("赵一", "副市长", "沈阳市")
     assert entity(r, "赵一").subtype == "official"
-    assert entity(r, "沈阳市人民政府").subtype == "government"
+    assert entity(r, "沈阳市").type == "LOC"
 
 
 def test_names_in_a_list_share_the_title():
@@ -68,7 +70,8 @@ def test_listed_titles_share_the_organisation_before_them():
     a = analysis_of("浑南区委书记黄维、区长邓晓参加调研。", [("浑南区委", "ORG"), ("黄维", "PERSON"), ("邓晓", "PERSON")])
     r = build(a)
     got = {(r.entities[p.person].name, p.title, r.entities[p.organisation].name) for p in r.positions}
-    assert got == {("黄维", "书记", "浑南区委"), ("邓晓", "区长", "浑南区人民政府")}
+    # territorial posts are held at the district itself, whichever body the title names
+    assert got == {("黄维", "书记", "浑南区"), ("邓晓", "区长", "浑南区")}
 
 
 def test_mayor_after_party_title_heads_the_government():
@@ -103,13 +106,85 @@ def test_vice_mayor_without_organisation_serves_the_home_city():
     a = analysis_of("本报沈阳3月5日电 副市长赵文博出席。", [("赵文博", "PERSON")])
     r = build(a)
     (p,) = r.positions
-    assert r.entities[p.organisation].name == "沈阳市人民政府"
+    assert r.entities[p.organisation].name == "沈阳市"
 
 
-def test_executive_vice_mayor_serves_the_government():
+def test_executive_vice_mayor_serves_the_city():
     a = analysis_of("沈阳市常务副市长赵一出席。", [("沈阳市", "LOC"), ("赵一", "PERSON")])
     (p,) = build(a).positions
-    assert build(a).entities[p.organisation].name == "沈阳市人民政府"
+    assert build(a).entities[p.organisation].name == "沈阳市"
+
+
+@pytest.mark.parametrize("org, title, unit", [
+    ("泉州市委", "副书记", "泉州市"), ("泉州市委", "常委", "泉州市"), ("中共福建省委", "书记", "福建省"),
+    ("泉州市人民政府", "常务副市长", "泉州市"), ("沈阳高新区管委会", "主任", "沈阳高新区"),
+    ("长沙经开区党工委", "副书记", "长沙经开区"),
+    ("泉州市委", "部长", None), ("泉州市人民政府", "秘书长", None), ("泉州市委统战部", "部长", None),
+    ("鞍钢集团", "书记", None),
+])
+def test_territorial_posts_are_held_at_the_territory(org, title, unit):
+    assert territorial_unit(org, title) == unit
+
+
+def test_party_committee_posts_and_mayors_go_to_the_city_other_posts_to_their_body():
+    a = analysis_of("泉州市委副书记、市长蔡战胜，市委常委、统战部长黄明出席。",
+                    [("泉州市委", "ORG"), ("蔡战胜", "PERSON"), ("市委", "ORG"), ("黄明", "PERSON")])
+    r = build(a)
+    got = {(r.entities[p.person].name, p.title, r.entities[p.organisation].name) for p in r.positions if p.organisation}
+    assert {("蔡战胜", "副书记", "泉州市"), ("蔡战胜", "市长", "泉州市"), ("黄明", "常委", "泉州市")} <= got
+    assert "泉州市人民政府" not in names(r)
+
+
+def test_titles_without_a_body_after_a_titled_name_share_its_body():
+    a = analysis_of("长沙市委常委、常务副市长彭华松，副市长郑平出席。",
+                    [("长沙市委", "ORG"), ("彭华松", "PERSON"), ("郑平", "PERSON")])
+    r = build(a)
+    got = {(r.entities[p.person].name, p.title, r.entities[p.organisation].name) for p in r.positions if p.organisation}
+    assert ("郑平", "副市长", "长沙市") in got
+    # a title of another level is not shared: 副省长 is no post of the city
+    b = analysis_of("本报沈阳5月24日电 省委常委、沈阳市委书记郑国强，副省长陈立新出席。",
+                    [("沈阳", "LOC"), ("沈阳市委", "ORG"), ("郑国强", "PERSON"), ("陈立新", "PERSON")])
+    rb = build(b)
+    got = {(rb.entities[p.person].name, p.title, rb.entities[p.organisation].name) for p in rb.positions if p.organisation}
+    assert ("陈立新", "副省长", "辽宁省") in got and ("陈立新", "副省长", "沈阳市") not in got
+
+
+def test_a_kind_word_in_a_title_chain_does_not_stop_it():
+    a = analysis_of("长沙经开区党工委副书记、管委会主任蒋红波出席。", [("长沙经开区党工委", "ORG"), ("蒋红波", "PERSON")])
+    r = build(a)
+    got = {(p.title, r.entities[p.organisation].name) for p in r.positions if p.organisation}
+    assert got == {("副书记", "长沙经济技术开发区"), ("主任", "长沙经济技术开发区")}  # the official name
+
+
+def test_board_or_party_committee_of_a_kind_word_is_the_organisation_named_before():
+    a = analysis_of("福建投资集团党委书记王非会见客人，集团党委委员、副总经理叶远航参加。",
+                    [("福建投资集团", "ORG"), ("王非", "PERSON"), ("集团党委", "ORG"), ("叶远航", "PERSON")])
+    r = build(a)
+    got = {(r.entities[p.person].name, r.entities[p.organisation].name) for p in r.positions if p.organisation}
+    assert ("叶远航", "福建投资集团") in got and "集团党委" not in names(r)
+
+
+@pytest.mark.parametrize("text, tagged, journalist", [
+    ("（记者 代敏）", [("代敏", "PERSON")], "代敏"),
+    ("【深圳商报讯】（首席记者 王海荣）8月17日，深圳市公示名单。", [("王海荣", "PERSON")], "王海荣"),
+    ("记者丨周琳", [("周琳", "PERSON")], "周琳"),
+    ("(文/刘燕婷 图/大科园提供)", [("刘燕婷", "PERSON")], "刘燕婷"),
+])
+def test_bylines_with_a_separator_or_a_role_make_journalists(text, tagged, journalist):
+    assert entity(build(analysis_of(text, tagged)), journalist).subtype == "journalist"
+
+
+def test_latin_titles_between_company_and_name():
+    a = analysis_of("北京佰才邦CEO孙立新介绍了情况。", [("北京佰才邦CEO", "ORG"), ("孙立新", "PERSON")])
+    r = build(a)
+    got = {(r.entities[p.person].name, p.title, r.entities[p.organisation].name) for p in r.positions if p.organisation}
+    assert got == {("孙立新", "CEO", "北京佰才邦")}
+    assert entity(r, "孙立新").subtype == "business" and "北京佰才邦CEO" not in names(r)
+
+
+def test_a_title_that_is_also_a_verb_needs_a_break_after_the_name():
+    a = analysis_of("彭华松代表市委对项目表示祝贺。", [("彭华松", "PERSON")])
+    assert entity(build(a), "彭华松").titles == []
 
 
 def test_he_inside_a_ministry_name():

@@ -9,8 +9,8 @@ from tests.entity_helpers import build, entity, names
 def test_provincial_committee_in_a_city_article_is_the_city_province():
     a = analysis_of("本报沈阳5月13日电 省委常委、市委书记郑国强到企业调研。", [("沈阳", "LOC"), ("郑国强", "PERSON")])
     r = build(a)
-    orgs = {r.entities[p.organisation].name for p in r.positions if p.organisation}
-    assert {"辽宁省委", "沈阳市委"} <= orgs
+    units = {r.entities[p.organisation].name for p in r.positions if p.organisation}
+    assert {"辽宁省", "沈阳市"} <= units  # 省委 -> 辽宁省委, 市委 -> 沈阳市委: their posts are held at the territories
 
 
 def test_city_province_table_is_consistent():

@@ -52,7 +52,8 @@ from .officials import (  # noqa: F401
     HE_COMPOUNDS, APPOINTMENT, ASSOCIATION_TITLES, ORG_END_CHARS, CHAIN_SEPARATORS, CONTEXT_BREAK, RawPosition,
     _mention_ending_at, _org_before, _plausible_untagged_org, SHARED_TITLE_CHARS, OUTLET_NAME,
     NEWS_OUTLET_DATELINE, OUTLET_AT_END, BRACKETED_OUTLET, _news_outlet_before, _outlet, OUTLET_LEAD,
-    title_chains, GOVERNMENT_HEAD_TITLES, PARTY_TITLES, _position_org, _implied_government,
+    title_chains, territorial_unit, PARTY_TERRITORY_TITLES, ZONE_BODIES, PLACE_BODIES,
+    BYLINE_SEPARATORS, BYLINE_ROLES, BYLINE_ROLE, LIST_SEPARATORS, VERB_TITLES, GOVERNMENT_HEAD_TITLES, PARTY_TITLES, _position_org, _implied_government,
 )
 from .facts import (  # noqa: F401
     PAREN_SHORT_FORM, ABBREVIATION_NOTE, DATELINE, DocFacts, _home_city, _home_province, short_form_notes,

@@ -16,7 +16,8 @@ from .names import (
     body_name_mentions, consistent_mentions, local_body_mentions, named_body_mentions, party_group_mentions,
     source_line_mentions,
 )
-from .officials import RawPosition, _org_before, title_chains
+from .lexicon import _bare_title, _title_regexes
+from .officials import GOVERNMENT_HEAD_TITLES, PARTY_TERRITORY_TITLES, RawPosition, _org_before, title_chains
 
 
 PAREN_SHORT_FORM = re.compile(r"[（(]([^）)，,、。；\n简称]{2,10})[）)]")
@@ -120,6 +121,19 @@ def short_form_notes(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple
     return mentions, abbreviations
 
 
+BARE_TERRITORY_BODIES = ("市委", "省委", "区委", "县委", "市政府", "省政府", "区政府", "县政府")
+
+
+def _title_organ(text: str, m: DocMention) -> bool:
+    """A bare 市委 or 省政府 right before a territorial title (省委常委, 市委书记) is part of the
+    title: the post is the territory's, and the string alone names no one body."""
+    if m.label != ORG or m.text not in BARE_TERRITORY_BODIES:
+        return False
+    title = _title_regexes()[1].match(text, m.end)
+    bare = _bare_title(title.group()) if title else ""
+    return bare in PARTY_TERRITORY_TITLES + GOVERNMENT_HEAD_TITLES
+
+
 def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
     mentions = repair_mentions(analysis)
     for rule in (source_line_mentions, place_chain_mentions, body_name_mentions, named_body_mentions, zone_mentions,
@@ -136,7 +150,7 @@ def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
     known = {(m.start, m.end) for m in mentions}
     mentions.extend(m for m in title_orgs if (m.start, m.end) not in known)
     mentions.sort(key=lambda d: (d.start, d.end))
-    mentions = _unique_spans(mentions)
+    mentions = [m for m in _unique_spans(mentions) if not _title_organ(analysis.text, m)]
     media_counts = Counter(m.text for m in mentions if m.label == ORG and org_subtype(m.text) == "media")
     media = source or (media_counts.most_common(1)[0][0] if media_counts else None)
     per_sentence = Counter(m.sentence for m in mentions)

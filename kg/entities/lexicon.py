@@ -8,6 +8,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ..types import LOC
+from .divisions import locate
 
 
 def _lexicon_lines(name: str) -> list[str]:
@@ -121,12 +122,24 @@ def _bare_place_index() -> dict[str, list[str]]:
 PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "地区", "新区", "省", "市", "县", "区", "镇", "乡", "村")
 
 
+@lru_cache(maxsize=1 << 16)  # called for every place mention and many other spans
 def full_place_name(name: str) -> str:
     """沈阳 -> 沈阳市, 辽宁 -> 辽宁省 when the lists know exactly one full form."""
     if name in provinces():
         return provinces()[name][0]
     candidates = _bare_place_index().get(name, [])
-    return candidates[0] if len(candidates) == 1 else name
+    if len(candidates) > 1:
+        # a bare name shared by a city and its county or district (长沙: 长沙市, 长沙县) is the city
+        cities = [c for c in candidates if c.endswith("市")]
+        candidates = cities if len(cities) == 1 else candidates
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        # a prefecture-level city or province the division tables know (泉州 -> 泉州市)
+        located = locate(name)
+        if located is not None and located.level in ("province", "city"):
+            return located.name
+    return name
 
 
 def bare_place_name(name: str) -> str:

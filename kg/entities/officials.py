@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 from ..types import LOC, ORG, PERSON, DocAnalysis
 from .lexicon import _bare_title, _known_place, _title_regexes, full_place_name, title_kind
-from .subtypes import org_subtype
-from .spans import DocMention, LEADING_FUNCTION_WORDS, STRONG_ORG_SUFFIXES, is_generic_org
-from .aliases import BODY_WORD_SHORT_FORMS
+from .subtypes import loc_subtype, org_subtype
+from .spans import DocMention, LEADING_FUNCTION_WORDS, STRONG_ORG_SUFFIXES, generic_core, is_generic_org
+from .aliases import BODY_WORD_SHORT_FORMS, _is_domestic_place
 from .names import LOCAL_BODY, SUB_BODIES
 
 if TYPE_CHECKING:  # annotations only (no import cycle)
@@ -25,6 +25,8 @@ APPOINTMENT = re.compile("当选为|当选|担任了|出任了|兼任了|担任|
 ASSOCIATION_TITLES = ("理事长", "会长", "秘书长", "主席", "副理事长", "副会长")
 ORG_END_CHARS = set("局厅委部院所会办司处室组团校社台报行厂队站馆中心府政协")
 CHAIN_SEPARATORS = "、兼"
+LIST_SEPARATORS = "，,、；"
+VERB_TITLES = ("代表",)  # also a verb: 代表市委 (on behalf of)
 CONTEXT_BREAK = set("，。；：！？,;:!?（）()“”\n")
 
 
@@ -48,7 +50,7 @@ def _org_before(text: str, lo: int, hi: int, mentions_by_end) -> tuple[str | Non
     Returns (surface, label, start, tagged) - tagged when it is one of the model's
     mentions - or (None, "", hi, False)."""
     m = _mention_ending_at(mentions_by_end, hi)
-    if m is not None and m.start >= lo:
+    if m is not None and m.start >= lo and not is_generic_org(m.text):
         # a place directly followed by an org mention is part of it (沈阳市 科技局)
         return m.text, m.label, m.start, True
     # otherwise: the characters back to a break or a function word, if they end like an org
@@ -75,14 +77,23 @@ def _org_before(text: str, lo: int, hi: int, mentions_by_end) -> tuple[str | Non
             break
     i += cut
     candidate = text[i:hi]
+    if candidate in ZONE_BODIES:
+        # 党工委书记, 管委会主任 with no zone named: the zone whose committee was named last before
+        previous = [m for m in mentions_by_end.values() if m.end <= i and m.start >= 0
+                    and (m.text.endswith(ZONE_BODIES) or m.label == LOC and loc_subtype(m.text) == "zone")]
+        if previous:
+            m = max(previous, key=lambda m: m.end)
+            zone = next((m.text[: -len(b)] for b in ZONE_BODIES if m.text.endswith(b)), m.text)
+            return zone + candidate, ORG, i, True
+        return None, "", i, False
     if is_generic_org(candidate):
         # 该公司总经理 / 集团副总裁: the organisation of that kind named last before
-        kind = org_subtype(candidate)
+        kind = org_subtype(generic_core(candidate))
         previous = [m for m in mentions_by_end.values() if m.end <= i and m.label == ORG and org_subtype(m.text) == kind]
         if previous:
             m = max(previous, key=lambda m: m.end)
             return m.text, ORG, i, True
-        return None, "", hi, False
+        return None, "", i, False  # the chain goes on before the kind word (…副书记、管委会主任)
     if len(candidate) >= 2 and (candidate[-1] in ORG_END_CHARS or candidate.endswith(("中心", "政协", "集团", "公司"))) \
             and _plausible_untagged_org(candidate):
         return candidate, ORG, i, False
@@ -123,6 +134,9 @@ def _outlet(match: re.Match | None) -> str | None:
     return match.group(1).lstrip(OUTLET_LEAD) if match else None
 
 
+BYLINE_SEPARATORS = " 　丨|｜:：/"
+BYLINE_ROLES = {"文": "作者", "图": "摄影", "摄": "摄影", "摄影": "摄影"}
+BYLINE_ROLE = re.compile(r"(?:^|(?<=[（(\s]))(文|图|摄影|摄)\s*[/／]\s*$")
 OUTLET_LEAD = "据由从在和与及对向"  # 据辽宁日报沈阳1月2日电: not part of the paper's name
 
 
@@ -143,9 +157,21 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
         lo = sentence.start
         chain: list[tuple[str, str | None, str]] = []  # right to left: (title, org, label)
         i = m.start
+        role = BYLINE_ROLE.search(text, max(lo, m.start - 6), m.start)
+        if role and role.end() == m.start:
+            # 文/刘燕婷, 图/冯芃: the author or photographer of the article, no body named
+            positions.append(RawPosition(m.text, BYLINE_ROLES[role.group(1)], None, "", m.sentence))
         while i > lo:
             match = at_end.search(text, max(lo, i - 12), i)
-            if not match or match.end() != i:
+            if (not match or match.end() != i) and not chain and text[i - 1] in BYLINE_SEPARATORS:
+                # 记者 代敏, 首席记者 王海荣, 记者丨周琳: a byline's title, then a separator
+                j = i
+                while j > lo and text[j - 1] in BYLINE_SEPARATORS:
+                    j -= 1
+                match = at_end.search(text, max(lo, j - 12), j) if j > lo else None
+                if match is None or match.end() != j or title_kind(match.group()) != "journalist":
+                    break
+            elif not match or match.end() != i:
                 break
             title = match.group()
             inside = next((by_end[k] for k in range(match.end() - 1, match.start(), -1)
@@ -159,7 +185,11 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
                     and match.start() > lo and text[match.start() - 1] != title[0]):
                 # 市公安局长, 公安部长: the body's last character starts the title
                 org, label, org_start, tagged = _org_before(text, lo, match.start() + 1, by_end)
-                if org is None or not org.endswith(title[0]) or len(org) < 3:
+                if org is not None and text[org_start:match.start() + 1] != org:
+                    org = None  # 统战部长: a kind of body read as the last body of that kind before
+                if org is None and org_start < match.start():
+                    pass  # 区委常委、统战部长: a kind of body; the chain goes on before it
+                elif org is None or not org.endswith(title[0]) or len(org) < 3:
                     org, label, org_start, tagged = None, "", match.start(), False
             if org is not None and org_start - 1 >= lo and text[org_start - 1] == "驻":
                 # 中国驻俄罗斯大使, 本报驻突尼斯记者: the post's place is not the employer
@@ -177,7 +207,7 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
             if org and not tagged:
                 found_orgs[(org_start, match.start())] = DocMention(org_start, match.start(), org, ORG, m.sentence)
             chain.append((title, org, label))
-            i = org_start if org else match.start()
+            i = org_start if org or org_start < match.start() else match.start()
             if i > lo and text[i - 1] in CHAIN_SEPARATORS:
                 i -= 1
                 continue
@@ -232,6 +262,8 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
                 org_text = bodies.most_common(1)[0][0] if bodies and title_match.group() in ASSOCIATION_TITLES else None
                 appointed_roles.append((title_match.group(), org_text, ORG if org_text else ""))
         match = at_start.match(after)
+        if match and match.group() in VERB_TITLES and not (match.end() == len(after) or after[match.end()] in CONTEXT_BREAK):
+            match = None  # 彭华松代表市委: "on behalf of", not a deputy
         if match and not chain:
             chain.append((match.group(), None, ""))
         elif after and after[0] in "（(" and not chain:
@@ -252,6 +284,14 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
                 for _, org, label in chain_of[prev.start]:
                     if org:
                         last_org = (org, label)
+        if ordered and not any(org for _, org, _ in ordered) and i > lo and text[i - 1] in LIST_SEPARATORS:
+            # 常务副市长彭华松，副市长郑平 / 主任倪晓锦，党委委员、副主任陆静: titles with no body of
+            # their own, right after a titled name, share that name's last body
+            prev = next((p for p in reversed(persons) if p.end == i - 1), None)
+            if prev is not None and prev.start in chain_of and chain_of[prev.start] and chain_of[prev.start][-1][1] \
+                    and title_kind(chain_of[prev.start][-1][0]) == title_kind(ordered[0][0]) \
+                    and all(_level_fits(t, chain_of[prev.start][-1][1]) for t, _, _ in ordered):
+                last_org = chain_of[prev.start][-1][1:]
         resolved = []
         for title, org, label in ordered:
             if org:
@@ -260,7 +300,7 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
                 org, label = last_org
                 if org and _bare_title(title) in GOVERNMENT_HEAD_TITLES and org.endswith("委") and len(org) >= 2:
                     # 市委副书记、市长: the mayor heads the city's government, not its party committee
-                    org, label = org[:-1], LOC
+                    org, label = org[:-1] + "人民政府", ORG
             resolved.append((title, org, label))
         if resolved:
             chain_of[m.start] = resolved
@@ -273,27 +313,58 @@ GOVERNMENT_HEAD_TITLES = ("省长", "市长", "区长", "县长", "镇长", "乡
 PARTY_TITLES = ("书记", "副书记", "常委")
 
 
+# Territorial posts are held at the territory itself (a mayor's, a city party secretary's
+# post -> the city; a zone's party-works committee or administrative committee -> the zone),
+# the convention of the real-article gold sets; other posts stay at the body named.
+PARTY_TERRITORY_TITLES = PARTY_TITLES + ("秘书长", "委员")
+ZONE_BODIES = ("党工委", "管委会", "管理委员会")
+PLACE_BODIES = ("人民政府", "政府", "委")
+
+
+def _level_fits(title: str, org: str) -> bool:
+    """A territorial head's title fits a body of its level only (副省长 is not at 沈阳市委)."""
+    bare = _bare_title(title)
+    return bare not in GOVERNMENT_HEAD_TITLES or bare[0] in org
+
+
+def territorial_unit(org: str, title: str) -> str | None:
+    """The territory a post at `org` is held at, when `title` is a territorial post there:
+    泉州市委 + 副书记 -> 泉州市, 泉州市人民政府 + 常务副市长 -> 泉州市, 长沙经开区党工委 + 书记 ->
+    长沙经开区. None for other posts (统战部 部长, 市政府 秘书长)."""
+    name = org[2:] if org.startswith("中共") and len(org) > 4 else org
+    bare = _bare_title(title)
+    for body in ZONE_BODIES:
+        zone = name[: -len(body)]
+        if name.endswith(body) and len(zone) >= 3 and loc_subtype(zone) in ("zone", "district", "other"):
+            return zone  # a party-works or administrative committee is a zone's (泉州台商投资区管委会)
+    for body in PLACE_BODIES:
+        place = name[: -len(body)]
+        if not name.endswith(body) or len(place) < 2 or not _is_domestic_place(place):
+            continue
+        if body == "委" and bare in PARTY_TERRITORY_TITLES:
+            return place
+        if body != "委" and bare in GOVERNMENT_HEAD_TITLES:
+            return place
+    return None
+
+
 def _position_org(org: str, label: str, title: str) -> tuple[str, str]:
-    """A place as a title's organisation stands for its government or party committee."""
+    """A place as a title's organisation is the territory of the post; a territorial post at
+    a place's party committee or government is held at the place."""
     if label != LOC:
-        return org, label
+        territory = territorial_unit(org, title) if label == ORG else None
+        return (full_place_name(territory), LOC) if territory else (org, label)
     if title_kind(title) == "journalist":
         return "", ""  # 驻意大利记者: where the reporter is posted, not whom they work for
-    place = full_place_name(org)
-    bare_title = _bare_title(title)
-    if bare_title in GOVERNMENT_HEAD_TITLES:
-        return place + "人民政府", ORG
-    if bare_title in PARTY_TITLES and place.endswith(("省", "市", "县", "区")):
-        return place + "委", ORG
-    return place, LOC
+    return full_place_name(org), LOC
 
 
 def _implied_government(title: str, facts: DocFacts) -> str | None:
-    """副市长陈某 with no organisation written: the government of the document's city (or
-    province, for 省长)."""
+    """副市长陈某 with no organisation written: the document's city (or province, for 省长),
+    the territory of the post."""
     bare = _bare_title(title)
     if bare == "市长" and facts.home_city and facts.home_city.endswith("市"):
-        return facts.home_city + "人民政府"
+        return facts.home_city
     if bare == "省长" and facts.home_province and facts.home_province.endswith("省"):
-        return facts.home_province + "人民政府"
+        return facts.home_province
     return None

@@ -1,7 +1,8 @@
 """Places: zones named after their place, regions (东北地区), chains of places split into
-their levels."""
+their levels (the divisions they are: divisions.py)."""
 from __future__ import annotations
 
+import re
 
 from ..types import LOC, ORG, DocAnalysis
 from .lexicon import ZONE_SUFFIXES, _known_place, bare_place_name
@@ -11,6 +12,8 @@ from .spans import DocMention
 
 ZONE_NAME_BREAKS = set("的和与及在是为了将对从向到把被或、，。；：！？“”‘’（）《》 　")
 
+# verbs and counts that end a clause: 萧山两区签订|杭州高新…开发区 is no zone's name
+ZONE_CLAUSE = re.compile("签订|签署|签约|举行|召开|成立|揭牌|建设|推进|打造|发展|位于|落户|入驻|参观|考察|调研|[两三四五六七八九十几多]区")
 ZONE_NAME_MAX = 12  # 沈阳|高新技术产业开发区: characters after the place
 
 
@@ -31,6 +34,8 @@ def zone_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[Doc
                 if text[end - 1] in ZONE_NAME_BREAKS:
                     break
                 if end - m.end >= 2 and text[m.end:end].endswith(ZONE_SUFFIXES):
+                    if ZONE_CLAUSE.search(text, m.end, end):
+                        break
                     zone_end = end
                     while zone_end < limit and text[m.end:zone_end + 1].endswith(ZONE_SUFFIXES):
                         zone_end += 1  # 产业园 -> 产业园区
@@ -97,3 +102,4 @@ def place_chain_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> l
         pieces.append((start, len(m.text)))
         out.extend(DocMention(m.start + a, m.start + b, m.text[a:b], LOC, m.sentence) for a, b in pieces)
     return out
+

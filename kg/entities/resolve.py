@@ -10,13 +10,18 @@ from typing import Iterable, Iterator
 from ..cache import FactSpill
 from ..types import LOC, ORG, PERSON, DocumentOccurrences, Entity, EntityOccurrence, Position, Resolution
 from .lexicon import _known_place, bare_place_name, full_place_name, provinces, standard_aliases, title_kind
-from .subtypes import loc_subtype, org_subtype, person_subtype
+from .subtypes import loc_subtype, org_subtype, person_subtype, unit_kind
 from .aliases import (
     AliasConfig, _UnionFind, abbreviation_score, body_key, company_key, company_short_form_score, official_name,
 )
 from .names import LOCAL_BODY
-from .officials import _implied_government, _position_org
+from .officials import _implied_government, _position_org, territorial_unit
 from .facts import DocFacts
+
+
+HALF_WIDTH_BRACKETS = str.maketrans("（）", "()")
+# Bylines that name no employer: a correspondent, the article's author or photographer
+UNSALARIED_BYLINES = ("通讯员", "作者", "摄影")
 
 
 def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
@@ -102,6 +107,8 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
             candidates = [c for c in places_by_bare.get(surface, []) if c != surface]
             local_candidates = [c for c in candidates if c in doc_surfaces]
             pick = local_candidates if local_candidates else candidates
+            if len(pick) > 1 and full_place_name(surface) in pick:
+                pick = [full_place_name(surface)]  # 长沙 beside 长沙市 and 长沙县: the city
             if len(pick) == 1 and not forbidden(surface, pick[0]):
                 return pick[0]
             if not candidates:
@@ -134,10 +141,11 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
         mapping = {}
         position_orgs = {_position_org(p.organisation, p.org_label, p.title)[0] for p in facts.positions if p.organisation}
         position_orgs |= {g for g in (_implied_government(p.title, facts) for p in facts.positions if not p.organisation) if g}
-        for surface in doc_surfaces | position_orgs:
+        named_here = doc_surfaces | position_orgs  # 长沙 is 长沙市 where the text names 长沙市委's 常委
+        for surface in named_here:
             target = surface
             for _ in range(3):  # 中科院 -> 中国科学院 ; 市工商联 -> 沈阳市工商联 -> 沈阳市工商业联合会
-                nxt = rewrite(target, facts, doc_surfaces, doc_abbrev, label_of.get(surface))
+                nxt = rewrite(target, facts, named_here, doc_abbrev, label_of.get(surface))
                 if nxt == target:
                     break
                 target = nxt
@@ -236,20 +244,24 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
             implied = _implied_government(title, facts) if not org_surface else None
             if implied:
                 canonical = canonical_of.get(mapping.get(implied, implied), implied)
-                canonical_label.setdefault(canonical, ORG)
+                canonical_label.setdefault(canonical, LOC)
                 org_entity = ensure(canonical)
                 in_document.add(org_entity.id)
-            elif not org_surface and title_kind(title) == "journalist" and title != "通讯员" and facts.media:
+            elif not org_surface and title_kind(title) == "journalist" and title not in UNSALARIED_BYLINES and facts.media:
                 media = canonical_of.get(mapping.get(facts.media, facts.media), facts.media)
                 canonical_label.setdefault(media, ORG)
                 org_entity = ensure(media)
             elif org_surface:
                 target = mapping.get(org_surface, org_surface)
                 canonical = canonical_of.get(target, target)
+                territory = territorial_unit(canonical, title) if org_label == ORG else None
+                if territory:  # 市委 -> 深圳市委 -> 深圳市 for its 常委: the post's territory
+                    territory = full_place_name(territory)
+                    canonical, org_label = canonical_of.get(mapping.get(territory, territory), territory), LOC
                 canonical_label.setdefault(canonical, org_label)
                 org_entity = ensure(canonical)
                 in_document.add(org_entity.id)
-                if org_surface == p.organisation:
+                if org_surface == p.organisation and not territory:
                     alias_counts[org_entity.id][p.organisation] += 0
             key = (person.id, title, org_entity.id if org_entity else None)
             if key in seen_positions:
@@ -257,7 +269,8 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
             seen_positions.add(key)
             if title not in person_titles[person.id]:
                 person_titles[person.id].append(title)
-            person_roles[person.id].append((title, org_subtype(org_entity.name) if org_entity and org_entity.type == ORG else None))
+            unit = None if org_entity is None else unit_kind(org_entity.name) if org_entity.type == ORG else "territory"
+            person_roles[person.id].append((title, unit))
             if org_entity is not None and org_entity.name not in person_orgs[person.id]:
                 person_orgs[person.id].append(org_entity.name)
             positions.append(
@@ -272,6 +285,12 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
             alias_counts[eid][t] += 0
     for eid, entity in entities.items():
         forms = alias_counts[eid]
+        for form in list(forms):
+            # kg's cleaning writes ASCII brackets next to Chinese full-width: the page's
+            # own spelling (东江集团(控股)有限公司) is a name of it too
+            ascii_form = form.translate(HALF_WIDTH_BRACKETS)
+            if ascii_form != form and ascii_form not in forms:
+                forms[ascii_form] += 0
         entity.aliases = [entity.name] + sorted((f for f in forms if f != entity.name), key=lambda f: (-forms[f], f))
         entity.documents = entity_docs[eid]
         if entity.type == PERSON:

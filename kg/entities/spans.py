@@ -16,7 +16,7 @@ from .subtypes import LOC_KEYWORD_WORDS, ORG_KEYWORDS, ORG_KEYWORD_WORDS
 
 
 SPLIT_PUNCT = set("，。、；：！？“”‘’「」『』《》【】,.;:!?\"'\n\t|/\\—…～~")
-EDGE_STRIP = "　 \t（）()[]【】<>《》“”\"'‘’「」『』-—_·•*#、，。；：！？,.;:!?"
+EDGE_STRIP = "　 \t（）()[]【】<>《》“”\"'‘’「」『』-—_·•*#、，。；：！？,.;:!?丨|｜"
 LEADING_FUNCTION_WORDS = ("以下简称", "简称", "全称", "正如", "还有", "以及", "包括", "原", "在", "于", "从", "到", "对", "和", "与", "及", "据", "由",
                           "向", "为", "把", "被", "将", "让", "是", "同", "跟", "即", "其中", "包括", "位于", "来自",
                           "本报讯", "本报")
@@ -166,16 +166,30 @@ STRONG_ORG_SUFFIXES = ("公司", "集团", "银行", "大学", "学院", "研究
 PROPER_ORG_KEYWORDS = frozenset("国务院 党中央 新华社 中共 共产党 共青团 人大 政协 海关 妇联 科协 工商联 侨联 文联 团委 市委 省委 区委 县委 工委".split())
 GENERIC_ORG_WORDS = frozenset(k for k, _ in ORG_KEYWORDS if k not in PROPER_ORG_KEYWORDS) | frozenset(
     ("代表团", "单位", "部门", "团队", "课题组", "企业家", "政府部门", "有关部门", "相关部门", "党组织", "联合实验室",
-     "合作社", "董事会", "管委会", "指挥部", "领导小组", "工作组"))
+     "合作社", "董事会", "管委会", "党工委", "指挥部", "领导小组", "工作组"))
 DETERMINERS = ("该", "本", "其", "此", "我", "贵", "各", "全", "两", "各大", "相关", "有关", "多家", "一家")
 
 
-def is_generic_org(surface: str) -> bool:
+# A board or party committee of an organisation (集团党委, 该集团董事会) is as generic as the
+# word before it.
+GOVERNING_BODIES = ("董事会", "监事会", "理事会", "党委", "党组", "党总支", "党支部")
+
+
+def generic_core(surface: str) -> str:
+    """`surface` without a leading determiner and a trailing board word (该集团董事会 -> 集团)."""
     core = surface
     for det in sorted(DETERMINERS, key=len, reverse=True):
         if core.startswith(det) and len(core) > len(det):
             core = core[len(det):]
             break
+    for body in GOVERNING_BODIES:
+        if core.endswith(body) and len(core) > len(body) and core[: -len(body)] in GENERIC_ORG_WORDS:
+            return core[: -len(body)]
+    return core
+
+
+def is_generic_org(surface: str) -> bool:
+    core = generic_core(surface)
     return core in GENERIC_ORG_WORDS or (core.endswith(AD_HOC_GROUPS) and core not in AD_HOC_GROUPS and len(core) <= 12)
 
 
@@ -183,6 +197,25 @@ def is_generic_org(surface: str) -> bool:
 AD_HOC_GROUPS = ("代表团", "考察团", "访问团", "团队", "课题组", "工作组")
 
 ABBREVIATION_ENDINGS = tuple("大院所局委办厂司行")
+
+
+# Events are not organisations: party congresses and plenums (十五大, 十五届三中全会), meetings,
+# fairs and forums (高交会, 博览会, 论坛, 联席会). A body whose name ends like one is kept
+# (全国人民代表大会, 中国人民政治协商会议).
+CONGRESS = re.compile(r"^(?:中共|党的|中国共产党)?(?:第?[一二三四五六七八九十]{1,3}(?:大|届(?:[一二三四五六七八九十]中)?全会|"
+                      r"届[一二三四五六七八九十]{1,2}次会议|次(?:全国)?代表大会))$|^[一二三四五六七八九十]中全会$")
+EVENT_ENDS = ("博览会", "交易会", "展览会", "展销会", "洽谈会", "推介会", "发布会", "招商会", "论坛", "峰会", "年会", "研讨会",
+              "座谈会", "联席会", "运动会", "艺术节", "文化节", "电影节", "大会", "会议", "全会", "高交会", "广交会", "进博会")
+EVENT_BODIES = ("人民代表大会", "政治协商会议", "代表大会常务委员会")
+
+
+def is_event_name(surface: str) -> bool:
+    if CONGRESS.match(surface):
+        return True
+    return surface.endswith(EVENT_ENDS) and not surface.endswith(EVENT_BODIES) and len(surface) >= 3
+
+
+MEDIA_END_CHARS = set("报网社台")
 
 
 def fix_label(surface: str, label: str) -> str:
@@ -261,6 +294,8 @@ def repair_mentions(analysis: DocAnalysis) -> list[DocMention]:
                 s, e = names[0]
             if m.label in (ORG, LOC):
                 s, e = _strip_trailing_title(text, s, e)
+            if m.label == ORG and text.endswith(("讯", "电"), s, e) and e - s >= 4 and text[e - 2] in MEDIA_END_CHARS:
+                e -= 1  # 深圳商报讯, 中国江苏网讯: the outlet's dateline, the outlet is the name
             surface = text[s:e]
             label = fix_label(surface, m.label)
             standard_place = label == LOC and _standard_place(surface)  # 日 in 中日
@@ -276,6 +311,8 @@ def repair_mentions(analysis: DocAnalysis) -> list[DocMention]:
                 continue  # VR, AI, 5G: two Latin letters are a technology more often than a name
             if label == ORG and is_generic_org(surface):
                 continue  # 公司, 该集团, 代表团: a kind of organisation, not a name
+            if label in (ORG, LOC) and is_event_name(surface):
+                continue  # 十五大, 十五届三中全会, 高交会: an event, not an organisation
             out.append(DocMention(s, e, surface, label, m.sentence))
     # drop exact duplicates that splitting may create
     unique = {(d.start, d.end): d for d in out}

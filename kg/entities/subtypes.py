@@ -2,8 +2,10 @@
 its name, and of a person from the titles they hold."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable
 
+from .divisions import division_subtype
 from .lexicon import _bare_title, countries, full_place_name, places, provinces, title_kind
 
 
@@ -33,7 +35,7 @@ ORG_KEYWORDS = [
     ("海关", "government"), ("管委会", "government"), ("人大", "government"), ("政协", "government"),
     ("署", "government"), ("总局", "government"), ("街道办事处", "government"), ("中心", "other"),
     ("协会", "association"), ("学会", "association"), ("联合会", "association"), ("联盟", "association"),
-    ("商会", "association"), ("促进会", "association"), ("基金会", "association"), ("联合体", "association"),
+    ("商会", "association"), ("促进会", "association"), ("基金会", "association"), ("联合体", "association"), ("同乡会", "association"), ("总会", "association"), ("社团", "association"),
     ("共同体", "association"), ("理事会", "association"), ("工会", "association"), ("妇联", "association"),
     ("科协", "association"), ("工商联", "association"), ("侨联", "association"), ("文联", "association"),
     ("医院", "other"), ("博物馆", "other"), ("图书馆", "other"),
@@ -42,10 +44,11 @@ ORG_KEYWORDS = [
 LOC_KEYWORDS = [
     ("特别行政区", "province"), ("自治区", "province"), ("省", "province"),
     ("自治州", "city"), ("地区", "other"), ("市", "city"), ("盟", "city"),
-    ("自治县", "district"), ("新区", "district"), ("县", "district"), ("区", "district"), ("旗", "district"),
+    ("自治县", "district"), ("新区", "zone"), ("县", "district"), ("区", "district"), ("旗", "district"),
     ("镇", "town"), ("乡", "town"), ("街道", "town"), ("村", "village"), ("社区", "village"),
     ("园区", "zone"), ("产业园", "zone"), ("科技园", "zone"), ("工业园", "zone"), ("开发区", "zone"),
-    ("高新区", "zone"), ("自贸区", "zone"), ("试验区", "zone"), ("片区", "zone"), ("示范区", "zone"),
+    ("高新区", "zone"), ("经开区", "zone"), ("投资区", "zone"), ("合作区", "zone"), ("合作园", "zone"),
+    ("保税港区", "zone"), ("综合保税区", "zone"), ("自贸区", "zone"), ("试验区", "zone"), ("片区", "zone"), ("示范区", "zone"),
     ("保税区", "zone"), ("基地", "zone"), ("港区", "zone"), ("产业带", "zone"), ("经济带", "zone"),
     ("园", "zone"), ("谷", "zone"), ("城", "zone"),
 ]
@@ -80,6 +83,7 @@ def _org_subtype(name: str) -> str:
     return subtype or "other"
 
 
+@lru_cache(maxsize=1 << 16)
 def loc_subtype(name: str) -> str:
     if name in countries() or (name.endswith("国") and 2 <= len(name) <= 5 and name not in ("全国", "祖国", "王国")):
         return "country"
@@ -90,7 +94,11 @@ def loc_subtype(name: str) -> str:
     full = full_place_name(name)
     if full != name and full in places():
         return places()[full]
-    return _rightmost_keyword(name, LOC_KEYWORDS) or "other"
+    keyword = _rightmost_keyword(name, LOC_KEYWORDS)
+    if keyword == "zone" and not name.endswith("新区"):
+        return keyword  # 高新技术产业开发区 rows of the division tables are zones all the same
+    # a division (苏州, 萧山区, 坂田: city, district, town); a 新区 that is none is a zone
+    return division_subtype(name) or keyword or "other"
 
 
 HONORARY_TITLES = ("委员", "代表", "常委")
@@ -99,11 +107,21 @@ GOVERNMENT_TITLES = ("省长", "市长", "区长", "县长", "镇长", "乡长",
                      "科长", "总理", "国务委员", "书记", "常委")
 
 
+# Public bodies whose name is no government word (供销合作社 is a state co-operative system;
+# 人大 and 政协 are typed government already): their cadres are officials.
+PUBLIC_BODY_WORDS = ("供销合作", "供销社", "供销联社", "供销总社")
+
+
+def unit_kind(name: str) -> str:
+    """The kind of body a post is held at, for the holder's subtype."""
+    return "government" if any(w in name for w in PUBLIC_BODY_WORDS) else org_subtype(name)
+
+
 def person_subtype(roles: Iterable[tuple[str, str | None]]) -> str:
     """official / business / journalist / other from (title, organisation subtype) pairs.
 
-    A title makes an official when it is a government title (市长, 局长, 书记) or is held
-    at a government or party body; business titles, or any title at a company, make
+    A title makes an official when it is a government title (市长, 局长, 书记), is held
+    at a government or party body or a territory; business titles, or any title at a company, make
     business people; 记者 and 编辑 make journalists."""
     roles = list(roles)
     if any(title_kind(t) == "journalist" for t, _ in roles):
@@ -117,8 +135,8 @@ def person_subtype(roles: Iterable[tuple[str, str | None]]) -> str:
             continue  # a chairman who is also a CPPCC member is a business person
         if bare in GOVERNMENT_TITLES and org not in ("company", "university", "institute", "association", "media"):
             return "official"
-        if org in ("government", "party") and title_kind(t) in ("official", "other"):
-            return "official"
+        if org in ("government", "party", "territory") and title_kind(t) in ("official", "other"):
+            return "official"  # a territory's post: 市长, 市委常委, 党工委书记
     if any(title_kind(t) == "business" or org == "company" for t, org in roles):
         return "business"
     return "other"
