@@ -109,6 +109,7 @@ _NOT_AFTER = {
 _NOT_BEFORE = {  # …and words that make it no event: 全力以赴, 总投资, 经济建设
     "赴": ("以",), "投资": ("总", "累计", "招商", "固定资产"), "建设": ("工程", "经济", "乡村", "基础", "新型", "城市", "生态", "重点"),
 }
+_PRESENT = re.compile(r"时?(?:在座|在场)")
 _ATTENDING = ("陪同", "参加", "出席", "列席", "接受", "迎接", "配合")  # 陪同调研, 参加会见: no visitor, no host
 _PEOPLE_KINDS = frozenset(("visit", "visit_pre", "meet_obj", "meet_pair"))
 
@@ -134,8 +135,9 @@ _INTENT = re.compile(r"加大|扩大|加快|鼓励|吸引|引导|支持|推介|�
 _AGREEMENT = re.compile(r"协议|合同|备忘录|协定|意向书|框架|合作书|契约|公约|条约|联合声明")
 # the first words after a visited place or unit that make it part of something else: a show
 # (参观甲高新区成果展), a facility in it (考察甲园区, 走访甲中心), or its people (拜访甲市委领导)
-_VISIT_TAIL_OF = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:园区|产业园|基地|中心|馆|厂区|工厂|车间|项目|现场|实验室|研究院)"
-                            r"(?=$|[、和及与，,；;。]|[^\u4e00-\u9fff])")
+_VISIT_TAIL_OF = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:园区|产业园|基地|中心|馆|厂区|工厂|车间|项目|现场|实验室|研究院"
+                            r"|厅|堂|大厦|宾馆|饭店|酒店|广场|市场|码头|车站)"
+                            r"(?=$|[、和及与，,；;。时内里中后前的了]|[^\u4e00-\u9fff]|" + TRIGGERS.pattern + ")")
 _EXHIBIT = re.compile(r"[^、，和及与]{0,12}?(?:展示|展览|成果展|展会|展厅|展馆|博览会|陈列|展区|展(?=$|[、，,；;。和及与]))")
 # what may stand between a visit's trigger and what was visited: 考察了, 调研指导, 走访了位于…的
 _VISIT_GAP = re.compile(r"(?:了|过)?(?:指导|调研|考察|参观|走访|慰问|视察|察看|了解|检查)?(?:了)?(?:位于|坐落于|当地的?)?"
@@ -541,8 +543,8 @@ def _sentence_events(text: str, mentions: list[EventMention], subject: list[Even
                 continue
             first_trigger = min(first_trigger, t0)
             kinds = set(_KINDS[word])
-            if any(before.endswith(w) for w in _ATTENDING):
-                kinds -= _PEOPLE_KINDS
+            if any(before.endswith(w) for w in _ATTENDING) or _PRESENT.match(text, t1):
+                kinds -= _PEOPLE_KINDS  # (甲和乙会见时在座: they sat in)
             if hoping and hoping.start() < t0:
                 continue  # a wish or an invitation is no event
             actors = _subject(c, t0, escorts)

@@ -392,3 +392,8 @@ def test_what_a_unit_only_qualifies_is_what_was_visited():
     got = triples("周明走访了港资企业星河电子公司", [("周明", P), ("星河电子公司", O)])
     assert got == {("周明", VISITS, "星河电子公司")}
     assert triples("周明参观了广东改革开放成果展、临江规划展", [("周明", P), ("广东", L), ("临江", L)]) == set()
+
+
+def test_sitting_in_and_a_hall_named_after_a_place():
+    assert triples("副部长周明和公使孙立会见时在座", [("周明", P), ("孙立", P)]) == set()
+    assert triples("周明来到天山宴会厅看望孤儿", [("周明", P), ("天山", L)]) == set()
