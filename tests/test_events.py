@@ -397,3 +397,11 @@ def test_what_a_unit_only_qualifies_is_what_was_visited():
 def test_sitting_in_and_a_hall_named_after_a_place():
     assert triples("副部长周明和公使孙立会见时在座", [("周明", P), ("孙立", P)]) == set()
     assert triples("周明来到天山宴会厅看望孤儿", [("周明", P), ("天山", L)]) == set()
+
+
+def test_joint_ventures_sister_cities_and_a_buyer_with_控股_in_its_name():
+    assert triples("北辰汽车与东海电池合资成立新能源公司", [("北辰汽车", O), ("东海电池", O)]) == {
+        ("北辰汽车", COOPERATES_WITH, "东海电池")}
+    assert triples("临江市与平川市缔结友好城市关系", [("临江市", L), ("平川市", L)]) == {("临江市", COOPERATES_WITH, "平川市")}
+    assert triples("华信控股集团完成对蓝天电子公司的收购", [("华信控股集团", O), ("蓝天电子公司", O)]) == {
+        ("华信控股集团", ACQUIRES, "蓝天电子公司")}
