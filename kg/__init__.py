@@ -14,7 +14,7 @@ The Python API (the same builds as the ``kg`` command; see README, "Python API")
 - ``kg.build(paths, *, out=None, model=None, window="sentence", ...) -> KnowledgeGraph``
 - ``kg.load(directory) -> KnowledgeGraph``: a build's output folder read back
 - ``kg.analyse(text) -> list of kg.Entity``: what kg finds in one text
-- ``kg.KnowledgeGraph``, ``kg.Entity``, ``kg.Edge``, ``kg.Relation``, ``kg.DocumentRecord``,
+- ``kg.KnowledgeGraph``, ``kg.Entity``, ``kg.Edge``, ``kg.Relation``, ``kg.Event``, ``kg.DocumentRecord``,
   ``kg.Table``; ``kg.BuildOptions`` (the options of ``kg build`` and ``kg.build`` alike),
   ``kg.BuildSummary``; ``kg.SAMPLE_CORPUS``, the sample articles' folder.
 
@@ -28,19 +28,20 @@ __version__ = "0.1.0"
 
 __all__ = [
     "build", "load", "analyse",
-    "KnowledgeGraph", "Entity", "Edge", "Relation", "DocumentRecord", "Table",
+    "KnowledgeGraph", "Entity", "Edge", "Relation", "Event", "DocumentRecord", "Table",
     "BuildOptions", "BuildSummary", "OptionError", "SAMPLE_CORPUS", "__version__",
 ]
 
 _WHERE = {
     "load": "api", "analyse": "api", "KnowledgeGraph": "api", "Entity": "api", "Edge": "api", "Relation": "api",
-    "Table": "api", "SAMPLE_CORPUS": "api", "DocumentRecord": "types", "BuildOptions": "options",
+    "Table": "api", "SAMPLE_CORPUS": "api", "Event": "events", "DocumentRecord": "types", "BuildOptions": "options",
     "OptionError": "options", "BuildSummary": "build",
 }
 
 if TYPE_CHECKING:  # what type checkers and editors see; at run time the names load lazily
     from .api import SAMPLE_CORPUS, Edge, Entity, KnowledgeGraph, Relation, Table, analyse, build, load
     from .build import BuildSummary
+    from .events import Event
     from .options import BuildOptions, OptionError
     from .types import DocumentRecord
 

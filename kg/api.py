@@ -34,13 +34,14 @@ from typing import Any, Iterable, TypeVar, Union
 import networkx as nx
 
 from .build import BuildResult, BuildSummary, StageTimer, graph_counts, output_files, run
+from .events import Event
 from .export import check_output_dir, write_outputs
 from .graph import CO_OCCURS, HOLDS_POSITION_AT
 from .options import BuildOptions
 from .types import DocumentRecord, Position, Resolution
 
-__all__ = ["KnowledgeGraph", "Entity", "Edge", "Relation", "DocumentRecord", "Table", "build", "load", "analyse",
-           "SAMPLE_CORPUS"]
+__all__ = ["KnowledgeGraph", "Entity", "Edge", "Relation", "Event", "DocumentRecord", "Table", "build", "load",
+           "analyse", "SAMPLE_CORPUS"]
 
 SAMPLE_CORPUS: Path = Path(__file__).resolve().parent / "data" / "sample"
 """The folder of the sample corpus shipped with kg (23 invented articles, see kg/data/SAMPLE.md)."""
@@ -223,7 +224,7 @@ def _date_bounds(dates) -> tuple[str, str]:
 
 def _in_range(date: str, low: str, high: str) -> bool:
     """Whether a (possibly partial) date overlaps the range; an unknown date never does."""
-    if not date:
+    if not date[:4].isdigit():  # unknown, or a day without its year (--03-05)
         return False
     first, last = _span(date)
     return last >= low and first <= high
@@ -424,6 +425,13 @@ class KnowledgeGraph:
     def relations(self) -> Table[Relation]:
         """Officials' positions, one row per statement (person, holds_position_at, organisation)."""
         return Table(self._corpus.relations(self.graph), Relation)
+
+    def events(self, type: str | None = None) -> Table[Event]:
+        """Typed events (visits, meets, cooperates_with, invests_in, acquires; kg.events), as
+        events.csv lists them, in document order; of one `type` if given."""
+        from .events import graph_events
+
+        return Table([e for e in graph_events(self.graph) if type is None or e.type == type], Event)
 
     def documents(self) -> Table[DocumentRecord]:
         """The documents (id, path, title, date, url, source, characters, entities), in corpus order."""

@@ -295,6 +295,20 @@ def test_relations_are_position_edges_and_the_csv_rows(sample, cli_out):
 
 
 @needs_model
+def test_events_are_the_edges_events_and_the_csv_rows(sample, cli_out):
+    import csv
+
+    events = sample.events()
+    rows = list(csv.DictReader((cli_out / "events.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert events, "the sample reports visits and signings"
+    assert len(events) == len(rows)
+    for e in events:
+        assert e.type in sample.graph.edges[e.head, e.tail]["events"].split("|")
+    for kind in {e.type for e in events}:
+        assert sample.events(type=kind) == [e for e in events if e.type == kind]
+
+
+@needs_model
 def test_documents_are_the_corpus(sample):
     docs = sample.documents()
     assert len(docs) == sample.summary.documents
