@@ -597,12 +597,15 @@ def _sentence_events(text: str, mentions: list[EventMention], subject: list[Even
 
 
 def extract_events(sentences: Mapping[int, str], mentions: Iterable[EventMention], document: str = "",
-                   date: str = "") -> list[Event]:
+                   date: str = "", stands_for: Mapping[str, tuple[str, str]] | None = None) -> list[Event]:
     """The events of one document: `sentences` (index -> text) and its resolved mentions
     (offsets into their sentence's text). `date` is the document's (ISO), used for events
     whose sentence gives none and for the year of a 12月14日. One event per (head, type,
     tail, modality) and document, from the first sentence that gives it; meets and
-    cooperates_with keep the text order."""
+    cooperates_with keep the text order. `stands_for`: place entity id -> (entity id, name) of
+    the body that acts for it (the city's people's government named in the document): a
+    place that signs, cooperates or invests is that body."""
+    stands_for = stands_for or {}
     by_sentence: dict[int, list[EventMention]] = {}
     for m in mentions:
         by_sentence.setdefault(m.sentence, []).append(m)
@@ -628,6 +631,11 @@ def extract_events(sentences: Mapping[int, str], mentions: Iterable[EventMention
         triples, subject = _sentence_events(text, ms, carried, leader)
         previous = index
         for head, kind, tail, modality, trigger, offset in triples:
+            if kind in (COOPERATES_WITH, INVESTS_IN):  # 与合肥市签约: with the city's government
+                head = _acting_body(head, stands_for)
+                tail = _acting_body(tail, stands_for) if kind == COOPERATES_WITH else tail
+            if head.entity == tail.entity:
+                continue
             ends = frozenset((head.entity, tail.entity)) if kind in SYMMETRIC else (head.entity, tail.entity)
             key = (kind, ends, modality)
             if key in seen:
@@ -639,6 +647,25 @@ def extract_events(sentences: Mapping[int, str], mentions: Iterable[EventMention
 
 
 # ---- kg's facts -> mentions ---------------------------------------------------------------
+
+def _acting_body(m: EventMention, stands_for: Mapping[str, tuple[str, str]]) -> EventMention:
+    body = stands_for.get(m.entity) if m.type == LOC else None
+    return EventMention(m.sentence, m.start, m.end, body[0], ORG, body[1]) if body else m
+
+
+def governments(entities: Iterable) -> dict[str, tuple[str, str]]:
+    """Place entity id -> (id, name) of its people's government among `entities` (one
+    document's): 合肥市 -> 合肥市人民政府 (or 合肥市政府)."""
+    entities = list(entities)
+    by_name = {e.name: e for e in entities if e.type == ORG}
+    found = {}
+    for e in entities:
+        if e.type == LOC:
+            body = by_name.get(e.name + "人民政府") or by_name.get(e.name + "政府")
+            if body is not None:
+                found[e.id] = (body.id, body.name)
+    return found
+
 
 def _sentence_start(text: str, surfaces: Sequence[tuple[int, str]]) -> int | None:
     """Where a sentence starts in its document, from its mentions' document offsets and
@@ -678,7 +705,8 @@ def document_events(facts, occurrences, entities: Mapping, date: str = "") -> li
             if entity is None:
                 continue
             resolved.append(EventMention(index, m.start - start, m.end - start, eid, entity.type, entity.name))
-    return extract_events(facts.sentence_texts, resolved, facts.doc_id, date)
+    named = [entities[e] for e in dict.fromkeys(o.entity for o in occurrences) if e in entities]
+    return extract_events(facts.sentence_texts, resolved, facts.doc_id, date, governments(named))
 
 
 def corpus_events(facts: Iterable, resolution, dates: Mapping[str, str] | None = None) -> list[Event]:

@@ -8,9 +8,11 @@ import re
 import pytest
 
 from kg.events import (ACQUIRES, COOPERATES_WITH, INVESTS_IN, MEETS, VISITS, EventMention, add_event_edges,
-                       corpus_events, document_events, event_files, events_csv, extract_events, graph_events)
+                       corpus_events, document_events, event_files, events_csv, extract_events, governments,
+                       graph_events)
 from kg.entities import document_facts, resolve
 from kg.graph import build_graph
+from kg.types import Entity
 
 from helpers import analysis_of
 
@@ -405,3 +407,19 @@ def test_joint_ventures_sister_cities_and_a_buyer_with_控股_in_its_name():
     assert triples("临江市与平川市缔结友好城市关系", [("临江市", L), ("平川市", L)]) == {("临江市", COOPERATES_WITH, "平川市")}
     assert triples("华信控股集团完成对蓝天电子公司的收购", [("华信控股集团", O), ("蓝天电子公司", O)]) == {
         ("华信控股集团", ACQUIRES, "蓝天电子公司")}
+
+
+def test_a_place_that_signs_is_its_government_when_the_document_names_it():
+    text = "星河集团与临江市签署战略合作协议，周明到临江市调研"
+    ms = mentions(text, [("星河集团", O), ("临江市", L), ("周明", P), ("临江市", L)])
+    gov = {"LOC:临江市": ("ORG:临江市人民政府", "临江市人民政府")}
+    got = {(e.head_name, e.type, e.tail_name) for e in extract_events({0: text}, ms, "d1", stands_for=gov)}
+    assert got == {("星河集团", COOPERATES_WITH, "临江市人民政府"), ("周明", VISITS, "临江市")}  # a visit stays a place
+    got = {(e.head_name, e.type, e.tail_name) for e in extract_events({0: text}, ms, "d1")}
+    assert ("星河集团", COOPERATES_WITH, "临江市") in got  # no government named: the place
+
+
+def test_governments_of_a_documents_places():
+    named = [Entity("LOC:临江市", "临江市", L), Entity("ORG:临江市人民政府", "临江市人民政府", O),
+             Entity("LOC:平川县", "平川县", L), Entity("ORG:平川县委", "平川县委", O)]  # a party committee is not it
+    assert governments(named) == {"LOC:临江市": ("ORG:临江市人民政府", "临江市人民政府")}
