@@ -363,9 +363,9 @@ def _precedes(text: str, lo: int, m: EventMention, words: re.Pattern) -> bool:
 
 def _visits(c: _Clause, word: str, kinds: set, t0: int, t1: int, actors, lo: int) -> list:
     text, tails = c.text, []
-    for m in c.mentions:  # 在/到/赴 + the unit, before the trigger: 在深圳考察, 到甲、乙调研; 对甲进行国事访问
-        if word in _MOVES:
-            break  # 前往/赴/来到 take what follows them
+    # 在/到/赴 + the unit, before the trigger: 在深圳考察, 到甲、乙调研; 对甲进行国事访问
+    # (前往/赴/来到 take only what follows them)
+    for m in c.mentions if word not in _MOVES else ():
         if lo <= m.start and m.end <= t0 and _is_unit(m) and "的" not in text[m.end:t0] and (
                 _precedes(text, lo, m, _LOCATIVE) or (word == "访问" and text[max(lo, m.start - 1):m.start] == "对")):
             run = _run_after(c, m.start, _is_unit, 0, _UNIT_JOIN_NO_PAIR, limit=t0)
