@@ -84,6 +84,17 @@ class IngestResult:
 # ---- finding files -------------------------------------------------------------------------
 
 
+def _written_by_kg(folder: Path) -> bool:
+    """Whether `folder` holds the outputs of a kg build (its summary.json says so): kg's
+    files there are never inputs, even when that build's --out is not this one's."""
+    try:
+        with open(folder / "summary.json", "rb") as handle:
+            summary = json.loads(handle.read(4 * 1024 * 1024))
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(summary, dict) and "kg_version" in summary and "outputs" in summary
+
+
 def find_inputs(paths: Iterable[str], exclude: Iterable[str | Path] = (),
                 notes: list[str] | None = None) -> tuple[list[InputFile], list[Skipped]]:
     """Expand files, folders (recursively) and globs into input files, sorted per argument.
@@ -150,6 +161,8 @@ def find_inputs(paths: Iterable[str], exclude: Iterable[str | Path] = (),
                 dirnames[:] = []
                 continue
             visited.add(real)
+            if "summary.json" in filenames and _written_by_kg(Path(real)):  # an earlier run's --out
+                own.update(Path(real) / name for name in OWN_FILES)
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in filenames:
                 if name.startswith(".") or Path(real, name) in own:  # hidden, or kg's own output file

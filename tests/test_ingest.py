@@ -511,3 +511,18 @@ def test_out_inside_the_input_folder_is_left_out_with_a_note(tmp_path):
     files, skipped = find_inputs([str(tmp_path)], exclude=[tmp_path / "outputs"], notes=notes)
     assert [f.display for f in files] == ["a.txt"] and skipped == []
     assert len(notes) == 1 and "is inside the input folder" in notes[0]
+
+
+def test_an_earlier_builds_outputs_in_an_input_folder_are_not_inputs(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "old").mkdir()
+    kg_outputs_in(tmp_path / "old")
+    (tmp_path / "old" / "summary.json").write_text(json.dumps({"documents": 1, "outputs": [], "kg_version": "0.1.0"}),
+                                                   encoding="utf-8")
+    (tmp_path / "old" / "mine.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "other").mkdir()
+    kg_outputs_in(tmp_path / "other")  # no kg summary.json: these are the user's files
+    (tmp_path / "other" / "summary.json").write_text(json.dumps({"text": "沈阳市的总结。"}), encoding="utf-8")
+    files, _ = find_inputs([str(tmp_path)])
+    assert [f.display for f in files] == ["a.txt", "old/mine.txt", "other/graph.html", "other/graph.json",
+                                          "other/summary.json"]
