@@ -470,14 +470,22 @@ def test_two_builds_racing_on_one_folder_end_with_one_complete_set(two_sets, tmp
     base, sets = two_sets
     out = tmp_path / "out"
     args = ("--out", out, "--jobs", "1", "--cache-dir", base / "cache", "--quiet")
-    # a slow commit (about 4 s), and a fast one that starts while the slow one is under way
-    slow = kg_process("build", base / "a", *args, env={"KG_TEST_COMMIT_DELAY": "0.4"})
+    # a slow commit (about 14 s), and a fast one that gets to its commit while the slow one is under way
+    slow = kg_process("build", base / "a", *args, env={"KG_TEST_COMMIT_DELAY": "1.0"})
+
+    def staged() -> set[str]:  # staging folders holding every file (summary.json is written last)
+        return {p.parent.name for p in out.glob(".kg-staging-*/summary.json")}
+
     deadline = time.monotonic() + 60
-    while not any(p.name == "summary.json" for p in out.glob(".kg-staging-*/*")):  # every file staged
+    while not staged():
         assert slow.poll() is None, slow.communicate()
         assert time.monotonic() < deadline
         time.sleep(0.01)
+    first = staged()
     fast = kg_process("build", base / "b", *args)
+    while not staged() - first and fast.poll() is None:
+        time.sleep(0.01)
+    assert slow.poll() is None, "the slow commit ended before the fast one was ready: no race"
     for proc in (slow, fast):
         _, stderr = proc.communicate(timeout=120)
         assert proc.returncode == 0, stderr
@@ -568,7 +576,7 @@ def test_two_builds_sharing_one_cache_both_succeed_while_one_trims_what_the_othe
     assert proc.communicate(timeout=120) and proc.returncode == 0  # a's files are now the cached set
     # a serves its files from the cache, slowly; b meanwhile renders and replaces the cached set
     reader = kg_process("build", base / "a", "--out", tmp_path / "out-a", "--jobs", "1", "--cache-dir", cache, "--quiet",
-                        env={"KG_TEST_LOAD_DELAY": "0.5"})
+                        env={"KG_TEST_LOAD_DELAY": "1.0"})
     deadline = time.monotonic() + 60
     while not list((tmp_path / "out-a").glob(".kg-staging-*/*")):
         assert reader.poll() is None, reader.communicate()
