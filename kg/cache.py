@@ -46,7 +46,7 @@ def analysis_key(doc: CleanDocument, model_id: str) -> str:
 
 
 class AnalysisCache:
-    """Reads and writes go in one transaction each, and `snapshot()` holds one read
+    """Reads and writes go in one transaction each, and `begin_snapshot()` holds one read
     transaction across several reads, so another kg process writing or trimming the same
     cache meanwhile changes nothing that this one has seen."""
 
@@ -94,7 +94,8 @@ class AnalysisCache:
     def _replace_damaged(self, exc: sqlite3.DatabaseError) -> sqlite3.Connection:
         """Move a database SQLite calls damaged aside and start an empty one (the run goes on)."""
         aside = self._move_aside()
-        self._warn(f"cache database {self.path} was damaged ({exc}); moved to {aside.name}, starting a new one")
+        where = f"moved to {aside.name}" if aside is not None else "another kg process has replaced it"
+        self._warn(f"cache database {self.path} was damaged ({exc}); {where}, starting a new one")
         return self._open()
 
     def _on_error(self, exc: sqlite3.Error) -> bool:
@@ -112,14 +113,14 @@ class AnalysisCache:
             return False
         return True
 
-    def _move_aside(self) -> Path:
+    def _move_aside(self) -> Path | None:
         aside = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
         try:
             replaced = os.stat(self.path).st_ino != self._inode
         except OSError:
             replaced = True
         if replaced and self._inode is not None:
-            return aside  # another kg process has moved it aside already and started a new one
+            return None  # another kg process has moved it aside already and started a new one
         for suffix in ("", "-wal", "-shm"):
             source = Path(str(self.path) + suffix)
             if source.exists():

@@ -237,3 +237,17 @@ def test_fact_spill_reads_back_in_order_as_often_as_asked_and_cleans_up(tmp_path
     path = spill.path
     spill.close()
     assert not path.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_two_processes_finding_the_same_damage_replace_the_database_once(tmp_path):
+    first, second = AnalysisCache(tmp_path), AnalysisCache(tmp_path)
+    malformed = sqlite3.DatabaseError("database disk image is malformed")
+    assert first._on_error(malformed)  # moves it aside, starts a new one
+    key, value = entry(1)
+    first.put_many({key: value})
+    assert second._on_error(malformed)  # the file it had open is already aside: it must not move the new one
+    assert second.get_many([key]) == {key: value}
+    assert len(list(tmp_path.glob("analysis.sqlite.damaged-*"))) == 1
+    assert "another kg process has replaced it" in second.warnings[0]
+    first.close()
+    second.close()
