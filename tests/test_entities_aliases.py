@@ -158,3 +158,13 @@ def test_short_form_in_brackets_after_the_full_name_is_an_alias():
     assert set(entity(r, "沈阳浑南科技城").aliases) == {"沈阳浑南科技城", "浑南科技城"}
     b = analysis_of("北方智造机器人股份有限公司（上海）发布公告。", [("北方智造机器人股份有限公司", "ORG")])
     assert names(build(b)) == {"北方智造机器人股份有限公司"}  # a place in brackets is no short form
+
+
+def test_the_country_and_its_full_name_are_one_node():
+    a = analysis_of("中华人民共和国成立以来，中国发生了巨大变化。", [("中华人民共和国", "LOC"), ("中国", "LOC")])
+    assert names(build(a), "LOC") == {"中国"}
+
+
+def test_a_national_body_with_the_countrys_full_name_is_the_body():
+    a = analysis_of("中华人民共和国外交部发表声明。外交部发言人表示。", [("中华人民共和国外交部", "ORG"), ("外交部", "ORG")])
+    assert names(build(a), "ORG") == {"中华人民共和国外交部"}

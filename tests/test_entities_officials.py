@@ -220,3 +220,27 @@ def test_body_whose_last_character_starts_the_title():
                     [("陶驷驹", "PERSON"), ("李长水", "PERSON"), ("崔保山", "PERSON")])
     got = {(p.person, p.title, p.organisation) for p in document_facts(a).positions}
     assert got == {("陶驷驹", "部长", "公安部"), ("李长水", "局长", "市公安局"), ("崔保山", "司令", None)}
+
+
+def test_bare_party_committee_before_a_territorial_title_is_part_of_the_title():
+    a = analysis_of("本报杭州3月4日电 省委常委、市委书记刘捷出席。", [("杭州", "LOC"), ("省委", "ORG"), ("市委", "ORG"), ("刘捷", "PERSON")])
+    r = build(a)
+    got = {(p.title, r.entities[p.organisation].name) for p in r.positions if p.organisation}
+    assert got == {("常委", "浙江省"), ("书记", "杭州市")}
+    assert not names(r, "ORG")  # 省委, 市委 name no body of their own here
+
+
+def test_a_zones_committee_named_bare_is_the_zone_named_before():
+    a = analysis_of("一行拜访了泉州台商投资区管委会，并与党工委书记林荣忠、管委会主任苏延辉座谈。",
+                    [("泉州台商投资区管委会", "ORG"), ("党工委", "ORG"), ("林荣忠", "PERSON"), ("苏延辉", "PERSON")])
+    r = build(a)
+    got = {(r.entities[p.person].name, r.entities[p.organisation].name) for p in r.positions if p.organisation}
+    assert got == {("林荣忠", "泉州台商投资区"), ("苏延辉", "泉州台商投资区")}
+    assert entity(r, "泉州台商投资区").subtype == "zone" and "党工委" not in names(r)
+
+
+def test_collective_descriptors_make_officials_without_a_post():
+    a = analysis_of("省领导吴偕林、王金福参加。", [("吴偕林", "PERSON"), ("王金福", "PERSON")])
+    r = build(a)
+    assert entity(r, "吴偕林").subtype == "official" and entity(r, "王金福").subtype == "official"
+    assert not [p for p in r.positions if p.organisation]

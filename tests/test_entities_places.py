@@ -72,3 +72,59 @@ def test_region_with_diqu_is_the_same_place_and_headquarters_are_not_organisatio
     r = build(a)
     assert set(entity(r, "东北地区").aliases) == {"东北地区", "东北"}
     assert "东北亚" in names(r, "LOC") and not names(r, "ORG")
+
+
+# ---- administrative divisions (../shared/data/lexicons/divisions) ----
+
+from kg.entities.divisions import divisions, locate, place_attributes  # noqa: E402
+
+needs_divisions = pytest.mark.skipif(not divisions()[0], reason="division tables not present")
+
+
+@needs_divisions
+def test_a_place_is_located_with_its_code_level_and_parents():
+    d = locate("浑南区")
+    assert (d.name, d.level) == ("浑南区", "county")
+    attrs = place_attributes(d)
+    assert attrs["province"] == "辽宁省" and attrs["city"] == "沈阳市" and attrs["admin_code"].startswith("2101")
+
+
+@needs_divisions
+def test_a_bare_city_name_is_the_city_not_its_namesake_county():
+    assert locate("长沙").name == "长沙市"
+    assert locate("长沙县").level == "county"
+
+
+@needs_divisions
+def test_a_street_name_of_several_cities_is_the_one_in_the_articles_context():
+    by_code, by_name, _ = divisions()
+    shared = next(n for n, codes in by_name.items() if n.endswith("街道") and len(codes) > 1)
+    assert locate(shared) is None  # ambiguous alone
+    one = by_code[by_name[shared][0]]
+    county = by_code[one[3]]
+    context = {county[0], county[3]}
+    assert locate(shared, context).code == one[0]
+
+
+@needs_divisions
+def test_a_bare_name_is_no_township_without_context():
+    assert locate("东北") is None  # not 东北镇 of some county
+
+
+@needs_divisions
+@pytest.mark.parametrize("name, subtype", [("苏州", "city"), ("萧山区", "district"), ("湖南湘江新区", "zone"),
+                                           ("浦东新区", "district"), ("长沙经开区", "zone"), ("泉州台商投资区", "zone")])
+def test_place_subtypes_from_the_division_tables_and_zone_words(name, subtype):
+    from kg.entities import loc_subtype
+    assert loc_subtype(name) == subtype
+
+
+def test_zone_short_form_with_kaifaqu_is_the_zone():
+    a = analysis_of("江宁经济技术开发区举行签约。江宁开发区将继续发展。",
+                    [("江宁经济技术开发区", "LOC"), ("江宁开发区", "LOC")])
+    assert names(build(a), "LOC") == {"江宁经济技术开发区"}
+
+
+def test_no_zone_across_a_clause():
+    a = analysis_of("滨江、萧山两区签订杭州高新技术产业开发区合作协议。", [("滨江", "LOC"), ("萧山", "LOC")])
+    assert not any("签订" in n for n in names(build(a)))

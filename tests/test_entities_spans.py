@@ -1,4 +1,5 @@
 """Entity rules: span repair (kg/entities/spans.py), each on hand-made model output (no model needed)."""
+import pytest
 
 from kg.entities import fix_label
 from tests.helpers import analysis_of
@@ -105,3 +106,28 @@ def test_a_company_read_as_a_person_is_a_company():
 def test_two_latin_letters_are_not_a_name():
     a = analysis_of("学生通过VR设备参观，IBM公司参展。", [("VR", "ORG"), ("IBM", "ORG")])
     assert names(build(a), "ORG") == {"IBM"}
+
+
+@pytest.mark.parametrize("name", ["十五大", "党的十九大", "十五届三中全会", "中国国际高新技术成果交易会", "金融街论坛", "区校联席会"])
+def test_events_are_not_organisations(name):
+    from kg.entities import is_event_name
+    assert is_event_name(name)
+    a = analysis_of(f"会议讨论了{name}的筹备。", [(name, "ORG")])
+    assert names(build(a)) == set()
+
+
+@pytest.mark.parametrize("name", ["全国人民代表大会", "中国人民政治协商会议", "北京大学", "理事会"])
+def test_bodies_that_end_like_events_are_not_events(name):
+    from kg.entities import is_event_name
+    assert not is_event_name(name)
+
+
+def test_an_outlets_dateline_word_is_not_part_of_its_name():
+    a = analysis_of("【深圳商报讯】记者报道。", [("深圳商报讯", "ORG")])
+    assert names(build(a)) == {"深圳商报"}
+
+
+def test_bracket_width_variants_are_aliases():
+    a = analysis_of("东江集团(控股)有限公司董事长讲话。", [("东江集团（控股）有限公司", "ORG")])
+    (e,) = build(a).entities.values()
+    assert {"东江集团（控股）有限公司", "东江集团(控股)有限公司"} <= set(e.aliases)

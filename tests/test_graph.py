@@ -98,3 +98,54 @@ def test_max_edges_keeps_the_strongest_pairs_and_every_position():
     assert set(map(frozenset, g.edges)) == {frozenset(("ORG:甲", "ORG:乙")), frozenset(("PERSON:丁", "ORG:甲"))}
     assert g.graph["pairs_over_max_edges"] == 2 and g.graph["co_occurring_pairs"] == 3
     assert build_graph(resolution(occ, pos), GraphOptions(max_edges=0)).number_of_edges() == 4
+
+
+def list_resolution(n, text, extra=()):
+    """One document: sentence 0 names n people (text), plus `extra` (entity, sentence) pairs."""
+    names = ["赵一", "钱二", "孙三", "李四", "周五", "吴六", "郑七", "王八"][:n]
+    occ = [(f"PERSON:{x}", "d1", 0, 0) for x in names] + [(e, "d1", s, 0) for e, s in extra]
+    r = resolution(occ, sentences={("d1", 0): text})
+    for e in r.entities.values():
+        e.aliases = [e.name]
+    return r
+
+
+def test_a_sentence_that_only_lists_names_links_them_weakly():
+    g = build_graph(list_resolution(6, "出席会议的有赵一、钱二、孙三、李四、周五、吴六等。"))
+    edge = g.edges["PERSON:赵一", "PERSON:钱二"]
+    assert edge["weight"] == pytest.approx(1 / 5, abs=1e-3)  # one unit shared over the five others
+    assert edge["reason"].startswith("name list") and edge["relation"] == "co_occurs"
+    # each member's list edges add up to one unit, not five
+    assert sum(d["weight"] for _, _, d in g.edges("PERSON:赵一", data=True)) == pytest.approx(1.0, abs=1e-2)
+
+
+def test_a_sentence_with_names_and_more_to_say_is_a_full_clique():
+    text = "赵一、钱二、孙三、李四、周五在会上分别介绍了各自单位今年以来推进改革发展的具体做法和下一步的工作打算。"
+    g = build_graph(list_resolution(5, text))
+    edge = g.edges["PERSON:赵一", "PERSON:钱二"]
+    assert edge["weight"] == 1 and edge["reason"] == ""
+
+
+def test_a_dateline_links_its_outlet_weakly():
+    occ = [("ORG:新华社", "d1", 0, 0), ("LOC:北京", "d1", 0, 0), ("PERSON:李鹏", "d1", 0, 0), ("ORG:国务院", "d1", 0, 0)]
+    r = resolution(occ, sentences={("d1", 0): "新华社北京1月1日电 国务院总理李鹏今天会见来宾。"})
+    for e in r.entities.values():
+        e.aliases = [e.name]
+    g = build_graph(r)
+    assert g.edges["ORG:新华社", "PERSON:李鹏"]["reason"].startswith("dateline")
+    assert g.edges["ORG:新华社", "PERSON:李鹏"]["weight"] < 1
+    assert g.edges["ORG:国务院", "PERSON:李鹏"]["weight"] == 1  # what the sentence reports keeps its weight
+
+
+def test_places_carry_their_division_and_optional_located_in_edges():
+    from kg.entities.divisions import divisions
+    if not divisions()[0]:
+        pytest.skip("division tables not present")
+    occ = [("LOC:萧山区", "d1", 0, 0), ("LOC:杭州市", "d1", 1, 0), ("ORG:甲", "d1", 1, 0)]
+    r = resolution(occ)
+    g = build_graph(r)
+    assert g.nodes["LOC:萧山区"]["admin_level"] == "county" and g.nodes["LOC:萧山区"]["city"] == "杭州市"
+    assert "admin_code" not in g.nodes["ORG:甲"]
+    assert not g.has_edge("LOC:萧山区", "LOC:杭州市")
+    g2 = build_graph(r, GraphOptions(located_in=True))
+    assert g2.edges["LOC:萧山区", "LOC:杭州市"]["relation"] == "located_in"

@@ -13,6 +13,11 @@ Word lists live in kg/data/lexicon/ (lexicon.py) and are general (titles, countr
 surnames and places derived from the People's Daily 1998 training corpus), never taken from a
 text kg is evaluated on. Every name below is importable from kg.entities.
 """
+from .divisions import (  # noqa: F401
+    DIVISION_LEVELS, DIVISION_FILES, DIVISION_PLACEHOLDERS, DIVISION_SUFFIXES, LEVEL_SUBTYPES, Division,
+    divisions_dir, _bare_division_name, divisions, division_candidates, ancestors, locate, division_subtype,
+    place_attributes,
+)
 from .lexicon import (  # noqa: F401
     _lexicon_lines, titles, countries, provinces, city_provinces, places, standard_aliases, surnames,
     common_surnames, TITLE_PREFIXES, _title_regexes, _any_title_regex, title_kind, _bare_title,
@@ -21,25 +26,26 @@ from .lexicon import (  # noqa: F401
 )
 from .subtypes import (  # noqa: F401
     ORG_KEYWORDS, LOC_KEYWORDS, ORG_KEYWORD_WORDS, LOC_KEYWORD_WORDS, _rightmost_keyword, org_subtype,
-    _org_subtype, loc_subtype, HONORARY_TITLES, GOVERNMENT_TITLES, person_subtype,
+    _org_subtype, loc_subtype, HONORARY_TITLES, GOVERNMENT_TITLES, PUBLIC_BODY_WORDS, unit_kind, person_subtype,
 )
 from .spans import (  # noqa: F401
     SPLIT_PUNCT, EDGE_STRIP, LEADING_FUNCTION_WORDS, TRAILING_FUNCTION_WORDS, DATE_LIKE, MAX_ENTITY_CHARS,
     DocMention, _strip_edges, _split_on_punctuation, _strip_trailing_title, repair_person, _chinese_name_start,
     _two_names, TRANSLITERATION_CHARS, MAX_FOREIGN_NAME_CHARS, COMPOUND_SURNAMES, REPORTING_VERBS,
-    STRONG_ORG_SUFFIXES, PROPER_ORG_KEYWORDS, GENERIC_ORG_WORDS, DETERMINERS, is_generic_org, AD_HOC_GROUPS,
-    ABBREVIATION_ENDINGS, fix_label, NAME_BREAKS, _split_on_words, _ends_like_name, ORDINAL, _named_piece,
+    STRONG_ORG_SUFFIXES, PROPER_ORG_KEYWORDS, GENERIC_ORG_WORDS, DETERMINERS, GOVERNING_BODIES, generic_core,
+    is_generic_org, AD_HOC_GROUPS, ABBREVIATION_ENDINGS, CONGRESS, EVENT_ENDS, EVENT_BODIES, is_event_name,
+    MEDIA_END_CHARS, fix_label, NAME_BREAKS, _split_on_words, _ends_like_name, ORDINAL, _named_piece,
     repair_mentions, _unique_spans, _sentence_at, _sentence_of,
 )
 from .aliases import (  # noqa: F401
     COMPANY_SUFFIXES, SUFFIX_ABBREVIATIONS, DROPPABLE_SUFFIXES, BODY_WORD_SHORT_FORMS, _BODY_WORDS,
-    BODY_WORD_LONG_FORMS, _SHORT_BODY_WORDS, official_name, _is_domestic_place, body_key, company_key,
-    INDUSTRY_WORDS, company_core, company_short_form_score, _is_subsequence, abbreviation_score,
+    BODY_WORD_LONG_FORMS, _SHORT_BODY_WORDS, COUNTRY_PREFIX, official_name, _is_domestic_place, body_key,
+    company_key, INDUSTRY_WORDS, company_core, company_short_form_score, _is_subsequence, abbreviation_score,
     read_alias_file, AliasConfig, _UnionFind,
 )
 from .places import (  # noqa: F401
-    ZONE_NAME_BREAKS, ZONE_NAME_MAX, zone_mentions, REGION_WORDS, region_mentions, PLACE_LEVEL_ENDS,
-    LOWER_PLACE_ENDS, place_chain_mentions,
+    ZONE_NAME_BREAKS, ZONE_CLAUSE, ZONE_NAME_MAX, zone_mentions, REGION_WORDS, region_mentions,
+    PLACE_LEVEL_ENDS, LOWER_PLACE_ENDS, place_chain_mentions,
 )
 from .names import (  # noqa: F401
     SUB_BODIES, PARTY_GROUPS, LOCAL_BODY, LOCAL_BODY_NAMES, LOCAL_BODY_MENTION, local_body_mentions,
@@ -49,16 +55,17 @@ from .names import (  # noqa: F401
     consistent_mentions, party_group_mentions,
 )
 from .officials import (  # noqa: F401
-    HE_COMPOUNDS, APPOINTMENT, ASSOCIATION_TITLES, ORG_END_CHARS, CHAIN_SEPARATORS, CONTEXT_BREAK, RawPosition,
-    _mention_ending_at, _org_before, _plausible_untagged_org, SHARED_TITLE_CHARS, OUTLET_NAME,
-    NEWS_OUTLET_DATELINE, OUTLET_AT_END, BRACKETED_OUTLET, _news_outlet_before, _outlet, OUTLET_LEAD,
-    title_chains, territorial_unit, PARTY_TERRITORY_TITLES, ZONE_BODIES, PLACE_BODIES,
-    BYLINE_SEPARATORS, BYLINE_ROLES, BYLINE_ROLE, LIST_SEPARATORS, VERB_TITLES, GOVERNMENT_HEAD_TITLES, PARTY_TITLES, _position_org, _implied_government,
+    HE_COMPOUNDS, APPOINTMENT, ASSOCIATION_TITLES, ORG_END_CHARS, CHAIN_SEPARATORS, LIST_SEPARATORS,
+    VERB_TITLES, CONTEXT_BREAK, RawPosition, _mention_ending_at, _org_before, _plausible_untagged_org,
+    SHARED_TITLE_CHARS, OUTLET_NAME, NEWS_OUTLET_DATELINE, OUTLET_AT_END, BRACKETED_OUTLET, _news_outlet_before,
+    _outlet, BYLINE_SEPARATORS, BYLINE_ROLES, BYLINE_ROLE, OUTLET_LEAD, title_chains, GOVERNMENT_HEAD_TITLES,
+    PARTY_TITLES, PARTY_TERRITORY_TITLES, ZONE_BODIES, PLACE_BODIES, _level_fits, territorial_unit,
+    _position_org, _implied_government,
 )
 from .facts import (  # noqa: F401
     PAREN_SHORT_FORM, ABBREVIATION_NOTE, DATELINE, DocFacts, _home_city, _home_province, short_form_notes,
-    document_facts,
+    BARE_TERRITORY_BODIES, _title_organ, document_facts,
 )
 from .resolve import (  # noqa: F401
-    resolve,
+    ZONE_KIND_WORDS, HALF_WIDTH_BRACKETS, UNSALARIED_BYLINES, resolve,
 )

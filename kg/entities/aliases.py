@@ -48,6 +48,9 @@ BODY_WORD_LONG_FORMS = {short: long for long, short in reversed(list(BODY_WORD_S
 _SHORT_BODY_WORDS = sorted(BODY_WORD_LONG_FORMS, key=len, reverse=True)
 
 
+COUNTRY_PREFIX = "中华人民共和国"
+
+
 def official_name(name: str) -> str:
     """A public body's name with its standard short words written out (辽宁省科协 ->
     辽宁省科学技术协会, 浦东新区政府 -> 浦东新区人民政府): the name the body itself uses."""
@@ -69,7 +72,10 @@ def _is_domestic_place(name: str) -> bool:
 
 
 def body_key(name: str) -> str:
-    """`name` with the standard long words of public bodies' names in their short form."""
+    """`name` with the standard long words of public bodies' names in their short form, and
+    without the country's full name before a national body (中华人民共和国外交部 = 外交部)."""
+    if name.startswith(COUNTRY_PREFIX) and len(name) - len(COUNTRY_PREFIX) >= 2:
+        name = name[len(COUNTRY_PREFIX):]
     for word in _BODY_WORDS:
         if word in name:
             name = name.replace(word, BODY_WORD_SHORT_FORMS[word])

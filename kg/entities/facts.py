@@ -129,7 +129,7 @@ def _title_organ(text: str, m: DocMention) -> bool:
     title: the post is the territory's, and the string alone names no one body."""
     if m.label != ORG or m.text not in BARE_TERRITORY_BODIES:
         return False
-    title = _title_regexes()[1].match(text, m.end)
+    title = _title_regexes()[1].match(text[m.end : m.end + 12])
     bare = _bare_title(title.group()) if title else ""
     return bare in PARTY_TERRITORY_TITLES + GOVERNMENT_HEAD_TITLES
 

@@ -19,6 +19,7 @@ from .officials import _implied_government, _position_org, territorial_unit
 from .facts import DocFacts
 
 
+ZONE_KIND_WORDS = ("经济技术开发区", "高新技术产业开发区", "经济开发区", "技术开发区", "工业开发区")
 HALF_WIDTH_BRACKETS = str.maketrans("（）", "()")
 # Bylines that name no employer: a correspondent, the article's author or photographer
 UNSALARIED_BYLINES = ("通讯员", "作者", "摄影")
@@ -119,6 +120,14 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
                 # 浑河智造产业园 = 沈阳浑河智造产业园: the zone's name with its city before it
                 fuller = [z for z in zones if len(z) > len(surface) and z.endswith(surface)
                           and _known_place(z[: -len(surface)]) and not forbidden(surface, z)]
+                local = [z for z in fuller if z in doc_surfaces]
+                pick = local or fuller
+                if len(pick) == 1:
+                    return pick[0]
+            if surface.endswith("开发区") and len(surface) >= 5:
+                # 江宁开发区 = 江宁经济技术开发区: 开发区 stands for the zone's longer kind word
+                head = surface[:-3]
+                fuller = [z for z in zones if any(z == head + w for w in ZONE_KIND_WORDS) and not forbidden(surface, z)]
                 local = [z for z in fuller if z in doc_surfaces]
                 pick = local or fuller
                 if len(pick) == 1:

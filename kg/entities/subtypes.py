@@ -104,7 +104,7 @@ def loc_subtype(name: str) -> str:
 HONORARY_TITLES = ("委员", "代表", "常委")
 # Titles that make an official whatever organisation is named with them.
 GOVERNMENT_TITLES = ("省长", "市长", "区长", "县长", "镇长", "乡长", "州长", "局长", "厅长", "部长", "司长", "处长",
-                     "科长", "总理", "国务委员", "书记", "常委")
+                     "科长", "总理", "国务委员", "书记", "常委", "市领导", "省领导", "区领导", "县领导", "领导人")
 
 
 # Public bodies whose name is no government word (供销合作社 is a state co-operative system;
