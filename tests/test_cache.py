@@ -247,7 +247,7 @@ def test_two_processes_finding_the_same_damage_replace_the_database_once(tmp_pat
     first.put_many({key: value})
     assert second._on_error(malformed)  # the file it had open is already aside: it must not move the new one
     assert second.get_many([key]) == {key: value}
-    assert len(list(tmp_path.glob("analysis.sqlite.damaged-*"))) == 1
+    assert len([p for p in tmp_path.glob("analysis.sqlite.damaged-*") if not p.name.endswith(("-wal", "-shm"))]) == 1
     assert "another kg process has replaced it" in second.warnings[0]
     first.close()
     second.close()
