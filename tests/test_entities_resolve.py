@@ -4,7 +4,7 @@ from hypothesis import given, settings, strategies as st
 from kg.entities import document_facts, resolve
 from kg.types import Mention
 from tests.helpers import analysis_of
-from tests.entity_helpers import entity
+from tests.entity_helpers import build, entity
 
 
 _TEXT = st.text(alphabet=st.sampled_from(list("沈阳市长张明鞍钢集团董事、，。（）() 记者王磊中国科学院所\ufffd了的局委书记")), max_size=60)
@@ -42,3 +42,12 @@ def test_resolve_reads_a_spill_like_a_list():
         assert list(from_spill.by_document()) == list(from_list.by_document())
         assert list(from_spill.by_document()) == list(from_spill.by_document())  # re-readable
     assert entity(from_list, "沈阳市").documents == 2 and entity(from_list, "张明").documents == 2
+
+
+def test_a_party_committee_left_without_its_place_is_no_node():
+    # neither article names its city: their 市委 are no one body, and must not become one node
+    a = analysis_of("市委常委王强调研。", [("市委", "ORG"), ("王强", "PERSON")], doc_id="d1")
+    b = analysis_of("市委书记李明考察。", [("市委", "ORG"), ("李明", "PERSON")], doc_id="d2")
+    r = build(a, b)
+    assert "市委" not in {e.name for e in r.entities.values()}
+    assert all(p.organisation is None for p in r.positions)

@@ -2,6 +2,8 @@
 variants, official names), their types and subtypes, occurrences and positions."""
 from __future__ import annotations
 
+import dataclasses
+
 from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +25,16 @@ ZONE_KIND_WORDS = ("经济技术开发区", "高新技术产业开发区", "经�
 HALF_WIDTH_BRACKETS = str.maketrans("（）", "()")
 # Bylines that name no employer: a correspondent, the article's author or photographer
 UNSALARIED_BYLINES = ("通讯员", "作者", "摄影")
+
+
+# Party committees and governments written without their place: every local article has
+# them, so one left without its place names no one body
+BARE_LOCAL_BODIES = tuple(f"{level}{body}" for level in "省市区县" for body in ("委", "政府", "人民政府"))
+
+
+def _unplaced_local_body(name: str) -> bool:
+    """A party committee or government still without its place after resolution (市委)."""
+    return name in BARE_LOCAL_BODIES
 
 
 def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
@@ -159,6 +171,15 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
                     break
                 target = nxt
             mapping[surface] = target
+        unplaced = {s for s, t in mapping.items() if _unplaced_local_body(t)}
+        if unplaced:
+            # 市委 in an article whose city is never named: no one body, and across articles
+            # all cities' 市委 would become one node; the mention and the position's body go
+            facts = dataclasses.replace(
+                facts, mentions=[m for m in facts.mentions if m.text not in unplaced],
+                positions=[dataclasses.replace(p, organisation=None, org_label="")
+                           if p.organisation and _position_org(p.organisation, p.org_label, p.title)[0] in unplaced else p
+                           for p in facts.positions])
         targets.update(mapping.values())
         resolved_docs.append((facts, mapping))
 
