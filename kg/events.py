@@ -682,16 +682,34 @@ def _sentence_start(text: str, surfaces: Sequence[tuple[int, str]]) -> int | Non
     return votes.most_common(1)[0][0] if votes else None
 
 
+def _aligned(mentions: Sequence, occurrences: Sequence, entities: Mapping) -> list[tuple]:
+    """(mention, entity id) pairs. The occurrences follow the mentions in order, one each, but
+    resolution may leave some mentions out (a 市委 that is part of a title): each occurrence
+    takes the next mention of its sentence that is one of its entity's names; an occurrence
+    with none is left out rather than given another's span."""
+    pairs, j = [], 0
+    for occ in occurrences:
+        entity = entities.get(occ.entity)
+        if entity is None:
+            continue
+        names = set(entity.aliases) | {entity.name}
+        k = j
+        while k < len(mentions) and mentions[k].sentence <= occ.sentence:
+            if mentions[k].sentence == occ.sentence and mentions[k].text in names:
+                pairs.append((mentions[k], occ.entity))
+                j = k + 1
+                break
+            k += 1
+    return pairs
+
+
 def document_events(facts, occurrences, entities: Mapping, date: str = "") -> list[Event]:
     """Events of one document from kg's per-document facts (kg.entities.DocFacts) and its
     resolved occurrences (kg.types.DocumentOccurrences.occurrences, one per mention, in the
     mentions' order); `entities`: id -> Entity."""
-    mentions = facts.mentions
-    if len(occurrences) != len(mentions) or any(o.sentence != m.sentence for o, m in zip(occurrences, mentions)):
-        return []  # not the same mentions: no guessing which entity a span is
     by_sentence: dict[int, list[tuple]] = {}
-    for m, occ in zip(mentions, occurrences):
-        by_sentence.setdefault(m.sentence, []).append((m, occ.entity))
+    for m, eid in _aligned(facts.mentions, occurrences, entities):
+        by_sentence.setdefault(m.sentence, []).append((m, eid))
     resolved: list[EventMention] = []
     for index, items in by_sentence.items():
         text = facts.sentence_texts.get(index)
