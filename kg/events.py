@@ -682,17 +682,18 @@ def _sentence_start(text: str, surfaces: Sequence[tuple[int, str]]) -> int | Non
     return votes.most_common(1)[0][0] if votes else None
 
 
-def _aligned(mentions: Sequence, occurrences: Sequence, entities: Mapping) -> list[tuple]:
+def _aligned(mentions: Sequence, occurrences: Sequence, entities: Mapping, names_of: dict | None = None) -> list[tuple]:
     """(mention, entity id) pairs. The occurrences follow the mentions in order, one each, but
     resolution may leave some mentions out (a 市委 that is part of a title): each occurrence
     takes the next mention of its sentence that is one of its entity's names; an occurrence
     with none is left out rather than given another's span."""
     pairs, j = [], 0
+    names_of = {} if names_of is None else names_of  # entity id -> its names, shared across documents
     for occ in occurrences:
-        entity = entities.get(occ.entity)
-        if entity is None:
-            continue
-        names = set(entity.aliases) | {entity.name}
+        names = names_of.get(occ.entity)
+        if names is None:
+            entity = entities.get(occ.entity)
+            names = names_of[occ.entity] = (set(entity.aliases) | {entity.name}) if entity is not None else set()
         k = j
         while k < len(mentions) and mentions[k].sentence <= occ.sentence:
             if mentions[k].sentence == occ.sentence and mentions[k].text in names:
@@ -703,12 +704,12 @@ def _aligned(mentions: Sequence, occurrences: Sequence, entities: Mapping) -> li
     return pairs
 
 
-def document_events(facts, occurrences, entities: Mapping, date: str = "") -> list[Event]:
+def document_events(facts, occurrences, entities: Mapping, date: str = "", names_of: dict | None = None) -> list[Event]:
     """Events of one document from kg's per-document facts (kg.entities.DocFacts) and its
     resolved occurrences (kg.types.DocumentOccurrences.occurrences, one per mention, in the
     mentions' order); `entities`: id -> Entity."""
     by_sentence: dict[int, list[tuple]] = {}
-    for m, eid in _aligned(facts.mentions, occurrences, entities):
+    for m, eid in _aligned(facts.mentions, occurrences, entities, names_of):
         by_sentence.setdefault(m.sentence, []).append((m, eid))
     resolved: list[EventMention] = []
     for index, items in by_sentence.items():
@@ -732,6 +733,7 @@ def corpus_events(facts: Iterable, resolution, dates: Mapping[str, str] | None =
     kg.entities.resolve) side by side with `resolution.by_document()`."""
     dates = dates or {}
     events: list[Event] = []
+    names_of: dict = {}
     documents = resolution.by_document()
     pending = next(documents, None)
     for doc_facts in facts:
@@ -740,7 +742,7 @@ def corpus_events(facts: Iterable, resolution, dates: Mapping[str, str] | None =
         if pending.document != doc_facts.doc_id:
             continue  # a document without occurrences: the next facts may be the pending ones'
         events.extend(document_events(doc_facts, pending.occurrences, resolution.entities,
-                                      dates.get(doc_facts.doc_id, "")))
+                                      dates.get(doc_facts.doc_id, ""), names_of))
         pending = next(documents, None)
     return events
 
