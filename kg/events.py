@@ -62,7 +62,7 @@ class Event:
     trigger: str
     document: str
     sentence: str
-    date: str = ""  # ISO (YYYY-MM-DD), --MM-DD when the year is unknown, "" when no date is known
+    date: str = ""  # ISO (YYYY-MM-DD; XXXX-MM-DD when the year is unknown), "" when no date is known
     head_name: str = ""
     tail_name: str = ""
     trigger_start: int = -1  # offset of the trigger in `sentence`
@@ -324,14 +324,21 @@ def _modality(c: _Clause, trigger_start: int, trigger_end: int | None = None) ->
     return DONE
 
 
-def _date_of(sentence: str, document_date: str) -> str:
+def _date_of(sentence: str, document_date: str) -> str | None:
+    """The first date the sentence states, ISO; its year, when not stated, the document's
+    (the year before for December in a January article); XXXX when no year is known."""
     match = _DATE.search(sentence)
-    if match:
-        year = match.group(1) or (document_date[:4] if len(document_date) >= 4 else "")
-        month, day = int(match.group(2)), int(match.group(3))
-        if 1 <= month <= 12 and 1 <= day <= 31:
-            return f"{year}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
-    return document_date
+    if not match:
+        return None
+    month, day = int(match.group(2)), int(match.group(3))
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    year = match.group(1)
+    if not year and re.match(r"\d{4}", document_date):
+        year = int(document_date[:4])
+        doc_month = int(document_date[5:7]) if re.match(r"\d{4}-\d\d", document_date) else None
+        year = str(year - 1 if doc_month is not None and month > doc_month + 6 else year)
+    return f"{year or 'XXXX'}-{month:02d}-{day:02d}"
 
 
 # ---- the rules ----------------------------------------------------------------------------
@@ -599,8 +606,9 @@ def _sentence_events(text: str, mentions: list[EventMention], subject: list[Even
 def extract_events(sentences: Mapping[int, str], mentions: Iterable[EventMention], document: str = "",
                    date: str = "", stands_for: Mapping[str, tuple[str, str]] | None = None) -> list[Event]:
     """The events of one document: `sentences` (index -> text) and its resolved mentions
-    (offsets into their sentence's text). `date` is the document's (ISO), used for events
-    whose sentence gives none and for the year of a 12月14日. One event per (head, type,
+    (offsets into their sentence's text). An event's date is the latest one the text has
+    stated up to its sentence (本报讯12月14日…; …随后…), else `date`, the document's (ISO),
+    which also gives the year of a 12月14日. One event per (head, type,
     tail, modality) and document, from the first sentence that gives it; meets and
     cooperates_with keep the text order. `stands_for`: place entity id -> (entity id, name) of
     the body that acts for it (the city's people's government named in the document): a
@@ -618,8 +626,12 @@ def extract_events(sentences: Mapping[int, str], mentions: Iterable[EventMention
         text = sentences.get(index) or ""
         leader = leader or next((m for m in by_sentence[index] if m.type == PERSON and m.end <= len(text)
                                  and _LEADS_GROUP.match(text, m.end)), None)
-    for index in sorted(by_sentence):
+    last_date = None  # the latest date the text has stated: what follows happened then
+    for index in sorted(set(by_sentence) | set(sentences)):
         text = sentences.get(index)
+        last_date = (_date_of(text, date) if text else None) or last_date
+        if index not in by_sentence:
+            continue
         # one-character names (美, 港, 吴 of 吴书记) are abbreviations or pieces: no event ends
         ms = _outermost(m for m in by_sentence[index] if text and 0 <= m.start < m.end <= len(text))
         ms = [m for m in ms if m.end - m.start > 1]
@@ -642,7 +654,7 @@ def extract_events(sentences: Mapping[int, str], mentions: Iterable[EventMention
                 continue
             seen.add(key)
             events.append(Event(head.entity, kind, tail.entity, modality, trigger, document, text,
-                                _date_of(text, date), head.name, tail.name, offset))
+                                last_date or date, head.name, tail.name, offset))
     return events
 
 
