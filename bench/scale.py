@@ -14,6 +14,9 @@ children, polled every 0.2 s):
   single    kg build --jobs 1 --no-cache            single-process throughput
   full      kg build --jobs J, fresh cache           full build throughput
   rerun     kg build --jobs J, same (warm) cache     cached re-run
+  dask      kg build --scheduler local:J, fresh cache  the Dask path (kg/distributed.py) beside
+            the pool: J worker processes of a LocalCluster, its scheduling overhead per batch
+            from summary.json's `cluster` (skipped with --skip-dask or without dask installed)
   baseline  jieba.posseg + kg's cleaning, entity, graph, HTML and export code, 1 process
 
     .venv/bin/python bench/scale.py                                   # 1k, 10k, 50k
@@ -53,6 +56,8 @@ PSS_EVERY_SECONDS = 1.0
 
 # Thresholds of the issue ("fast at any corpus size").
 PARALLEL_SPEEDUP_MIN = 1.5
+DASK_VS_POOL_MIN = 0.9  # issue 15: the Dask path's throughput against the process pool's (same jobs)
+DASK_SIZE = 10000
 CACHE_SPEEDUP_MIN = 20.0
 CACHE_SIZE = 10000
 RSS_LIMIT_BYTES = 2 * 10**9  # "under 2 GB"
@@ -260,10 +265,12 @@ def kg_command() -> list[str]:
     return [str(exe)] if exe.is_file() else [sys.executable, "-m", "kg.cli"]
 
 
-def kg_build(corpus: Path, out: Path, jobs: int, cache: Path | None, log: Path, timeout: float = 0) -> dict:
+def kg_build(corpus: Path, out: Path, jobs: int, cache: Path | None, log: Path, timeout: float = 0,
+             scheduler: str | None = None) -> dict:
     if out.exists():
         shutil.rmtree(out)
     cmd = kg_command() + ["build", str(corpus), "--out", str(out), "--jobs", str(jobs), "--quiet"]
+    cmd += ["--scheduler", scheduler] if scheduler else []
     cmd += ["--cache-dir", str(cache)] if cache else ["--no-cache"]
     result = run_measured(cmd, log, timeout=timeout)
     result["command"] = " ".join(cmd)
@@ -279,6 +286,8 @@ def kg_build(corpus: Path, out: Path, jobs: int, cache: Path | None, log: Path, 
                                                       "jobs", "model", "kg_version")}
     result["summary"]["skipped"] = len(summary.get("skipped") or [])
     result["timings"] = summary.get("timings") or {}
+    if summary.get("cluster"):
+        result["cluster"] = summary["cluster"]
     chars = summary.get("characters") or 0
     result["chars_per_second"] = round(chars / result["wall_seconds"]) if result["wall_seconds"] else None
     sec = summary.get("seconds") or 0
@@ -402,7 +411,7 @@ def stages_worker(corpus: Path, cache_dir: Path, result_json: Path) -> None:
 # ---- report ------------------------------------------------------------------------------
 
 
-RUNS = ("single", "full", "rerun", "baseline")
+RUNS = ("single", "full", "rerun", "dask", "baseline")
 
 
 def _mb(b) -> str:
@@ -443,7 +452,8 @@ def markdown(results: dict) -> str:
         "|---:|---:|---|---:|---:|---:|---:|---|",
     ]
     notes = {"single": "kg --jobs 1 --no-cache", "full": f"kg --jobs {results['jobs']}, fresh cache",
-             "rerun": f"kg --jobs {results['jobs']}, warm cache", "baseline": "jieba.posseg + kg's entity/graph/html/export code"}
+             "rerun": f"kg --jobs {results['jobs']}, warm cache", "baseline": "jieba.posseg + kg's entity/graph/html/export code",
+             "dask": f"kg --scheduler local:{results['jobs']}, fresh cache"}
     for size in results["sizes"]:
         r = results["results"][str(size)]
         chars = r["corpus"]["characters"]
@@ -459,7 +469,10 @@ def markdown(results: dict) -> str:
                 note.append("TIMED OUT, killed")
             if run.get("other_processes_cores", 0) > 0.25:
                 note.append(f"busy machine: others used {run['other_processes_cores']} cores")
-            hits = run.get("summary", {}).get("cache_hits") if name in ("full", "rerun") else None
+            hits = run.get("summary", {}).get("cache_hits") if name in ("full", "rerun", "dask") else None
+            if run.get("cluster"):
+                c = run["cluster"]
+                note.append(f"{c['batches']} batches, {c['overhead_per_batch_seconds'] * 1000:,.0f} ms overhead per batch")
             wall = f"{'> ' if run.get('timed_out') else ''}{run['wall_seconds']:,.1f}"
             lines.append(f"| {size:,} | {chars:,} | {name} | {wall} | {_fmt(run.get('chars_per_second'))} | "
                          f"{_mb(run['peak_rss_bytes'])} [{_mb(run['peak_pss_bytes'])}] | {_fmt(hits, ',')} | "
@@ -502,6 +515,25 @@ def threshold_checks(results: dict) -> list[str]:
                    f"chars/s = x{ratio:.2f} (needs >= {PARALLEL_SPEEDUP_MIN}, {results['jobs']} jobs)")
     if not both:
         out.append("SKIP: parallel speed-up (no size has both single and full runs)")
+    # 1b. the Dask path beside the pool (issue 15)
+    with_dask = [s for s in sizes if res[s].get("dask") and res[s].get("full")]
+    for s in with_dask:
+        pool, dask = res[s]["full"], res[s]["dask"]
+        primary = "" if s == (DASK_SIZE if DASK_SIZE in with_dask else max(with_dask)) else "(info) "
+        if not (_done(pool) and _done(dask)):
+            out.append(f"FAIL: {primary}Dask path at {s:,} docs not measured: a run timed out")
+            continue
+        ratio = dask["chars_per_second"] / pool["chars_per_second"] if pool["chars_per_second"] else 0.0
+        c = dask.get("cluster") or {}
+        docs = c.get("documents") or 0
+        per_doc = c.get("overhead_per_batch_seconds", 0) * c.get("batches", 0) / docs * 1000 if docs else 0.0
+        out.append(f"{'PASS' if ratio >= DASK_VS_POOL_MIN else 'FAIL'}: {primary}Dask LocalCluster throughput / process "
+                   f"pool at {s:,} docs = {dask['chars_per_second']:,} / {pool['chars_per_second']:,} chars/s = "
+                   f"x{ratio:.2f} (needs >= {DASK_VS_POOL_MIN}, {results['jobs']} workers); {c.get('batches', 0)} "
+                   f"batches of up to {c.get('batch_documents', '?')} documents, scheduling overhead "
+                   f"{c.get('overhead_per_batch_seconds', 0) * 1000:,.0f} ms per batch ({per_doc:.1f} ms per document; "
+                   f"worker time in batches {c.get('task_seconds', 0):,.1f} s, model loads {c.get('load_seconds', 0):.1f} s, "
+                   f"cluster start {c.get('startup_seconds', 0):.1f} s)")
     # 2. cached re-run
     cache_size = CACHE_SIZE if CACHE_SIZE in sizes else max(sizes)
     label = "" if cache_size == CACHE_SIZE else f" [threshold is defined at {CACHE_SIZE:,}; measured at {cache_size:,}]"
@@ -517,7 +549,7 @@ def threshold_checks(results: dict) -> list[str]:
 
     # 3. peak RSS at the largest size
     def kg_peak(s):
-        return max((res[s][n]["peak_rss_bytes"] for n in ("single", "full", "rerun") if res[s].get(n)), default=0)
+        return max((res[s][n]["peak_rss_bytes"] for n in ("single", "full", "rerun") if res[s].get(n)), default=0)  # the pool's
 
     rss_size = RSS_SIZE if RSS_SIZE in sizes else max(sizes)
     peak = kg_peak(rss_size)
@@ -635,6 +667,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1998)
     parser.add_argument("--data", type=Path, default=DEFAULT_PD, help="People's Daily 1998 (199801.txt)")
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--skip-dask", action="store_true", help="no `kg build --scheduler local:J` run")
     parser.add_argument("--skip-single-above", type=int, default=0,
                         help="skip the --jobs 1 run for sizes above N (saves time; the speed-up is then checked at "
                              "the largest size that has it)")
@@ -672,6 +705,11 @@ def main(argv=None) -> int:
     except ImportError:
         parser.error("psutil is needed: .venv/bin/pip install psutil")
 
+    import importlib.util
+
+    dask = not args.skip_dask and importlib.util.find_spec("distributed") is not None
+    if not args.skip_dask and not dask:
+        print("[scale] dask not installed (pip install 'kg[dask]'): no Dask run", file=sys.stderr)
     temp = args.workdir is None
     workdir = Path(tempfile.mkdtemp(prefix="kg-bench-")) if temp else args.workdir
     if _inside_repo(workdir):
@@ -687,7 +725,8 @@ def main(argv=None) -> int:
     results = {"sizes": sizes, "jobs": args.jobs, "seed": args.seed, "machine": machine, "workdir": str(workdir),
                "thresholds": {"parallel_speedup_min": PARALLEL_SPEEDUP_MIN, "cache_speedup_min": CACHE_SPEEDUP_MIN,
                               "cache_size": CACHE_SIZE, "rss_limit_bytes": RSS_LIMIT_BYTES, "rss_size": RSS_SIZE,
-                              "rss_marginal_share_max": RSS_MARGINAL_SHARE_MAX, "flat_mb_per_1k": FLAT_MB_PER_1K},
+                              "rss_marginal_share_max": RSS_MARGINAL_SHARE_MAX, "flat_mb_per_1k": FLAT_MB_PER_1K,
+                              "dask_vs_pool_min": DASK_VS_POOL_MIN, "dask_size": DASK_SIZE},
                "results": {}}
     bench_started = time.perf_counter()
     tmo = args.run_timeout
@@ -712,6 +751,14 @@ def main(argv=None) -> int:
             r["rerun"] = kg_build(corpus, workdir / f"out-{size}-rerun", args.jobs, cache, logs / f"{size}-rerun.log", tmo)
             shutil.rmtree(workdir / f"out-{size}-full", ignore_errors=True)
             shutil.rmtree(workdir / f"out-{size}-rerun", ignore_errors=True)
+            if dask:
+                dask_cache = workdir / f"cache-{size}-dask"
+                shutil.rmtree(dask_cache, ignore_errors=True)
+                say(f"  kg build --scheduler local:{args.jobs} (fresh cache)")
+                r["dask"] = kg_build(corpus, workdir / f"out-{size}-dask", args.jobs, dask_cache, logs / f"{size}-dask.log",
+                                     tmo, scheduler=f"local:{args.jobs}")
+                shutil.rmtree(workdir / f"out-{size}-dask", ignore_errors=True)
+                shutil.rmtree(dask_cache, ignore_errors=True)
             if args.stage_timings == "always" or (args.stage_timings == "auto" and not r["full"].get("timings")):
                 say("  kg stage timings from the warm cache")
                 r["stages"] = worker_run(["--stages-worker", str(corpus), "--cache-dir", str(cache)],

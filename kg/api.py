@@ -675,7 +675,8 @@ def build(paths: PathLike | Iterable[PathLike], *, out: PathLike | None = None, 
           window: str = "sentence", min_weight: int = 1, min_npmi: float = -1.0, max_edges: int = 100_000,
           max_html_nodes: int = 300, formats: str | Iterable[str] = BuildOptions.formats, jobs: int = 0,
           cache_dir: PathLike | None = None, use_cache: bool = True, aliases: PathLike | None = None,
-          strict: bool = False, progress: bool = True, spill_dir: PathLike | None = None) -> KnowledgeGraph:
+          strict: bool = False, progress: bool = True, spill_dir: PathLike | None = None,
+          scheduler: str | None = None) -> KnowledgeGraph:
     """Build the graph of the articles in `paths` (files, folders, globs), exactly as
     ``kg build`` does: the keywords are its options (``out`` is ``--out``, ``use_cache=False``
     is ``--no-cache``, ``progress=False`` is ``--quiet``). With ``out=None`` nothing is
@@ -694,7 +695,7 @@ def build(paths: PathLike | Iterable[PathLike], *, out: PathLike | None = None, 
                            max_edges=max_edges, max_html_nodes=max_html_nodes,
                            formats=formats if isinstance(formats, str) else tuple(formats), jobs=jobs,
                            cache_dir=cache_dir, use_cache=use_cache, aliases=aliases, strict=strict,
-                           progress=progress, spill_dir=spill_dir)
+                           progress=progress, spill_dir=spill_dir, scheduler=scheduler)
     return build_from_options([str(p) for p in paths], options)
 
 

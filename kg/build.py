@@ -70,6 +70,7 @@ class BuildSummary:
     inputs: list[str] = field(default_factory=list)  # the PATHs as given
     options: dict = field(default_factory=dict)  # the build options in effect
     map: str = ""  # "map shows N of M nodes"
+    cluster: dict = field(default_factory=dict)  # --scheduler: the Dask cluster's size and time (kg.distributed)
 
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -123,11 +124,13 @@ def clean_documents(paths: Iterable[str], skipped: list[Skipped], summary: Build
         yield clean
 
 
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
+def _chunks(items: Iterable, size) -> Iterator[list]:
+    """Lists of `size` items; `size` may be a function, asked again for every chunk (a
+    cluster's size is known only once it is reached)."""
     chunk = []
     for item in items:
         chunk.append(item)
-        if len(chunk) >= size:
+        if len(chunk) >= (size() if callable(size) else size):
             yield chunk
             chunk = []
     if chunk:
@@ -165,9 +168,27 @@ def without_damaged_names(facts: DocFacts) -> DocFacts:
 
 def _init_build_worker(model: str | None) -> None:
     """Pool workers ignore SIGINT: Ctrl-C reaches the whole process group, and the parent
-    alone decides (it terminates the pool); otherwise every worker prints a traceback."""
+    alone decides (it terminates the pool); otherwise every worker prints a traceback.
+    SIGTERM (pool.terminate) ends a worker quietly, not through the CLI's handler a forked
+    worker inherits."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _init_worker(model)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _init_worker(model)  # forked after the parent loaded the model: a cache hit, no second load
+
+
+def start_workers(model: str | None, jobs: int, scheduler: str | None = None):
+    """What analyses the documents that need the model: a Dask cluster (kg.distributed,
+    imported only then) or a pool of `jobs` processes. The pool is forked after this process
+    has loaded the model, so every worker starts with it (pages shared copy-on-write) and
+    `--jobs 2` pays one load, not three; where fork is unsafe (macOS) or missing (Windows),
+    each worker loads the model itself."""
+    if scheduler:
+        from .distributed import DaskPool
+
+        return DaskPool(scheduler, model, (pipeline_id(model), rules_version()))
+    load_pipeline(model)  # fails here, clearly, rather than in workers that restart forever
+    method = "fork" if sys.platform.startswith("linux") else "forkserver" if os.name != "nt" else "spawn"
+    return multiprocessing.get_context(method).Pool(jobs, initializer=_init_build_worker, initargs=(model,))
 
 
 def extract(analysis: DocAnalysis, source: str = "") -> DocFacts:
@@ -238,17 +259,21 @@ class _Chunk:
 
 def facts_with_cache(
     docs: Iterable[CleanDocument], model: str | None, jobs: int, cache: AnalysisCache | None, summary: BuildSummary,
-    timer: StageTimer | None = None, announce=None,
+    timer: StageTimer | None = None, scheduler: str | None = None, announce=None,
 ) -> Iterator[DocFacts]:
     """Per-document facts in document order. The cache holds each document's analysis
     (the model's output) and its facts; a document already seen costs neither the model
     nor the rules, and new rules re-use the cached analyses. The model and the process
     pool start only when some document needs them; while the pool analyses one chunk, this
     process reads and cleans the next. Each chunk's new entries are committed in one
-    transaction."""
+    transaction. With `scheduler` (kg.distributed) the documents are analysed on a Dask
+    cluster instead of the pool, chunked by the cluster's worker threads."""
     timer = timer or StageTimer()
     mid = pipeline_id(model)
     state: dict = {"pool": None, "nlp": None}
+    parallel = jobs > 1 or bool(scheduler)
+    # documents per chunk: a cluster's share, capped so the client's memory stays bounded
+    chunk_size = lambda: CHUNK_DOCUMENTS * min(getattr(state["pool"], "threads", max(1, jobs)), 256)  # noqa: E731
 
     def submit(docs_: list[CleanDocument]) -> _Chunk:
         akeys = [analysis_key(d, mid) for d in docs_]
@@ -260,13 +285,13 @@ def facts_with_cache(
         chunk = _Chunk(docs_, akeys, fkeys, found, analyses, missing, to_analyse)
         if to_analyse:
             summary.cache_misses += len(to_analyse)  # documents the model reads
-            if jobs > 1:
+            if parallel:
                 if state["pool"] is None:
                     if announce is not None:  # a line while the model loads (kg.progress)
                         announce(model)
-                    load_pipeline(model)  # fails here, clearly, rather than in workers that restart forever
-                    ctx = multiprocessing.get_context("forkserver" if os.name != "nt" else "spawn")
-                    state["pool"] = ctx.Pool(jobs, initializer=_init_build_worker, initargs=(model,))
+                    state["pool"] = start_workers(model, jobs, scheduler)
+                    if scheduler:
+                        summary.jobs = state["pool"].threads
                 chunk.pending = state["pool"].map_async(_analyse_and_extract, [docs_[i] for i in to_analyse], chunksize=4)
             else:
                 if state["nlp"] is None and announce is not None:
@@ -302,14 +327,16 @@ def facts_with_cache(
 
     in_flight: list[_Chunk] = []
     try:
-        for docs_ in _chunks(docs, CHUNK_DOCUMENTS * max(1, jobs)):
+        for docs_ in _chunks(docs, chunk_size):
             in_flight.append(submit(docs_))
-            while len(in_flight) > (1 if jobs > 1 else 0):  # keep the pool one chunk ahead
+            while len(in_flight) > (1 if parallel else 0):  # keep the pool one chunk ahead
                 yield from finish(in_flight.pop(0))
         while in_flight:
             yield from finish(in_flight.pop(0))
     finally:
         if state["pool"] is not None:
+            if scheduler:
+                summary.cluster = state["pool"].summary()
             state["pool"].terminate()
             state["pool"].join()
 
@@ -507,7 +534,7 @@ def run(paths: list[str], options: BuildOptions) -> BuildResult:
                 shown = options.progress and sys.stderr.isatty()
                 total = estimate_documents(paths, [out_dir] if out_dir is not None else []) if shown else None
                 facts.extend(_progress(facts_with_cache(docs, options.model, jobs, cache, summary, timer,
-                                                        announce=model_notice(shown)),
+                                                        options.scheduler, announce=model_notice(shown)),
                                        options.progress, total))
         finally:
             if cache is not None:

@@ -117,8 +117,11 @@ def _stamp(path: Path):
               help="CSV or YAML of alias,canonical[,type]; a canonical written !name forbids that merge.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) when any input is skipped.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run the NER on a Dask cluster: a scheduler's address (tcp://host:8786), or local:N for N worker "
+                   "processes here (needs pip install 'kg[dask]'; --jobs is then unused).")
 def build(paths, out_dir, model, window, min_weight, min_npmi, max_edges, max_html_nodes, formats, jobs, cache_dir, no_cache,
-          aliases, strict, quiet):
+          aliases, strict, quiet, scheduler):
     """Build the graph of the articles in PATHS (files, folders, globs).
 
     Inputs kg cannot use (unreadable, binary, undecodable, empty, invalid JSON lines) are
@@ -146,7 +149,7 @@ def build(paths, out_dir, model, window, min_weight, min_npmi, max_edges, max_ht
         options = BuildOptions(out_dir=out_dir, model=model, window=window, min_weight=min_weight, min_npmi=min_npmi,
                                max_edges=max_edges, max_html_nodes=max_html_nodes, formats=formats, jobs=jobs,
                                cache_dir=cache_dir, use_cache=not no_cache, aliases=aliases, strict=strict,
-                               progress=not quiet)
+                               progress=not quiet, scheduler=scheduler)
     except OptionError as exc:
         raise click.BadParameter(exc.message, param_hint=exc.flag) from None
     before = _stamp(out_dir / "summary.json")

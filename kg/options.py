@@ -57,6 +57,7 @@ class BuildOptions:
     strict: bool = False
     progress: bool = True
     spill_dir: Path | None = None  # where the per-document facts wait between passes (default: $TMPDIR)
+    scheduler: str | None = None  # a Dask scheduler address or local:N (kg.distributed); None: the process pool
 
     def __post_init__(self) -> None:
         for name in ("out_dir", "cache_dir", "aliases", "spill_dir"):
@@ -76,6 +77,13 @@ class BuildOptions:
                 or not -1.0 <= self.min_npmi <= 1.0:
             raise OptionError("min_npmi", f"must be a number from -1 to 1, not {self.min_npmi!r}")
         self.min_npmi = float(self.min_npmi)
+        if self.scheduler is not None:
+            from .distributed import check_scheduler  # the value's form only: Dask is not imported
+
+            try:
+                self.scheduler = check_scheduler(self.scheduler)
+            except ValueError as exc:
+                raise OptionError("scheduler", str(exc)) from None
         if self.aliases is not None and not self.aliases.is_file():
             raise OptionError("aliases", f"file {str(self.aliases)!r} does not exist")
 
