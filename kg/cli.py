@@ -392,10 +392,15 @@ def cache_clear(cache_dir):
 
     try:
         store = AnalysisCache(cache_dir)
-        for line in store.warnings:
+        shown = list(store.warnings)
+        for line in shown:
             click.echo(f"kg: warning: {line}", err=True)
         removed = store.clear()
         store.close()
+        # clear() may find the database malformed and delete it: say so, not just "removed 0"
+        for line in store.warnings:
+            if line not in shown:
+                click.echo(f"kg: warning: {line}", err=True)
     except (OSError, sqlite3.Error) as exc:
         _fail(f"cannot clear the analysis cache: {exc}")
     click.echo(f"removed {removed} cached analyses from {store.path}")

@@ -3,6 +3,7 @@ the standard short words of public bodies' names, official names, the user's ali
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -182,52 +183,195 @@ def abbreviation_score(short: str, full: str, known_orgs: Iterable[str] = ()) ->
     return best
 
 
-def read_alias_file(path: str | Path) -> tuple[dict[str, tuple[str, str | None]], set[frozenset[str]]]:
-    """`alias,canonical[,type]` lines (CSV, or YAML mapping/list). A canonical written as
-    `!name` forbids merging the alias with `name`."""
-    path = Path(path)
-    rows: list[tuple[int, list[str]]] = []  # (line or item number, cells)
-    text = path.read_text(encoding="utf-8-sig")
-    if path.suffix.lower() in (".yaml", ".yml"):
-        import yaml
+# The deepest YAML an alias file needs: a list (1) of [alias, canonical, type] items (2).
+# Deeper input is refused before PyYAML's recursive composer sees it.
+MAX_ALIAS_YAML_DEPTH = 2
+FORBID_MARKS = ("!", "！")  # a full-width ！ is what a Chinese input method types
 
-        try:
-            data = yaml.safe_load(text) or []
-        except yaml.YAMLError as exc:
-            raise ValueError(f"{path}: not valid YAML: {exc}") from None
-        if isinstance(data, dict):
-            data = [{"alias": k, "canonical": v} for k, v in data.items()]
-        if not isinstance(data, list):
-            raise ValueError(f"{path}: expected a mapping or a list of alias entries")
-        for number, item in enumerate(data, 1):
-            if isinstance(item, dict):
-                rows.append((number, [str(item.get("alias", "")), str(item.get("canonical", "")), str(item.get("type", "") or "")]))
-            elif isinstance(item, list):
-                rows.append((number, [str(x) for x in item]))
-            else:
-                raise ValueError(f"{path}: item {number}: expected [alias, canonical, type] or a mapping, got {item!r}")
-    else:
-        try:
-            for number, row in enumerate(csv.reader(text.splitlines()), 1):
-                if row and not row[0].startswith("#") and any(cell.strip() for cell in row):
-                    rows.append((number, [cell.strip() for cell in row]))
-        except csv.Error as exc:
-            raise ValueError(f"{path}: not valid CSV: {exc}") from None
-    aliases: dict[str, tuple[str, str | None]] = {}
-    forbidden: set[frozenset[str]] = set()
-    for number, row in rows:
-        if len(row) < 2 or not row[0] or not row[1]:
-            raise ValueError(f"{path}:{number}: expected 'alias,canonical[,type]', got {row!r}")
-        if row[0].lower() == "alias" and row[1].lower() == "canonical":
-            continue
-        alias, canonical = row[0], row[1]
-        kind = row[2].upper() if len(row) > 2 and row[2] else None
-        if kind is not None and kind not in (PERSON, ORG, LOC):
-            raise ValueError(f"{path}:{number}: type must be PERSON, ORG or LOC, not {row[2]!r}")
-        if canonical.startswith("!"):
-            forbidden.add(frozenset((alias, canonical[1:])))
+
+@dataclass
+class _AliasRow:
+    line: int
+    alias: str
+    canonical: str
+    kind: str | None
+    forbid: bool
+
+
+def _alias_file_text(path: Path) -> str:
+    """The text of an alias file in any encoding kg reads inputs in (kg.decode); bytes that
+    do not decode are an error here: a misread name would silently merge nothing."""
+    from ..decode import DecodeError, decode_file_bytes
+
+    try:
+        decoded = decode_file_bytes(path.read_bytes())
+    except DecodeError as exc:
+        raise ValueError(f"{path}: {exc}") from None
+    if decoded.damage.count:
+        raise ValueError(f"{path}:{decoded.damage.first_line}: {decoded.damage.count} undecodable byte(s) "
+                         f"(not valid {decoded.encoding}); save the alias file as UTF-8")
+    if decoded.uncertain:
+        raise ValueError(f"{path}: {decoded.uncertain}")
+    return decoded.text.lstrip("\ufeff")
+
+
+def _alias_cell(cell: str) -> str:
+    """A cell as the text's names are written after cleaning (kg.clean): invisible characters
+    out, full-width digits and letters as ASCII, and no line break (U+2028 in a quoted cell is
+    a character of the cell, but a name never spans a line end, so it cannot be part of one)."""
+    from ..clean import normalize_chars, remove_invisible
+
+    return normalize_chars("".join(remove_invisible(cell).split("\n"))).strip()
+
+
+def _csv_rows(path: Path, text: str) -> list[tuple[int, list[str]]]:
+    rows = []
+    # line ends are \n, \r and \r\n only: U+2028 or U+0085 inside a cell is no row end
+    reader = csv.reader(io.StringIO(text, newline=""))
+    line = 1
+    try:
+        for row in reader:
+            if row and not row[0].lstrip().startswith("#") and any(cell.strip() for cell in row):
+                rows.append((line, row))
+            line = reader.line_num + 1  # the next row starts after this one's last line
+    except csv.Error as exc:
+        raise ValueError(f"{path}:{reader.line_num}: not valid CSV: {exc}") from None
+    return rows
+
+
+def _yaml_rows(path: Path, text: str) -> list[tuple[int, list[str]]]:
+    import yaml
+
+    depth = 0
+    try:
+        # the event parser is iterative: the depth is checked before anything recursive runs
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_ALIAS_YAML_DEPTH:
+                    raise ValueError(
+                        f"{path}:{event.start_mark.line + 1}: YAML nested more than {MAX_ALIAS_YAML_DEPTH} levels deep; "
+                        "an alias file is a mapping (alias: canonical) or a list of [alias, canonical, type] items")
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: not valid YAML: {exc}") from None
+
+    def line_of(node) -> int:
+        return node.start_mark.line + 1
+
+    def scalar(node, number: int) -> str:
+        if not isinstance(node, yaml.ScalarNode):
+            raise ValueError(f"{path}:{line_of(node)}: item {number}: a cell must be a name, not a list or mapping")
+        return node.value  # as written: yes/no/1.0 are names here, not booleans or numbers
+
+    if root is None:
+        return []
+    rows: list[tuple[int, list[str]]] = []
+    if isinstance(root, yaml.MappingNode):
+        for number, (key, value) in enumerate(root.value, 1):
+            rows.append((line_of(key), [scalar(key, number), scalar(value, number)]))
+        return rows
+    if not isinstance(root, yaml.SequenceNode):
+        raise ValueError(f"{path}: expected a mapping or a list of alias entries")
+    for number, item in enumerate(root.value, 1):
+        if isinstance(item, yaml.MappingNode):
+            cells = {scalar(k, number): scalar(v, number) for k, v in item.value}
+            rows.append((line_of(item), [cells.get("alias", ""), cells.get("canonical", ""), cells.get("type", "")]))
+        elif isinstance(item, yaml.SequenceNode):
+            rows.append((line_of(item), [scalar(x, number) for x in item.value]))
         else:
-            aliases[alias] = (canonical, kind)
+            raise ValueError(f"{path}:{line_of(item)}: item {number}: expected [alias, canonical, type] or a mapping, "
+                             f"got {item.value!r}")
+    return rows
+
+
+def _parse_alias_rows(path: Path, rows: list[tuple[int, list[str]]]) -> list[_AliasRow]:
+    parsed = []
+    for line, raw in rows:
+        cells = [cell.strip() for cell in raw]
+        if len(cells) < 2 or not cells[0] or not cells[1]:
+            raise ValueError(f"{path}:{line}: expected 'alias,canonical[,type]', got {raw!r}")
+        if cells[0].lower() == "alias" and cells[1].lower() == "canonical":
+            continue  # the header
+        forbid = cells[1].startswith(FORBID_MARKS)
+        alias, canonical = _alias_cell(cells[0]), _alias_cell(cells[1][1:] if forbid else cells[1])
+        if not alias or not canonical:
+            raise ValueError(f"{path}:{line}: expected 'alias,canonical[,type]' with names, got {raw!r}")
+        kind = _alias_cell(cells[2]).upper() if len(cells) > 2 and cells[2] else None
+        if kind is not None and kind not in (PERSON, ORG, LOC):
+            raise ValueError(f"{path}:{line}: type must be PERSON, ORG or LOC, not {cells[2]!r}")
+        if forbid and alias == canonical:
+            raise ValueError(f"{path}:{line}: {alias},!{canonical} forbids merging a name with itself")
+        parsed.append(_AliasRow(line, alias, canonical, kind, forbid))
+    return parsed
+
+
+def _lines(numbers: Iterable[int]) -> str:
+    numbers = sorted(set(numbers))
+    return f"line{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))}"
+
+
+def read_alias_file(path: str | Path) -> tuple[dict[str, tuple[str, str | None]], set[frozenset[str]]]:
+    """`alias,canonical[,type]` lines (CSV, or YAML mapping/list), in any encoding kg reads
+    inputs in. A canonical written as `!name` forbids merging the alias with `name`.
+
+    A chain (a,b and b,c) maps each alias to its last name (a and b to c). Errors, each naming
+    the file and line: a cycle (a,b b,c c,a: no name would be canonical), one alias given two
+    canonicals, one canonical given two types, a forbid the file's own merges contradict."""
+    path = Path(path)
+    text = _alias_file_text(path)
+    rows = _yaml_rows(path, text) if path.suffix.lower() in (".yaml", ".yml") else _csv_rows(path, text)
+    parsed = _parse_alias_rows(path, rows)
+
+    merges: dict[str, _AliasRow] = {}
+    kinds: dict[str, _AliasRow] = {}
+    for row in parsed:
+        if row.forbid:
+            continue
+        earlier = merges.get(row.alias)
+        if earlier is not None and earlier.canonical != row.canonical:
+            raise ValueError(f"{path}:{row.line}: {row.alias} is merged with {row.canonical}, "
+                             f"but line {earlier.line} merges it with {earlier.canonical}")
+        merges.setdefault(row.alias, row)
+        if row.kind:
+            typed = kinds.get(row.canonical)
+            if typed is not None and typed.kind != row.kind:
+                raise ValueError(f"{path}:{row.line}: {row.canonical} is given type {row.kind}, "
+                                 f"but line {typed.line} gives it {typed.kind}")
+            kinds.setdefault(row.canonical, row)
+
+    def chain(name: str) -> tuple[str, list[_AliasRow]]:
+        """The last name `name` leads to through the merges, and the rows on the way."""
+        seen, used = [name], []
+        while name in merges and merges[name].canonical != name:
+            row = merges[name]
+            used.append(row)
+            name = row.canonical
+            if name in seen:
+                cycle = used[seen.index(name):]
+                names = " -> ".join([r.alias for r in cycle] + [name])
+                first = min(cycle, key=lambda r: r.line)
+                raise ValueError(f"{path}:{first.line}: the aliases form a cycle ({names}, {_lines(r.line for r in cycle)}): "
+                                 "no name of it is canonical")
+            seen.append(name)
+        return name, used
+
+    aliases: dict[str, tuple[str, str | None]] = {}
+    for alias, row in merges.items():
+        final, _ = chain(alias)
+        aliases[alias] = (final, row.kind)
+    forbidden: set[frozenset[str]] = set()
+    for row in parsed:
+        if not row.forbid:
+            continue
+        (a_root, a_rows), (b_root, b_rows) = chain(row.alias), chain(row.canonical)
+        if a_root == b_root:
+            raise ValueError(f"{path}:{row.line}: {row.alias},!{row.canonical} forbids merging {row.alias} with "
+                             f"{row.canonical}, but {_lines(r.line for r in a_rows + b_rows)} {'merge' if len(a_rows + b_rows) > 1 else 'merges'} them "
+                             f"(into {a_root})")
+        forbidden.add(frozenset((row.alias, row.canonical)))
     return aliases, forbidden
 
 
