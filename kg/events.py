@@ -626,7 +626,10 @@ def extract_events(sentences: Mapping[int, str], mentions: Iterable[EventMention
         text = sentences.get(index) or ""
         leader = leader or next((m for m in by_sentence[index] if m.type == PERSON and m.end <= len(text)
                                  and _LEADS_GROUP.match(text, m.end)), None)
-    last_date = None  # the latest date the text has stated: what follows happened then
+    # the latest date the text has stated: what follows happened then; before any (a headline),
+    # the first date the text states
+    stated = (_date_of(sentences[i], date) for i in sorted(sentences) if sentences[i])
+    last_date = next((d for d in stated if d), None)
     for index in sorted(set(by_sentence) | set(sentences)):
         text = sentences.get(index)
         last_date = (_date_of(text, date) if text else None) or last_date

@@ -209,6 +209,10 @@ def test_trigger_sentence_and_date_are_kept():
     s0, s1 = "5月6日，周明到临江调研。", "周明随后来到星河电子公司。"
     ms = mentions(s0, [("周明", P), ("临江", L)], 0) + mentions(s1, [("周明", P), ("星河电子公司", O)], 1)
     assert [e.date for e in extract_events({0: s0, 1: s1}, ms, "d1", "2024-05-07")] == ["2024-05-06", "2024-05-06"]
+    # a headline before the dateline: the first date the text states
+    h, s0 = "周明赴平川调研。", "本报讯 5月6日，周明到临江调研。"
+    ms = mentions(h, [("周明", P), ("平川", L)], 0) + mentions(s0, [("周明", P), ("临江", L)], 1)
+    assert [e.date for e in extract_events({0: h, 1: s0}, ms, "d1", "2024-05-07")] == ["2024-05-06", "2024-05-06"]
 
 
 def test_one_event_per_document_and_symmetric_pairs_once():
