@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..types import LOC, ORG, PERSON, DocAnalysis
 from .lexicon import bare_place_name, city_provinces, full_place_name, places, provinces
 from .subtypes import loc_subtype, org_subtype
-from .spans import DocMention, _sentence_at, _unique_spans, repair_mentions
+from .spans import DocMention, _sentence_at, _unique_spans, is_kind_only, repair_mentions
 from .aliases import _is_subsequence, body_key
 from .places import place_chain_mentions, region_mentions, zone_mentions
 from .names import (
     body_name_mentions, consistent_mentions, local_body_mentions, named_body_mentions, party_group_mentions,
-    source_line_mentions,
+    registered_name_mentions, source_line_mentions,
 )
 from .lexicon import _bare_title, _title_regexes
 from .officials import GOVERNMENT_HEAD_TITLES, PARTY_TERRITORY_TITLES, RawPosition, _org_before, title_chains
@@ -136,8 +136,8 @@ def _title_organ(text: str, m: DocMention) -> bool:
 
 def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
     mentions = repair_mentions(analysis)
-    for rule in (source_line_mentions, place_chain_mentions, body_name_mentions, named_body_mentions, zone_mentions,
-                 region_mentions):
+    for rule in (registered_name_mentions, source_line_mentions, place_chain_mentions, body_name_mentions,
+                 named_body_mentions, zone_mentions, region_mentions):
         mentions = rule(analysis, mentions)
     # short forms the text gives are names before one name gets one reading (辽河|轴承 later
     # is the company, not the river); body names run again: 浦东|新区 may be joined before 政府
@@ -150,7 +150,11 @@ def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
     known = {(m.start, m.end) for m in mentions}
     mentions.extend(m for m in title_orgs if (m.start, m.end) not in known)
     mentions.sort(key=lambda d: (d.start, d.end))
-    mentions = [m for m in _unique_spans(mentions) if not _title_organ(analysis.text, m)]
+    # a kind and legal form alone (技术有限公司), whichever rule read it, is no organisation
+    mentions = [m for m in _unique_spans(mentions) if not _title_organ(analysis.text, m)
+                and not (m.label == ORG and is_kind_only(m.text))]
+    positions = [replace(p, organisation=None, org_label="") if p.organisation and is_kind_only(p.organisation)
+                 else p for p in positions]
     media_counts = Counter(m.text for m in mentions if m.label == ORG and org_subtype(m.text) == "media")
     media = source or (media_counts.most_common(1)[0][0] if media_counts else None)
     per_sentence = Counter(m.sentence for m in mentions)

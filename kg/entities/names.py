@@ -6,9 +6,12 @@ from __future__ import annotations
 import re
 
 from ..types import LOC, ORG, PERSON, DocAnalysis
-from .lexicon import _any_title_regex
+from .lexicon import _any_title_regex, _known_place
 from .subtypes import loc_subtype, org_subtype
-from .spans import DocMention, _chinese_name_start, _sentence_at, _sentence_of, is_generic_org
+from .spans import (
+    LEADING_FUNCTION_WORDS, REPORTING_VERBS, DocMention, _chinese_name_start, _sentence_at, _sentence_of,
+    function_char_in_name, is_generic_org, is_kind_only,
+)
 from .aliases import company_core
 from .places import ZONE_NAME_BREAKS
 
@@ -179,6 +182,71 @@ def named_body_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
     out = [m for m in mentions if not any(gives_way(m, s, e) for s, e, _ in kept_spans)]
     taken = {(m.start, m.end) for m in out}
     out.extend(DocMention(s, e, text[s:e], ORG, i) for s, e, i in kept_spans if (s, e) not in taken)
+    return sorted(out, key=lambda d: (d.start, d.end))
+
+
+# A registered name with a place in brackets before its legal form (恒力石化（大连）有限公司,
+# 西门子（中国）有限公司) is one company; the bracketed place is part of the name, no place
+# mentioned, and the legal form after it is no company of its own.
+REGISTERED_PLACE = re.compile(r"（([\u4e00-\u9fff]{2,8})）")
+REGISTERED_TAIL_ENDS = ("公司", "集团", "厂")
+REGISTERED_NAME_MAX = 12  # characters of the distinctive name before the bracket
+REGISTERED_NAME_BREAKS = ZONE_NAME_BREAKS | set("由跟让据同")
+# Words after which the company's name begins (记者走进|甲乙（苏州）有限公司): visits and moves.
+REGISTERED_NAME_AFTER = re.compile("走进|来到|前往|深入|走访|参观|考察|调研|视察|莅临|到访|拜访|访问|抵达|进驻|入驻|落户|"
+                                   "牵手|记者|通讯员")
+
+
+def _registered_name_start(analysis: DocAnalysis, mentions: list[DocMention], at: int, tail: str) -> int | None:
+    """Where the distinctive name ending at `at` (the opening bracket) starts: a tagged name
+    ending there, else the characters back to a break, a person, a clause word or a kind word
+    (入驻企业|甲乙（杭州）有限公司)."""
+    text = analysis.text
+    lo = analysis.sentences[_sentence_at(analysis, at)].start
+    tagged = next((m for m in mentions if m.end == at and m.label in (ORG, PERSON) and m.start >= lo), None)
+    if tagged is not None and not is_generic_org(tagged.text):
+        return tagged.start
+    i = at
+    while i > lo and at - i < REGISTERED_NAME_MAX and text[i - 1].isalnum():
+        if text[i - 1] in REGISTERED_NAME_BREAKS and not (function_char_in_name(text, i - 1)
+                                                         and is_kind_only(text[i:at] + tail)):
+            break  # …but 华为|技术（大连）有限公司: a kind word alone is no name
+        i -= 1
+    cut = max((m.end for m in mentions if m.label == PERSON and i < m.end <= at), default=i)
+    scanned = text[i:at]
+    cut = max([cut] + [i + w.end() for words in (CLAUSE_WORDS, REGISTERED_NAME_AFTER, _any_title_regex())
+                       for w in words.finditer(scanned)]
+              + [text.rfind(v, i, at) + len(v) for v in REPORTING_VERBS + KIND_WORDS if text.rfind(v, i, at) >= 0])
+    word = next((w for w in LEADING_FUNCTION_WORDS if text.startswith(w, cut) and at - cut - len(w) >= 2), "")
+    cut += len(word)
+    if at - cut < 2 or is_kind_only(text[cut:at] + tail):
+        return None
+    return cut
+
+
+def registered_name_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
+    """X（place）有限公司 as one organisation, whatever pieces of it the model tagged (大连）有限公司,
+    恒力石化 + 大连); with no distinctive name before the bracket, the pieces are dropped."""
+    text = analysis.text
+    spans: list[tuple[int, int, int | None]] = []  # (bracket, end, name start or None)
+    for match in REGISTERED_PLACE.finditer(text):
+        if not _known_place(match.group(1)):
+            continue
+        close = match.end()
+        ends = [k for k in range(close + 2, min(len(text), close + 12) + 1)
+                if text.endswith(REGISTERED_TAIL_ENDS, close, k) and is_kind_only(text[close:k])]
+        if not ends or _sentence_of(analysis, match.start(), max(ends)) is None:
+            continue
+        end = max(ends)
+        spans.append((match.start(), end, _registered_name_start(analysis, mentions, match.start(), text[close:end])))
+    if not spans:
+        return mentions
+    out = list(mentions)
+    for bracket, end, start in spans:
+        lo = bracket if start is None else start
+        out = [m for m in out if not (m.start < end and lo < m.end)]
+        if start is not None:
+            out.append(DocMention(start, end, text[start:end], ORG, _sentence_at(analysis, start)))
     return sorted(out, key=lambda d: (d.start, d.end))
 
 

@@ -11,7 +11,10 @@ from typing import TYPE_CHECKING
 from ..types import LOC, ORG, PERSON, DocAnalysis
 from .lexicon import _bare_title, _known_place, _title_regexes, full_place_name, title_kind
 from .subtypes import loc_subtype, org_subtype
-from .spans import DocMention, LEADING_FUNCTION_WORDS, STRONG_ORG_SUFFIXES, generic_core, is_generic_org
+from .spans import (
+    DocMention, LEADING_FUNCTION_WORDS, STRONG_ORG_SUFFIXES, function_char_in_name, generic_core,
+    is_generic_org, is_kind_only,
+)
 from .aliases import BODY_WORD_SHORT_FORMS, _is_domestic_place
 from .names import LOCAL_BODY, SUB_BODIES
 
@@ -66,6 +69,8 @@ def _org_before(text: str, lo: int, hi: int, mentions_by_end) -> tuple[str | Non
         i -= 1
         if hi - i >= 20:
             break
+    if i > lo + 1 and function_char_in_name(text, i - 1) and is_kind_only(text[i:hi], business=True):
+        i = _name_with_inner_function_char(text, lo, i)  # 华为|技术有限公司: the scan stopped at 为
     if text.endswith("本报", lo, hi):
         return "本报", ORG, hi - 2, True  # the document's own paper
     candidate = text[i:hi]
@@ -98,6 +103,23 @@ def _org_before(text: str, lo: int, hi: int, mentions_by_end) -> tuple[str | Non
             and _plausible_untagged_org(candidate):
         return candidate, ORG, i, False
     return None, "", hi, False
+
+
+NAME_INNER_HEAD_MAX = 2  # characters of a name before its function character (华|为, 大有|为)
+
+
+def _name_with_inner_function_char(text: str, lo: int, i: int) -> int:
+    """The scan back stopped at a function character (text[i - 1]) before a kind and legal form
+    alone (技术有限公司): where a short name holding that character (华为) starts, when one
+    stands there alone (a break right before it, no determiner or pronoun opening it); else `i`."""
+    j = i - 1
+    while j > lo and i - 1 - j < NAME_INNER_HEAD_MAX and "\u4e00" <= text[j - 1] <= "\u9fff" \
+            and text[j - 1] not in "的了在是和与及对由向把将让据同跟如":
+        j -= 1
+    at_break = j == lo or text[j - 1] in CONTEXT_BREAK or text[j - 1] in CHAIN_SEPARATORS or text[j - 1].isspace()
+    if j == i - 1 or not at_break or text[j] in "该本其此我这那他她它各":
+        return i
+    return j
 
 
 def _plausible_untagged_org(candidate: str) -> bool:

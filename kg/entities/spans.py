@@ -190,7 +190,52 @@ def generic_core(surface: str) -> str:
 
 def is_generic_org(surface: str) -> bool:
     core = generic_core(surface)
-    return core in GENERIC_ORG_WORDS or (core.endswith(AD_HOC_GROUPS) and core not in AD_HOC_GROUPS and len(core) <= 12)
+    return (core in GENERIC_ORG_WORDS or (core.endswith(AD_HOC_GROUPS) and core not in AD_HOC_GROUPS and len(core) <= 12)
+            or is_kind_only(surface))
+
+
+# A company's legal form and the words that only say what kind of business it is: a name made
+# of nothing else (技术有限公司, 炼化有限公司, 科技集团, 分公司) names no company. 银行, 保险 and
+# 证券 are left out: 建设银行, 人寿保险 are names.
+LEGAL_FORM_WORDS = frozenset("""有限责任公司 股份有限公司 有限公司 责任公司 公司 分公司 子公司 总公司 集团 有限 股份 控股
+企业 工厂 厂 分厂 总厂 分行 支行 分店 总部 分部 事业部""".split())
+BUSINESS_KIND_WORDS = frozenset("""技术 科技 炼化 石化 化工 石油 化学 实业 发展 投资 贸易 商贸 物流 能源 新能源 电子 信息
+网络 智能 制造 装备 机械 建设 工程 汽车 钢铁 电力 电气 通信 软件 生物 医药 制药 药业 食品 材料 新材料 环保 环境 传媒
+文化 旅游 置业 地产 房地产 物业 金融 资本 资产 管理 咨询 服务 国际 进出口 产业 运输 航空 船舶 重工 纺织 服装 矿业 煤业
+电器 光电 数据 数字 半导体 集成电路 农业 机器人 自动化 精密 仪器 设备 工业 开发 研发 设计 供应链 数控 创新 创业 交通 水务
+燃气 热力 建材 机电 电机 高新 高新技术""".split())
+_KIND_PIECES = LEGAL_FORM_WORDS | BUSINESS_KIND_WORDS
+_KIND_PIECE_MAX = max(map(len, _KIND_PIECES))
+
+
+# 为 stands inside company names (华为, 有为) as well as between words; after these it is the
+# verb or the copula (现为, 成为, 称为, 评为), never part of a name.
+INNER_FUNCTION_CHAR = "为"
+BEFORE_COPULA = frozenset("现曾原均皆都也又还仍即则乃系亦已将成作认称评列定选改名任视誉更分划转被")
+
+
+def function_char_in_name(text: str, pos: int) -> bool:
+    """Whether the function character at `pos` may be part of a name around it (华为)."""
+    return (text[pos] == INNER_FUNCTION_CHAR and pos > 0 and "\u4e00" <= text[pos - 1] <= "\u9fff"
+            and text[pos - 1] not in BEFORE_COPULA)
+
+
+def is_kind_only(surface: str, business: bool = False) -> bool:
+    """Whether `surface` (after a determiner) is only business-kind words and a legal form,
+    with no distinctive name part: 技术有限公司, 该炼化有限公司 (not 华为技术有限公司). With
+    `business`, a legal form alone (公司, 有限公司: often 该公司 said short) does not count."""
+    core = generic_core(surface)
+    if len(core) < 2:
+        return False
+    # ways[i]: the (legal form seen, business word seen) flags of the splits of core[:i] into kind pieces
+    ways: list[set[tuple[bool, bool]]] = [{(False, False)}] + [set() for _ in core]
+    for i in range(1, len(core) + 1):
+        for j in range(max(0, i - _KIND_PIECE_MAX), i):
+            piece = core[j:i]
+            if ways[j] and piece in _KIND_PIECES:
+                legal, kind = piece in LEGAL_FORM_WORDS, piece in BUSINESS_KIND_WORDS
+                ways[i].update((a or legal, b or kind) for a, b in ways[j])
+    return any(legal and (kind or not business) for legal, kind in ways[len(core)])
 
 
 # Groups formed for an occasion (吉林省企业家代表团, 沈阳市党政代表团, 相关团队): not organisations.
