@@ -20,3 +20,18 @@ def test_org_subtypes(name, subtype):
 ])
 def test_loc_subtypes(name, subtype):
     assert loc_subtype(name) == subtype
+
+
+@pytest.mark.parametrize("roles, subtype", [
+    ([("外长", None)], "official"), ([("大使", None)], "official"), ([("副主任", None)], "other"),
+    ([("主席", "company")], "business"), ([("市长", "territory")], "official"), ([("副主任", "government")], "official"),
+    ([("记者", None)], "journalist"), ([("董事长", "company"), ("委员", None)], "business"),
+])
+def test_person_subtypes_from_titles(roles, subtype):
+    from kg.entities import person_subtype
+    assert person_subtype(roles) == subtype
+
+
+def test_cooperative_posts_are_public():
+    from kg.entities import unit_kind
+    assert unit_kind("浙江省供销合作社联合社") == "government" and unit_kind("鞍钢集团") == "company"

@@ -117,6 +117,16 @@ def unit_kind(name: str) -> str:
     return "government" if any(w in name for w in PUBLIC_BODY_WORDS) else org_subtype(name)
 
 
+# Official titles that name a public office wherever they are held (外长, 大使, 总统, 司令员);
+# the others of that kind (主任, 主席, 委员, 秘书长) are also posts of companies and societies.
+SHARED_OFFICIAL_TITLES = frozenset("委员 主席 主任 秘书长 代表 组长 团长 发言人 总干事 专员 巡视员 调研员 干部 长官 大队长 中队长 支队长 "
+                                   "市领导 省领导 区领导 县领导 领导人".split())
+
+
+def _public_title(bare: str) -> bool:
+    return title_kind(bare) == "official" and bare not in SHARED_OFFICIAL_TITLES
+
+
 def person_subtype(roles: Iterable[tuple[str, str | None]]) -> str:
     """official / business / journalist / other from (title, organisation subtype) pairs.
 
@@ -133,7 +143,7 @@ def person_subtype(roles: Iterable[tuple[str, str | None]]) -> str:
             return "official"
         if has_business and bare in HONORARY_TITLES:
             continue  # a chairman who is also a CPPCC member is a business person
-        if bare in GOVERNMENT_TITLES and org not in ("company", "university", "institute", "association", "media"):
+        if (bare in GOVERNMENT_TITLES or _public_title(bare)) and org not in ("company", "university", "institute", "association", "media"):
             return "official"
         if org in ("government", "party", "territory") and title_kind(t) in ("official", "other"):
             return "official"  # a territory's post: 市长, 市委常委, 党工委书记
