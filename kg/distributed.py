@@ -137,6 +137,18 @@ def worker_model_loads() -> int:
 # ---- on the client ------------------------------------------------------------------------
 
 
+def _quiet_dask_logs() -> dict[str, int]:
+    """Every logger of Dask's (its config gives some their own level) to CRITICAL; returns
+    the levels to restore."""
+    import distributed  # noqa: F401  (its loggers exist once it is imported)
+
+    names = ["distributed"] + [n for n in logging.root.manager.loggerDict if n.startswith("distributed.")]
+    levels = {name: logging.getLogger(name).level for name in names}
+    for name in names:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    return levels
+
+
 class DaskPool:
     """The process pool's face (map_async(...).get(), terminate, join) over a Dask cluster,
     so kg.build's chunking, cache and ordering stay one code path."""
@@ -155,6 +167,9 @@ class DaskPool:
         started = time.perf_counter()
         timeout = _timeout()
         address = scheduler
+        # kg reports every cluster problem in one line of its own; Dask's client would also log
+        # tracebacks (a lost scheduler, on close). KG_DEBUG=1 keeps them. Restored on terminate.
+        self._log_levels = {} if os.environ.get("KG_DEBUG") else _quiet_dask_logs()
         try:
             if scheduler.startswith(LOCAL + ":"):
                 # one thread per process: the processes are the parallelism (and each has its model);
@@ -242,6 +257,9 @@ class DaskPool:
                 cluster.close(timeout=10)
             except Exception:
                 pass
+        for name, level in getattr(self, "_log_levels", {}).items():
+            logging.getLogger(name).setLevel(level)
+        self._log_levels = {}
 
     def join(self) -> None:
         pass

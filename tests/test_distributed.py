@@ -5,6 +5,7 @@ processes on 127.0.0.1 started by these tests must give the outputs of --jobs 1 
 sample corpus, also when a worker is killed inside a batch. Skipped where Dask is not
 installed (CI installs it: the `test` extra holds kg[dask]'s pin).
 """
+import contextlib
 import importlib.util
 import json
 import os
@@ -40,6 +41,12 @@ def run_build(*args, expect=0):
     result = CliRunner().invoke(main, ["build", *map(str, args), "--quiet"])
     assert result.exit_code == expect, result.output
     return result
+
+
+def kg_cli(*args, env=None) -> subprocess.CompletedProcess:
+    """`kg` in a process of its own: all it prints, Dask's logging included, is in the result."""
+    return subprocess.run([sys.executable, "-m", "kg.cli", *map(str, args)], capture_output=True, text=True,
+                          timeout=600, env={**os.environ, **(env or {})})
 
 
 def outputs(out: Path):
@@ -149,47 +156,52 @@ def _stop(procs):
             proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def external_cluster(tmp_path_factory):
-    """A scheduler and two single-threaded workers (each under its nanny, as `dask worker`
-    runs them), on 127.0.0.1; every batch records its start in `markers` and waits DELAY s."""
-    if not HAS_DASK or not DASK.is_file():
-        pytest.skip("dask[distributed] not installed")
-    if not (MODELS_DIR / DEFAULT_MODEL).is_dir():
-        pytest.skip("model not packaged")
+@contextlib.contextmanager
+def dask_cluster(base: Path, workers: int):
+    """A `dask scheduler` and `workers` single-threaded `dask worker` processes (each under its
+    nanny, as Dask runs them) on 127.0.0.1; every batch records its start in base/markers and
+    waits DELAY s. Yields (address, markers, processes: scheduler first)."""
     from distributed import Client
 
-    base = tmp_path_factory.mktemp("dask")
     markers = base / "markers"
-    markers.mkdir()
+    markers.mkdir(parents=True)
     scheduler_file = base / "scheduler.json"
     env = {**os.environ, "KG_TEST_DASK_MARKERS": str(markers), "KG_TEST_DASK_DELAY": str(DELAY)}
-    logs = [open(base / name, "wb") for name in ("scheduler.log", "worker1.log", "worker2.log")]  # noqa: SIM115
-    procs = [subprocess.Popen([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--dashboard-address", "127.0.0.1:0",
-                               "--scheduler-file", str(scheduler_file)], stdout=logs[0], stderr=subprocess.STDOUT, env=env)]
+    logs = [open(base / f"{name}.log", "wb") for name in ["scheduler"] + [f"worker{i}" for i in range(workers)]]  # noqa: SIM115
+    procs = [subprocess.Popen([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0",
+                               "--dashboard-address", "127.0.0.1:0", "--scheduler-file", str(scheduler_file)],
+                              stdout=logs[0], stderr=subprocess.STDOUT, env=env)]
     try:
         deadline = time.monotonic() + 60
-        while not scheduler_file.is_file() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert scheduler_file.is_file(), (base / "scheduler.log").read_text()
         address = None
         while address is None and time.monotonic() < deadline:
             try:
                 address = json.loads(scheduler_file.read_text())["address"]
-            except (ValueError, KeyError):  # still being written
+            except (OSError, ValueError, KeyError):  # not there yet, or still being written
                 time.sleep(0.1)
         assert address, (base / "scheduler.log").read_text()
         for log in logs[1:]:
             procs.append(subprocess.Popen([str(DASK), "worker", address, "--nthreads", "1", "--host", "127.0.0.1",
                                            "--no-dashboard"], stdout=log, stderr=subprocess.STDOUT, env=env))
         with Client(address, timeout=30) as client:
-            client.wait_for_workers(2, timeout=120)
-        yield address, markers
+            client.wait_for_workers(workers, timeout=120)
+        yield address, markers, procs
     finally:
         _stop(procs[1:])
         _stop(procs[:1])
         for log in logs:
             log.close()
+
+
+@pytest.fixture(scope="module")
+def external_cluster(tmp_path_factory):
+    """Two workers, shared by the tests below (a killed one is restarted by its nanny)."""
+    if not HAS_DASK or not DASK.is_file():
+        pytest.skip("dask[distributed] not installed")
+    if not (MODELS_DIR / DEFAULT_MODEL).is_dir():
+        pytest.skip("model not packaged")
+    with dask_cluster(tmp_path_factory.mktemp("dask"), 2) as (address, markers, _):
+        yield address, markers
 
 
 def _clear(markers: Path) -> None:
@@ -260,6 +272,35 @@ def test_a_worker_killed_inside_a_batch_changes_nothing(reference, external_clus
 # ---- a cluster that is not there ---------------------------------------------------------
 
 
+@needs_dask
+@needs_model
+def test_a_scheduler_lost_mid_build_fails_cleanly_and_keeps_the_earlier_outputs(reference, tmp_path):
+    if not DASK.is_file():
+        pytest.skip("no dask command")
+    out = tmp_path / "out"
+    shutil.copytree(reference, out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    with dask_cluster(tmp_path / "dask", 1) as (address, markers, procs):
+        def kill_the_scheduler_once_a_batch_runs():
+            deadline = time.monotonic() + 120
+            while not markers_seen(markers) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            procs[0].kill()
+
+        killer = threading.Thread(target=kill_the_scheduler_once_a_batch_runs)
+        killer.start()
+        try:
+            done = kg_cli("build", SAMPLE, "--out", out, "--scheduler", address, "--no-cache", "--formats", "json,csv",
+                          "--quiet")
+        finally:
+            killer.join()
+    assert markers_seen(markers), "no batch started before the scheduler went"
+    assert done.returncode == 1, done.stderr
+    assert f"lost the Dask scheduler at {address} mid-build" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -268,16 +309,17 @@ def _free_port() -> int:
 
 @needs_dask
 @needs_model
-def test_an_unreachable_scheduler_fails_cleanly_and_keeps_the_earlier_outputs(reference, tmp_path, monkeypatch):
-    monkeypatch.setenv("KG_DASK_TIMEOUT", "2")
+def test_an_unreachable_scheduler_fails_cleanly_and_keeps_the_earlier_outputs(reference, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(reference, out)
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     address = f"tcp://127.0.0.1:{_free_port()}"
     started = time.monotonic()
-    result = run_build(SAMPLE, "--out", out, "--scheduler", address, "--no-cache", "--formats", "json,csv", expect=1)
-    assert f"cannot reach the Dask scheduler at {address}" in result.output
-    assert "Traceback" not in result.output
+    done = kg_cli("build", SAMPLE, "--out", out, "--scheduler", address, "--no-cache", "--formats", "json,csv",
+                  "--quiet", env={"KG_DASK_TIMEOUT": "2"})
+    assert done.returncode == 1, done.stderr
+    assert f"cannot reach the Dask scheduler at {address}" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
     assert time.monotonic() - started < 60
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
