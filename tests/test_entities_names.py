@@ -119,3 +119,9 @@ def test_foreign_name_before_more_name_and_gongsi_is_the_company():
     assert names(r, "ORG") == {"克劳森自动化公司"} and not names(r, "PERSON")
     b = analysis_of("张明介绍公司发展。", [("张明", "PERSON")])
     assert names(build(b), "PERSON") == {"张明"}
+
+
+def test_modern_local_body_words_after_a_place_make_the_body():
+    a = analysis_of("深圳市规自局、市经信局联合发文。", [("深圳市", "LOC")])
+    got = names(build(a), "ORG")
+    assert "深圳市规划和自然资源局" in got  # written with the standard short word, named with the full one
