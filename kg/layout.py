@@ -14,9 +14,16 @@ from typing import Any
 
 import networkx as nx
 
+from .style import scaled_size
+
 EDGE_LENGTH = 130.0  # how far from its anchor a node left off the map is put, at most, in pixels
-SPACING = 60.0  # room per node on the map, in pixels (the square root of the area)
-MIN_GAP = 26.0  # no two map nodes closer than this, in pixels
+SPACING = 60.0  # room per node on a map of 300+ nodes, in pixels (the square root of the area)
+MAX_SPACING = 100.0  # ... and on a small one, where every label can have its room
+
+
+def spacing(n: int) -> float:
+    """Room per node: more on small maps (their labels are all drawn at the opening zoom)."""
+    return max(SPACING, min(MAX_SPACING, SPACING * math.sqrt(300 / max(n, 1))))
 
 
 def _float(value: Any, default: float) -> float:
@@ -75,13 +82,17 @@ def compute_layout(graph: nx.Graph, max_nodes: int = 300) -> dict[Any, tuple[flo
                                     scaling_ratio=2.0, gravity=1.0, strong_gravity=True,
                                     node_mass=dict.fromkeys(weighted, 1.0))
         raw = {n: (float(p[0]), float(p[1])) for n, p in raw.items()}
-    positions = _spread(_scaled(raw))
+    room = spacing(len(raw))
+    # the map's default sizes (by mentions): big nodes need more room than small ones
+    top = max((_float(graph.nodes[n].get("mentions"), 0.0) for n in core), default=0.0)
+    sizes = {n: scaled_size(_float(graph.nodes[n].get("mentions"), 0.0), top) for n in core}
+    positions = _spread(_scaled(raw, room), min_gap=0.45 * room, sizes=sizes)
     _place_rest(graph, order[len(core):], positions)
     return positions
 
 
-def _scaled(raw: dict) -> dict:
-    """Centred on (0, 0) and scaled so that each node has about SPACING² of room: the map
+def _scaled(raw: dict, room: float = SPACING) -> dict:
+    """Centred on (0, 0) and scaled so that each node has about room² of space: the map
     of 300 nodes then fits a laptop screen at a zoom where labels are drawn. Stragglers
     beyond 1.5x the 95th percentile radius are pulled in to it."""
     cx = sum(p[0] for p in raw.values()) / len(raw)
@@ -89,8 +100,8 @@ def _scaled(raw: dict) -> dict:
     radii = sorted(math.dist(p, (cx, cy)) for p in raw.values())
     p95 = radii[int(0.95 * (len(radii) - 1))]
     if p95 <= 0:
-        return {n: (i * SPACING, 0.0) for i, n in enumerate(raw)}
-    factor = SPACING * math.sqrt(len(raw)) / 2 / p95
+        return {n: (i * room, 0.0) for i, n in enumerate(raw)}
+    factor = room * math.sqrt(len(raw)) / 2 / p95
     limit = 1.5 * p95
     out = {}
     for n, (x, y) in raw.items():
@@ -101,28 +112,31 @@ def _scaled(raw: dict) -> dict:
     return out
 
 
-def _spread(positions: dict, rounds: int = 30) -> dict:
-    """Push apart nodes closer than MIN_GAP pixels (a clique of one long sentence otherwise
-    collapses into one blot), half the shortfall each, a few rounds (numpy, n² per round)."""
+def _spread(positions: dict, min_gap: float = 27.0, rounds: int = 30, sizes: dict | None = None) -> dict:
+    """Push apart nodes closer than `min_gap` pixels, or than their two sizes (the map's
+    radii) and a little, so that none covers another (a clique of one long sentence otherwise
+    collapses into one blot); half the shortfall each, a few rounds (numpy, n² per round)."""
     import numpy as np
 
     if len(positions) < 2:
         return positions
     names = list(positions)
     xy = np.array([positions[n] for n in names], dtype=float)
+    radius = np.array([(sizes or {}).get(n, 0.0) for n in names], dtype=float)
+    need = np.maximum(min_gap, radius[:, None] + radius[None, :] + 6.0)
     jitter = np.random.default_rng(7)
     for _ in range(rounds):
         delta = xy[:, None, :] - xy[None, :, :]
         dist = np.sqrt((delta ** 2).sum(axis=2))
         np.fill_diagonal(dist, np.inf)
-        close = dist < MIN_GAP
+        close = dist < need
         if not close.any():
             break
         same = dist < 1e-6  # exactly on top of each other: no direction, so a random one
         if same.any():
             xy[same.any(axis=1)] += jitter.normal(0, 1, (int(same.any(axis=1).sum()), 2))
             continue
-        push = np.where(close, (MIN_GAP - dist) / 2 / np.where(close, dist, 1), 0.0)
+        push = np.where(close, (need - dist) / 2 / np.where(close, dist, 1), 0.0)
         xy += (delta * push[:, :, None]).sum(axis=1)
     return {n: (float(x), float(y)) for n, (x, y) in zip(names, xy)}
 

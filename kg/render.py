@@ -6,9 +6,10 @@ Apache-2.0 OR MIT; copied to kg/static/ with both license texts in
 kg/static/vis-network.LICENSE. The standalone build carries its own CSS.
 
 pyvis's own HTML output loads bootstrap and vis-network from CDNs, so kg uses pyvis only
-for the option dicts and writes its page from kg/static/map.{html,css,js}. Every string
+for the option dicts and writes its page from kg/static/map.html, map.css and the map-*.js
+parts with map.js (APP_SCRIPTS, pasted into one <script> block). Every string
 from the graph travels as JSON in a <script type="application/json"> block and the page
-puts it into the DOM with textContent only (see map.js), so names such as
+puts it into the DOM with textContent only (see map-util.js), so names such as
 "<script>...</script>" stay text.
 """
 from __future__ import annotations
@@ -36,6 +37,8 @@ from kg.style import style_keys as _style_keys
 CJK_FONTS = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", '
              '"WenQuanYi Micro Hei", sans-serif')
 
+# The page's script, in parts (each a function of its own; map.js, last, wires them up).
+APP_SCRIPTS = ("map-util.js", "map-panel.js", "map-search.js", "map-table.js", "map.js")
 LABEL_MAX_CHARS = 16  # longer names are cut on the canvas; the side panel shows them whole
 _TEMPLATE_SLOT = re.compile(r"\{\{(KG_[A-Z_]+)\}\}")
 # Characters that must not appear raw inside a <script> block (or, for U+2028/9, in old JS).
@@ -396,7 +399,7 @@ def _page(data: dict, *, title: str, note: str, summary: str) -> str:
         "KG_CSS": _static("map.css"),
         "KG_DATA": script_json(data),
         "KG_VIS_JS": _static("vis-network.min.js"),
-        "KG_APP_JS": _static("map.js"),
+        "KG_APP_JS": "\n".join(_static(name) for name in APP_SCRIPTS),
     }
     # One pass over the template only, so text inside a filled slot is never re-substituted.
     return _TEMPLATE_SLOT.sub(lambda m: slots[m.group(1)], _static("map.html"))

@@ -191,3 +191,39 @@ def test_vendored_library_and_license_ship_with_the_package():
     licence = (static / "vis-network.LICENSE").read_text(encoding="utf-8")
     assert "Apache License" in licence and "MIT License" in licence
     assert "@version 9.1.13" in (static / "vis-network.min.js").read_text(encoding="utf-8")[:400]
+
+
+def test_entities_off_the_map_travel_compactly(tmp_path):
+    path = tmp_path / "map.html"
+    render_html(star_graph(30), path, max_nodes=10)
+    data = data_block(path.read_text(encoding="utf-8"))
+    shown = {n["id"] for n in data["nodes"]}
+    extra = {row[0]: row for row in data["extra"]}
+    assert len(extra) == 21 and not shown & set(extra)  # every entity is in the page once
+    assert extra["n00"][1] == "节点00" and extra["n00"][2:4] == ["PERSON", "other"]
+    assert all(isinstance(row[10], float) and isinstance(row[11], float) for row in extra.values())  # positioned
+    assert {(e[0], e[1]) for e in data["extraEdges"]} == {(f"n{i:02d}", "h") for i in range(21)}
+    assert all(isinstance(n["x"], (int, float)) for n in data["nodes"])
+    assert sum(1 for n in data["nodes"] if n.get("kgTop")) == 10  # all ten: fewer than TOP_LABELS
+
+
+def test_evidence_documents_are_linked_safely_and_dates_give_the_slider_stops(tmp_path):
+    from kg.types import DocumentRecord
+
+    g = nx.Graph()
+    g.add_node("a", name="甲", type="ORG", evidence="[d1] 甲发布。\n[d2] 甲再发布。\n[d3] 甲。")
+    g.add_node("b", name="乙", type="ORG")
+    g.add_edge("a", "b", weight=1, evidence="[d2] 甲与乙。")
+    records = [DocumentRecord("d1", "in/d1.txt", "标题一", "1998-01-03", "https://news.example/1"),
+               DocumentRecord("d2", "in/d2.txt", "", "1998-01-05", "javascript:alert(1)"),
+               DocumentRecord("d9", "in/d9.txt", "", "1998-02-01")]
+    path = tmp_path / "map.html"
+    render_html(g, path, documents=records)
+    html = path.read_text(encoding="utf-8")
+    data = data_block(html)
+    assert data["documents"]["d1"] == ["标题一", "1998-01-03", "https://news.example/1"]
+    title, date, link = data["documents"]["d2"]
+    assert link == (Path("in/d2.txt").absolute().as_uri()) and "javascript:" not in link  # the file instead
+    assert "d9" not in data["documents"] and "d3" not in data["documents"]  # only what evidence quotes
+    assert data["periods"] == ["1998-01-03", "1998-01-05", "1998-02-01"]
+    assert "javascript:alert" not in html

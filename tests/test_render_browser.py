@@ -147,6 +147,16 @@ PAINTED_PIXELS = """() => {
 }"""
 
 
+# The canvas pixel (RGBA) at a node's centre.
+PIXEL_AT = """id => {
+  const net = window.kg.network;
+  const canvas = document.querySelector('#kg-network canvas');
+  const dom = net.canvasToDOM(net.getPositions([id])[id]);
+  const ratio = canvas.width / canvas.getBoundingClientRect().width;
+  return Array.from(canvas.getContext('2d').getImageData(Math.round(dom.x * ratio), Math.round(dom.y * ratio), 1, 1).data);
+}"""
+
+
 def test_map_draws_offline_without_running_input(opened):
     assert opened.js("window.kg.nodes.length") == 6
     canvas = opened.js(PAINTED_PIXELS)
@@ -198,11 +208,15 @@ def test_click_highlights_neighbourhood(opened):
       const dom = net.canvasToDOM(net.getPositions(['l1']).l1);
       return {x: rect.left + dom.x, y: rect.top + dom.y};
     }""")
+    at_p1 = opened.js(PIXEL_AT, "p1")
     page.mouse.click(point["x"], point["y"])
     assert opened.js("window.kg.network.getSelectedNodes()") == ["l1"]
-    colours = opened.js("() => Object.fromEntries(window.kg.nodes.get().map(n => [n.id, n.color.background]))")
-    assert colours["p1"].startswith("rgba")  # not a neighbour of l1: dimmed
-    assert not colours["o2"].startswith("rgba") and not colours["l2"].startswith("rgba")
+    dimmed = opened.js("() => Object.fromEntries(window.kg.nodes.getIds().map(id => [id, window.kg.isDimmed(id)]))")
+    assert dimmed["p1"] and dimmed["o1"]  # not neighbours of l1
+    assert not dimmed["l1"] and not dimmed["o2"] and not dimmed["l2"]
+    page.wait_for_timeout(100)
+    after = opened.js(PIXEL_AT, "p1")
+    assert sum(after[:3]) > sum(at_p1[:3]) + 60  # drawn paler: the veil covers it
     assert "鹏城市" in opened.js("document.getElementById('kg-panel').textContent")
     opened.assert_clean()
 

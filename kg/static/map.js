@@ -1,10 +1,13 @@
-// kg interactive map. Data comes from the JSON block written by kg/render.py.
+// kg interactive map, part 5 of 5 (after map-util.js, map-panel.js, map-search.js, map-table.js). Data
+// comes from the JSON block written by kg/render.py.
 // Rule: every string that came from the input graph enters the DOM through textContent
 // (see el()) and never through innerHTML, so names stay text whatever they contain.
 // Nodes arrive with their positions (kg/layout.py): physics stays off, the page opens laid out.
 (function () {
   "use strict";
 
+  var u = window.kgUtil, el = u.el, clear = u.clear, swatch = u.swatch, button = u.button;
+  var darker = u.darker, nodeColour = u.nodeColour;
   var data = JSON.parse(document.getElementById("kg-data").textContent);
   var app = document.getElementById("kg-app");
   var nodes = new vis.DataSet(data.nodes);
@@ -13,51 +16,13 @@
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
 
   var NODE_FONT = data.options.nodes.font;
-  var DIM_NODE = {
-    background: "rgba(215,219,224,0.55)", border: "rgba(190,195,202,0.55)",
-    highlight: { background: "rgba(215,219,224,0.55)", border: "#111111" },
-    hover: { background: "rgba(215,219,224,0.55)", border: "#111111" }
-  };
-  var DIM_EDGE = { color: "#d5d9de", highlight: "#333333", hover: "#333333", opacity: 0.35 };
-  var DIM_TEXT = "rgba(120,120,120,0.45)";
+  var VEIL = "rgba(255,255,255,0.78)"; // over what is not the highlighted neighbourhood
   var READABLE_PX = 12; // on-screen size of the most important nodes' labels at any zoom
-  var TABLE_ROWS = 500;
 
   var typeLabels = {};
   data.legend.types.forEach(function (t) { typeLabels[t.type] = t; });
   var relationLabels = {};
   data.legend.edges.forEach(function (r) { relationLabels[r.relation] = r; });
-
-  // ------------------------------------------------------------------ DOM helpers
-
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-
-  function clear(node) {
-    while (node.firstChild) node.removeChild(node.firstChild);
-  }
-
-  function swatch(shape, color) {
-    var s = el("span", "kg-swatch " + shape);
-    if (color) s.style.backgroundColor = color;
-    return s;
-  }
-
-  function button(text, onClick) {
-    var b = el("button", null, text);
-    b.type = "button";
-    b.addEventListener("click", onClick);
-    return b;
-  }
-
-  function format(x) {
-    if (typeof x !== "number") return x;
-    return Number.isInteger(x) ? x.toLocaleString("en-US") : x.toFixed(3);
-  }
 
   // ------------------------------------------------------------------ every entity of the page
 
@@ -91,17 +56,6 @@
 
   function colourFor(type, subtype) {
     return data.palette[type + "/" + subtype] || data.palette["OTHER/other"];
-  }
-
-  function darker(hex) {
-    var n = parseInt(hex.slice(1), 16);
-    var c = [(n >> 16) & 255, (n >> 8) & 255, n & 255].map(function (v) { return Math.floor(v * 0.7); });
-    return "#" + c.map(function (v) { return (v < 16 ? "0" : "") + v.toString(16); }).join("");
-  }
-
-  function nodeColour(hex) {
-    return { background: hex, border: darker(hex), highlight: { background: hex, border: "#111111" },
-             hover: { background: hex, border: "#111111" } };
   }
 
   // A vis item for an entity left off the map (see kg/render.py `_extra_nodes`).
@@ -333,9 +287,7 @@
   var sizeBy = "mentions";
   var colourBy = "subtype";
   var originalNode = {};
-  var originalEdge = {};
   data.nodes.forEach(function (n) { originalNode[n.id] = n.color; });
-  data.edges.forEach(function (e) { originalEdge[e.id] = { color: e.color, font: e.font }; });
   var subtypeColour = {};
   data.nodes.forEach(function (n) { subtypeColour[n.id] = n.color; });
 
@@ -352,8 +304,7 @@
     colourBy = mode === "community" ? "community" : "subtype";
     document.getElementById("kg-colour-by").value = colourBy;
     nodes.forEach(function (n) { originalNode[n.id] = baseColour(n); });
-    if (highlighted !== null) highlight(highlighted);
-    else nodes.update(nodes.getIds().map(function (id) { return { id: id, color: originalNode[id] }; }));
+    nodes.update(nodes.getIds().map(function (id) { return { id: id, color: originalNode[id] }; }));
   }
 
   function setSizeBy(mode) {
@@ -386,49 +337,49 @@
 
   // ------------------------------------------------------------------ neighbourhood highlight
 
+  // The neighbourhood is drawn again over a white veil after each frame: no colour of any
+  // item changes, so highlighting costs the same on 20,000 edges as on 20 (DataSet updates
+  // of every item took seconds there).
   var highlighted = null;
+  var focusSet = null; // {nodes: [...], edges: [...]} drawn over the veil
 
-  function withColor(font, color) {
-    return Object.assign({}, font || NODE_FONT, { color: color });
-  }
-
-  function fontOf(id, color) {
-    var n = nodes.get(id);
-    var font = Object.assign({}, NODE_FONT, n && n.font && n.font.size ? { size: n.font.size } : {});
-    return color ? withColor(font, color) : font;
-  }
+  // On the next animation frame, not now: a frame of 20,000 edges takes a while, and the
+  // search answer and the panel should not wait for it.
+  function requestRedraw() { network.body.emitter.emit("_requestRedraw"); }
 
   function highlight(id) {
     highlighted = id;
-    var keep = {};
-    keep[id] = true;
-    network.getConnectedNodes(id).forEach(function (n) { keep[n] = true; });
-    var keepEdges = {};
-    network.getConnectedEdges(id).forEach(function (e) { keepEdges[e] = true; });
-    nodes.update(nodes.getIds().map(function (n) {
-      return keep[n] ? { id: n, color: originalNode[n], font: fontOf(n) }
-                     : { id: n, color: DIM_NODE, font: fontOf(n, DIM_TEXT) };
-    }));
-    edges.update(edges.getIds().map(function (e) {
-      var orig = originalEdge[e];
-      var upd = { id: e, color: keepEdges[e] ? orig.color : DIM_EDGE };
-      if (orig.font) upd.font = keepEdges[e] ? orig.font : withColor(orig.font, DIM_TEXT);
-      return upd;
-    }));
+    focusSet = { nodes: [id].concat(network.getConnectedNodes(id)), edges: network.getConnectedEdges(id) };
+    requestRedraw();
   }
 
   function clearHighlight() {
     if (highlighted === null) return;
     highlighted = null;
-    nodes.update(nodes.getIds().map(function (n) {
-      return { id: n, color: originalNode[n], font: fontOf(n) };
-    }));
-    edges.update(edges.getIds().map(function (e) {
-      var upd = { id: e, color: originalEdge[e].color };
-      if (originalEdge[e].font) upd.font = originalEdge[e].font;
-      return upd;
-    }));
+    focusSet = null;
+    requestRedraw();
   }
+
+  network.on("afterDrawing", function (ctx) {
+    if (!focusSet) return;
+    var body = network.body;
+    var tl = network.DOMtoCanvas({ x: 0, y: 0 });
+    var br = network.DOMtoCanvas({ x: container.clientWidth, y: container.clientHeight });
+    ctx.save();
+    ctx.fillStyle = VEIL;
+    ctx.fillRect(tl.x, tl.y, br.x - tl.x, br.y - tl.y);
+    focusSet.edges.forEach(function (eid) {
+      var e = body.edges[eid];
+      if (e && !e.options.hidden && body.nodes[e.fromId] && body.nodes[e.toId]) e.draw(ctx);
+    });
+    focusSet.nodes.forEach(function (nid) {
+      var n = body.nodes[nid];
+      if (n && !n.options.hidden) n.draw(ctx);
+    });
+    ctx.restore();
+  });
+
+  function isDimmed(id) { return focusSet !== null && focusSet.nodes.indexOf(id) < 0; }
 
   // ------------------------------------------------------------------ adding entities left off the map
 
@@ -458,7 +409,6 @@
         var r = data.extraEdges[i];
         if (!edges.get("x" + i) && nodes.get(r[0]) && nodes.get(r[1])) {
           var item = extraEdge(r, i);
-          originalEdge[item.id] = { color: item.color, font: item.font };
           added.push(item);
         }
       });
@@ -509,160 +459,15 @@
     });
   }
 
-  // ------------------------------------------------------------------ details panel
+  // ------------------------------------------------------------------ details panel (map-panel.js)
 
-  var panel = document.getElementById("kg-panel");
   var pinned = null; // {kind: "node"|"edge", id} shown when nothing is hovered
-
-  function addField(dl, label, value) {
-    if (value === null || value === undefined || value === "" ||
-        (Array.isArray(value) && value.length === 0)) return;
-    dl.appendChild(el("dt", null, label));
-    var dd = el("dd");
-    if (Array.isArray(value)) {
-      value.forEach(function (v) { dd.appendChild(el("span", "kg-tag", v)); });
-    } else {
-      dd.textContent = String(value);
-    }
-    dl.appendChild(dd);
-  }
-
-  var SAFE_LINK = /^(https?|file):\/\//i;
-
-  function addEvidence(lines) {
-    if (!lines || !lines.length) return;
-    panel.appendChild(el("h3", null, "证据 evidence"));
-    var list = el("ol");
-    lines.forEach(function (line) {
-      var item = el("li");
-      var m = /^\[([^\]]*)\]\s*([\s\S]*)$/.exec(line); // "[doc_id] sentence"
-      if (m) {
-        var doc = (data.documents || {})[m[1]];
-        if (doc && doc[2] && SAFE_LINK.test(doc[2])) {
-          var link = el("a", "kg-doc kg-doc-link", doc[0] || m[1]);
-          link.href = doc[2];
-          link.target = "_blank";
-          link.rel = "noopener noreferrer";
-          link.title = m[1];
-          item.appendChild(link);
-        } else {
-          item.appendChild(el("span", "kg-doc", doc && doc[0] ? doc[0] : m[1]));
-        }
-        if (doc && doc[1]) item.appendChild(el("span", "kg-muted", doc[1] + " "));
-        item.appendChild(document.createTextNode(m[2]));
-      } else {
-        item.textContent = line;
-      }
-      list.appendChild(item);
-    });
-    panel.appendChild(list);
-  }
-
-  function showPlaceholder() {
-    clear(panel);
-    panel.appendChild(el("p", "kg-muted", "悬停或单击节点、边查看详情。 Hover or click a node or edge for details."));
-  }
-
-  function showNode(id) {
-    var n = nodes.get(id);
-    if (!n) return showPlaceholder();
-    var k = n.kg;
-    clear(panel);
-    panel.appendChild(el("h2", null, k.name));
-    var kind = el("p", "kg-kind kg-muted");
-    kind.appendChild(swatch((typeLabels[n.kgType] || {}).shape || "dot", (originalNode[id] || {}).background));
-    kind.appendChild(document.createTextNode(" " + [k.type, k.subtype].filter(Boolean).join(" / ")));
-    panel.appendChild(kind);
-    var hide = button("隐藏 hide", function () { setHidden(id, true); });
-    hide.id = "kg-hide-node";
-    panel.appendChild(hide);
-    var dl = el("dl");
-    addField(dl, "别名 aliases", k.aliases);
-    addField(dl, "职务 titles", k.titles);
-    addField(dl, "所属 affiliations", k.affiliations);
-    addField(dl, "提及 mentions", format(k.mentions));
-    addField(dl, "文档 documents", format(k.documents));
-    addField(dl, "度 degree", format(k.degree));
-    addField(dl, "加权度 weighted degree", format(k.weighted_degree));
-    addField(dl, "度中心性 centrality", format(k.degree_centrality));
-    addField(dl, "介数 betweenness", k.betweenness ? format(k.betweenness) : null);
-    addField(dl, "社区 community", k.community);
-    addField(dl, "首见 first seen", k.first_seen);
-    addField(dl, "末见 last seen", k.last_seen);
-    addField(dl, "ID", k.id);
-    panel.appendChild(dl);
-    addEvidence(k.evidence);
-    addNeighbours(id);
-  }
-
-  // Every neighbour: those on the map (strongest first), then those the page knows off it.
-  function addNeighbours(id) {
-    var seen = {};
-    var rows = network.getConnectedEdges(id).map(function (eid) {
-      var e = edges.get(eid);
-      return { other: e.from === id ? e.to : e.from, weight: e.kg.weight, relation: e.kgRelation, onMap: true };
-    }).filter(function (r) {
-      if (r.other === id || seen[r.other]) return false;
-      seen[r.other] = true;
-      return true;
-    });
-    (extraEdgesOf[id] || []).forEach(function (i) {
-      var r = data.extraEdges[i];
-      var other = r[0] === id ? r[1] : r[0];
-      if (seen[other] || !entities[other]) return;
-      seen[other] = true;
-      rows.push({ other: other, weight: r[2], relation: r[3], onMap: !!nodes.get(other) });
-    });
-    var degree = nodes.get(id).kg.degree;
-    if (!rows.length && !degree) return;
-    rows.sort(function (a, b) { return (b.onMap - a.onMap) || (b.weight - a.weight); });
-    var onMap = rows.filter(function (r) { return r.onMap; }).length;
-    var head = "关联 neighbours (" + rows.length + ")";
-    if (typeof degree === "number" && degree > rows.length) {
-      head = "关联 neighbours (" + rows.length + " / " + degree + ")";
-    }
-    panel.appendChild(el("h3", null, head));
-    if (typeof degree === "number" && degree > onMap) {
-      panel.appendChild(el("p", "kg-muted", "图上 " + onMap + " 个，共 " + degree + " 个 (" + onMap + " on the map of " +
-                                            degree + "; all are in entities.csv / edges.csv)"));
-    }
-    var list = el("ol", "kg-neighbours");
-    rows.forEach(function (r) {
-      var item = el("li");
-      var link = el("a", null, entities[r.other].name);
-      link.href = "#";
-      link.addEventListener("click", function (ev) {
-        ev.preventDefault();
-        if (!nodes.get(r.other)) addToMap(r.other);
-        focusNode(r.other);
-      });
-      item.appendChild(link);
-      var rel = r.relation === "holds_position_at" ? " · 任职" : "";
-      item.appendChild(el("span", "kg-muted", " ×" + format(r.weight) + rel + (r.onMap ? "" : " · 不在图上 off the map")));
-      list.appendChild(item);
-    });
-    panel.appendChild(list);
-  }
-
-  function showEdge(id) {
-    var e = edges.get(id);
-    if (!e) return showPlaceholder();
-    var k = e.kg;
-    var arrow = e.kgRelation === "holds_position_at" ? " → " : " — ";
-    clear(panel);
-    panel.appendChild(el("h2", null, nodes.get(e.from).kg.name + arrow + nodes.get(e.to).kg.name));
-    var rel = relationLabels[e.kgRelation];
-    panel.appendChild(el("p", "kg-kind kg-muted", rel ? rel.label : k.relation));
-    var dl = el("dl");
-    addField(dl, "职务 title", k.title);
-    addField(dl, "权重 weight", format(k.weight));
-    addField(dl, "文档 documents", format(k.documents));
-    addField(dl, "NPMI", format(k.npmi));
-    addField(dl, "首见 first seen", k.first_seen);
-    addField(dl, "末见 last seen", k.last_seen);
-    panel.appendChild(dl);
-    addEvidence(k.evidence);
-  }
+  var details = window.kgPanel({
+    data: data, nodes: nodes, edges: edges, network: network, entities: entities, extraEdgesOf: extraEdgesOf,
+    typeLabels: typeLabels, relationLabels: relationLabels, originalNode: originalNode,
+    setHidden: setHidden, addToMap: addToMap, focusNode: focusNode
+  });
+  var showNode = details.showNode, showEdge = details.showEdge, showPlaceholder = details.showPlaceholder;
 
   function showPinned() {
     if (pinned && pinned.kind === "node" && nodes.get(pinned.id)) showNode(pinned.id);
@@ -677,31 +482,7 @@
     showPinned();
   }
 
-  // ------------------------------------------------------------------ search (every entity)
-
-  var searchIndex = entityList.map(function (e) {
-    return { id: e.id, name: e.name.toLowerCase(),
-             aliases: e.aliases.map(function (a) { return a.toLowerCase(); }), weight: Number(e.mentions) || 0 };
-  });
-  var status = document.getElementById("kg-search-status");
-  var lastQuery = null;
-  var lastIndex = 0;
-
-  // Best first: exact name, exact alias, name prefix, name substring, alias substring.
-  function matches(q) {
-    var found = [];
-    for (var i = 0; i < searchIndex.length; i++) {
-      var entry = searchIndex[i];
-      var rank = entry.name === q ? 0
-        : entry.aliases.indexOf(q) >= 0 ? 1
-        : entry.name.indexOf(q) === 0 ? 2
-        : entry.name.indexOf(q) >= 0 ? 3
-        : entry.aliases.some(function (a) { return a.indexOf(q) >= 0; }) ? 4 : -1;
-      if (rank >= 0) found.push({ id: entry.id, rank: rank, weight: entry.weight });
-    }
-    found.sort(function (a, b) { return a.rank - b.rank || b.weight - a.weight; });
-    return found.map(function (f) { return f.id; });
-  }
+  // ------------------------------------------------------------------ focus
 
   function openPanel() {
     if (window.matchMedia && window.matchMedia("(max-width: 760px)").matches) setFolded("panel", true);
@@ -714,153 +495,6 @@
     showNode(id);
     openPanel();
     network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: { duration: 300 } });
-  }
-
-  function say(text, actionText, action) {
-    clear(status);
-    status.appendChild(document.createTextNode(text));
-    if (actionText) {
-      var b = button(actionText, action);
-      b.id = "kg-search-action";
-      status.appendChild(b);
-    }
-  }
-
-  // Select the best visible node whose name or alias contains q; repeating the same query
-  // steps through the matches. Entities off the map or hidden are reported, with a button
-  // that brings them in. Returns the focused node id, or null.
-  function search(q) {
-    q = String(q || "").trim().toLowerCase();
-    if (!q) { say(""); return null; }
-    var all = matches(q);
-    var visible = all.filter(function (id) { var n = nodes.get(id); return n && !n.hidden; });
-    if (!visible.length) {
-      lastQuery = null;
-      if (!all.length) { say("未找到 (no match)"); return null; }
-      var best = all[0];
-      var name = entities[best].name;
-      if (!nodes.get(best)) {
-        say(name + "：不在图上 (not on the map; " + all.length + " match" + (all.length > 1 ? "es" : "") + ") ",
-            "添加到图 add with neighbours", function () { addToMap(best); search(q); });
-      } else if (hiddenIds[best]) {
-        say(name + "：已隐藏 (hidden by you) ", "显示 show", function () { setHidden(best, false); search(q); });
-      } else {
-        say("匹配的节点已被筛选隐藏 (matches are hidden by filters)");
-      }
-      return null;
-    }
-    lastIndex = q === lastQuery ? (lastIndex + 1) % visible.length : 0;
-    lastQuery = q;
-    var id = visible[lastIndex];
-    focusNode(id);
-    var off = all.length - visible.length;
-    say((lastIndex + 1) + " / " + visible.length + ": " + nodes.get(id).kg.name +
-        (off ? " (+" + off + " 不在图上或隐藏 off the map or hidden)" : ""));
-    return id;
-  }
-
-  function buildSearch() {
-    var input = document.getElementById("kg-search");
-    var names = document.getElementById("kg-names");
-    var seen = {};
-    entityList.slice(0, 5000).forEach(function (e) { // suggestions: the first (most important) ones
-      if (seen[e.name]) return;
-      seen[e.name] = true;
-      var option = el("option");
-      option.value = e.name;
-      names.appendChild(option);
-    });
-    input.addEventListener("keydown", function (ev) {
-      if (ev.key === "Enter") { ev.preventDefault(); search(input.value); }
-    });
-    input.addEventListener("input", function (ev) {
-      // Picking a datalist suggestion arrives as an input event without a typed character.
-      if (!ev.inputType || ev.inputType === "insertReplacementText") search(input.value);
-    });
-  }
-
-  // ------------------------------------------------------------------ entity table
-
-  var tableSort = { key: "mentions", dir: -1 };
-  var tableBody = document.getElementById("kg-table-body");
-  var tableFilter = document.getElementById("kg-table-filter");
-
-  function renderTable() {
-    var q = tableFilter.value.trim().toLowerCase();
-    var rows = entityList.filter(function (e) {
-      return !q || e.name.toLowerCase().indexOf(q) >= 0 ||
-        e.aliases.some(function (a) { return a.toLowerCase().indexOf(q) >= 0; });
-    });
-    var key = tableSort.key, dir = tableSort.dir;
-    var value = function (e) { return key === "first_seen" ? e.first : key === "last_seen" ? e.last : e[key]; };
-    rows.sort(function (a, b) {
-      var x = value(a), y = value(b);
-      if (typeof x === "number" || typeof y === "number") { x = Number(x) || 0; y = Number(y) || 0; }
-      else { x = String(x || ""); y = String(y || ""); }
-      return (x < y ? -1 : x > y ? 1 : 0) * dir || (a.name < b.name ? -1 : 1);
-    });
-    clear(tableBody);
-    rows.slice(0, TABLE_ROWS).forEach(function (e) {
-      var tr = el("tr");
-      tr.setAttribute("data-id", e.id);
-      [e.name + (e.onMap ? "" : " ·"), e.type + "/" + e.subtype, format(e.mentions), format(e.degree), e.first, e.last]
-        .forEach(function (v) { tr.appendChild(el("td", null, v === null || v === undefined ? "" : v)); });
-      tr.addEventListener("click", function () {
-        if (!nodes.get(e.id)) addToMap(e.id);
-        if (hiddenIds[e.id]) setHidden(e.id, false);
-        closeTable();
-        focusNode(e.id);
-      });
-      tableBody.appendChild(tr);
-    });
-    document.getElementById("kg-table-count").textContent =
-      (rows.length > TABLE_ROWS ? TABLE_ROWS + " / " : "") + rows.length + " 个实体 entities (· = 不在图上 off the map)";
-    document.querySelectorAll("#kg-table th").forEach(function (th) {
-      var k = th.getAttribute("data-key");
-      if (k === key) th.setAttribute("aria-sort", dir > 0 ? "ascending" : "descending");
-      else th.removeAttribute("aria-sort");
-    });
-  }
-
-  function openTable() { document.getElementById("kg-table").hidden = false; renderTable(); tableFilter.focus(); }
-  function closeTable() { document.getElementById("kg-table").hidden = true; }
-
-  function buildTable() {
-    document.getElementById("kg-table-open").addEventListener("click", openTable);
-    document.getElementById("kg-table-close").addEventListener("click", closeTable);
-    tableFilter.addEventListener("input", renderTable);
-    document.querySelectorAll("#kg-table th").forEach(function (th) {
-      th.addEventListener("click", function () {
-        var k = th.getAttribute("data-key");
-        if (tableSort.key === k) tableSort.dir = -tableSort.dir;
-        else tableSort = { key: k, dir: (k === "name" || k === "type" || k === "first_seen") ? 1 : -1 };
-        renderTable();
-      });
-    });
-    document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") closeTable(); });
-  }
-
-  // ------------------------------------------------------------------ PNG of the view
-
-  function viewPng() {
-    var canvas = container.querySelector("canvas");
-    var out = document.createElement("canvas");
-    out.width = canvas.width;
-    out.height = canvas.height;
-    var ctx = out.getContext("2d");
-    ctx.fillStyle = "#ffffff"; // the network canvas is transparent
-    ctx.fillRect(0, 0, out.width, out.height);
-    ctx.drawImage(canvas, 0, 0);
-    return out.toDataURL("image/png");
-  }
-
-  function downloadPng() {
-    var link = el("a");
-    link.href = viewPng();
-    link.download = "kg-map.png";
-    document.body.appendChild(link);
-    link.click();
-    document.body.removeChild(link);
   }
 
   // ------------------------------------------------------------------ narrow screens: panels fold away
@@ -899,7 +533,7 @@
 
   document.getElementById("kg-size-by").addEventListener("change", function (ev) { setSizeBy(ev.target.value); });
   document.getElementById("kg-colour-by").addEventListener("change", function (ev) { setColourBy(ev.target.value); });
-  document.getElementById("kg-png").addEventListener("click", downloadPng);
+  document.getElementById("kg-png").addEventListener("click", function () { u.downloadPng(container); });
   document.getElementById("kg-fit").addEventListener("click", function () { network.fit({ animation: false }); updateLabelSizes(); });
   document.getElementById("kg-toggle-sidebar").addEventListener("click", function () { setFolded("sidebar"); });
   document.getElementById("kg-toggle-panel").addEventListener("click", function () { setFolded("panel"); });
@@ -907,13 +541,25 @@
 
   buildFilters();
   buildSliders();
-  buildSearch();
-  buildTable();
+  var finder = window.kgSearch({
+    entityList: entityList, nodes: nodes, entities: entities, addToMap: addToMap, setHidden: setHidden,
+    focusNode: focusNode, isHidden: function (id) { return !!hiddenIds[id]; }
+  });
+  var search = finder.search;
+  finder.build();
+  var table = window.kgTable({
+    entityList: entityList, nodes: nodes, addToMap: addToMap, setHidden: setHidden, focusNode: focusNode,
+    isHidden: function (id) { return !!hiddenIds[id]; }
+  });
+  var closeTable = table.close;
+  table.build();
   readHash();
   applyVisibility();
 
   var progress = document.getElementById("kg-progress");
   network.fit({ animation: false });
+  // a small map would be blown up past its natural size: no zooming in beyond 1
+  if (network.getScale() > 1) network.moveTo({ scale: 1, animation: false });
   updateLabelSizes();
   network.once("afterDrawing", function () {
     api.readyAt = performance.now(); // ms since navigation started (bench/map.py)
@@ -932,6 +578,7 @@
     search: search,
     focusNode: focusNode,
     highlight: highlight,
+    isDimmed: isDimmed,
     clearHighlight: clearHighlight,
     addToMap: addToMap,
     setHidden: setHidden,
@@ -940,7 +587,7 @@
     setTypeVisible: setTypeVisible,
     setSubtypeVisible: setSubtypeVisible,
     setRelationVisible: setRelationVisible,
-    viewPng: viewPng,
+    viewPng: function () { return u.viewPng(container); },
     topIds: topIds
   };
   window.kg = api;

@@ -1,0 +1,168 @@
+// kg map, part 2 of 5: the details panel of a node or an edge (evidence linked to its
+// article, every neighbour). map.js gives it the page's state as `ctx`.
+(function () {
+  "use strict";
+  var u = window.kgUtil, el = u.el, clear = u.clear, swatch = u.swatch, button = u.button, format = u.format;
+
+  window.kgPanel = function (ctx) {
+    var data = ctx.data, nodes = ctx.nodes, edges = ctx.edges, network = ctx.network, entities = ctx.entities;
+    var extraEdgesOf = ctx.extraEdgesOf, typeLabels = ctx.typeLabels, relationLabels = ctx.relationLabels;
+    var originalNode = ctx.originalNode;
+    var panel = document.getElementById("kg-panel");
+    function setHidden(id, hide) { ctx.setHidden(id, hide); }
+    function addToMap(id) { return ctx.addToMap(id); }
+    function focusNode(id) { ctx.focusNode(id); }
+
+    function addField(dl, label, value) {
+      if (value === null || value === undefined || value === "" ||
+          (Array.isArray(value) && value.length === 0)) return;
+      dl.appendChild(el("dt", null, label));
+      var dd = el("dd");
+      if (Array.isArray(value)) {
+        value.forEach(function (v) { dd.appendChild(el("span", "kg-tag", v)); });
+      } else {
+        dd.textContent = String(value);
+      }
+      dl.appendChild(dd);
+    }
+
+    var SAFE_LINK = /^(https?|file):\/\//i;
+
+    function addEvidence(lines) {
+      if (!lines || !lines.length) return;
+      panel.appendChild(el("h3", null, "证据 evidence"));
+      var list = el("ol");
+      lines.forEach(function (line) {
+        var item = el("li");
+        var m = /^\[([^\]]*)\]\s*([\s\S]*)$/.exec(line); // "[doc_id] sentence"
+        if (m) {
+          var doc = (data.documents || {})[m[1]];
+          if (doc && doc[2] && SAFE_LINK.test(doc[2])) {
+            var link = el("a", "kg-doc kg-doc-link", doc[0] || m[1]);
+            link.href = doc[2];
+            link.target = "_blank";
+            link.rel = "noopener noreferrer";
+            link.title = m[1];
+            item.appendChild(link);
+          } else {
+            item.appendChild(el("span", "kg-doc", doc && doc[0] ? doc[0] : m[1]));
+          }
+          if (doc && doc[1]) item.appendChild(el("span", "kg-muted", doc[1] + " "));
+          item.appendChild(document.createTextNode(m[2]));
+        } else {
+          item.textContent = line;
+        }
+        list.appendChild(item);
+      });
+      panel.appendChild(list);
+    }
+
+    function showPlaceholder() {
+      clear(panel);
+      panel.appendChild(el("p", "kg-muted", "悬停或单击节点、边查看详情。 Hover or click a node or edge for details."));
+    }
+
+    function showNode(id) {
+      var n = nodes.get(id);
+      if (!n) return showPlaceholder();
+      var k = n.kg;
+      clear(panel);
+      panel.appendChild(el("h2", null, k.name));
+      var kind = el("p", "kg-kind kg-muted");
+      kind.appendChild(swatch((typeLabels[n.kgType] || {}).shape || "dot", (originalNode[id] || {}).background));
+      kind.appendChild(document.createTextNode(" " + [k.type, k.subtype].filter(Boolean).join(" / ")));
+      panel.appendChild(kind);
+      var hide = button("隐藏 hide", function () { setHidden(id, true); });
+      hide.id = "kg-hide-node";
+      panel.appendChild(hide);
+      var dl = el("dl");
+      addField(dl, "别名 aliases", k.aliases);
+      addField(dl, "职务 titles", k.titles);
+      addField(dl, "所属 affiliations", k.affiliations);
+      addField(dl, "提及 mentions", format(k.mentions));
+      addField(dl, "文档 documents", format(k.documents));
+      addField(dl, "度 degree", format(k.degree));
+      addField(dl, "加权度 weighted degree", format(k.weighted_degree));
+      addField(dl, "度中心性 centrality", format(k.degree_centrality));
+      addField(dl, "介数 betweenness", k.betweenness ? format(k.betweenness) : null);
+      addField(dl, "社区 community", k.community);
+      addField(dl, "首见 first seen", k.first_seen);
+      addField(dl, "末见 last seen", k.last_seen);
+      addField(dl, "ID", k.id);
+      panel.appendChild(dl);
+      addEvidence(k.evidence);
+      addNeighbours(id);
+    }
+
+    // Every neighbour: those on the map (strongest first), then those the page knows off it.
+    function addNeighbours(id) {
+      var seen = {};
+      var rows = network.getConnectedEdges(id).map(function (eid) {
+        var e = edges.get(eid);
+        return { other: e.from === id ? e.to : e.from, weight: e.kg.weight, relation: e.kgRelation, onMap: true };
+      }).filter(function (r) {
+        if (r.other === id || seen[r.other]) return false;
+        seen[r.other] = true;
+        return true;
+      });
+      (extraEdgesOf[id] || []).forEach(function (i) {
+        var r = data.extraEdges[i];
+        var other = r[0] === id ? r[1] : r[0];
+        if (seen[other] || !entities[other]) return;
+        seen[other] = true;
+        rows.push({ other: other, weight: r[2], relation: r[3], onMap: !!nodes.get(other) });
+      });
+      var degree = nodes.get(id).kg.degree;
+      if (!rows.length && !degree) return;
+      rows.sort(function (a, b) { return (b.onMap - a.onMap) || (b.weight - a.weight); });
+      var onMap = rows.filter(function (r) { return r.onMap; }).length;
+      var head = "关联 neighbours (" + rows.length + ")";
+      if (typeof degree === "number" && degree > rows.length) {
+        head = "关联 neighbours (" + rows.length + " / " + degree + ")";
+      }
+      panel.appendChild(el("h3", null, head));
+      if (typeof degree === "number" && degree > onMap) {
+        panel.appendChild(el("p", "kg-muted", "图上 " + onMap + " 个，共 " + degree + " 个 (" + onMap + " on the map of " +
+                                              degree + "; all are in entities.csv / edges.csv)"));
+      }
+      var list = el("ol", "kg-neighbours");
+      rows.forEach(function (r) {
+        var item = el("li");
+        var link = el("a", null, entities[r.other].name);
+        link.href = "#";
+        link.addEventListener("click", function (ev) {
+          ev.preventDefault();
+          if (!nodes.get(r.other)) addToMap(r.other);
+          focusNode(r.other);
+        });
+        item.appendChild(link);
+        var rel = r.relation === "holds_position_at" ? " · 任职" : "";
+        item.appendChild(el("span", "kg-muted", " ×" + format(r.weight) + rel + (r.onMap ? "" : " · 不在图上 off the map")));
+        list.appendChild(item);
+      });
+      panel.appendChild(list);
+    }
+
+    function showEdge(id) {
+      var e = edges.get(id);
+      if (!e) return showPlaceholder();
+      var k = e.kg;
+      var arrow = e.kgRelation === "holds_position_at" ? " → " : " — ";
+      clear(panel);
+      panel.appendChild(el("h2", null, nodes.get(e.from).kg.name + arrow + nodes.get(e.to).kg.name));
+      var rel = relationLabels[e.kgRelation];
+      panel.appendChild(el("p", "kg-kind kg-muted", rel ? rel.label : k.relation));
+      var dl = el("dl");
+      addField(dl, "职务 title", k.title);
+      addField(dl, "权重 weight", format(k.weight));
+      addField(dl, "文档 documents", format(k.documents));
+      addField(dl, "NPMI", format(k.npmi));
+      addField(dl, "首见 first seen", k.first_seen);
+      addField(dl, "末见 last seen", k.last_seen);
+      panel.appendChild(dl);
+      addEvidence(k.evidence);
+    }
+
+    return { showNode: showNode, showEdge: showEdge, showPlaceholder: showPlaceholder };
+  };
+})();
