@@ -128,3 +128,8 @@ def test_zone_short_form_with_kaifaqu_is_the_zone():
 def test_no_zone_across_a_clause():
     a = analysis_of("滨江、萧山两区签订杭州高新技术产业开发区合作协议。", [("滨江", "LOC"), ("萧山", "LOC")])
     assert not any("签订" in n for n in names(build(a)))
+
+
+def test_a_place_then_more_name_and_a_cooperation_zone_word_is_the_zone():
+    a = analysis_of("深汕特别合作区建设加快。", [("深汕特别", "LOC")])
+    assert names(build(a), "LOC") == {"深汕特别合作区"}
