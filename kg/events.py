@@ -138,6 +138,9 @@ _AGREEMENT = re.compile(r"协议|合同|备忘录|协定|意向书|框架|合作
 _VISIT_TAIL_OF = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:园区|产业园|基地|中心|馆|厂区|工厂|车间|项目|现场|实验室|研究院"
                             r"|厅|堂|大厦|宾馆|饭店|酒店|广场|市场|码头|车站)"
                             r"(?=$|[、和及与，,；;。时内里中后前的了]|[^\u4e00-\u9fff]|" + TRIGGERS.pattern + ")")
+# an organisation's name that the text goes on with (the model tagged only its start)
+_NAME_GOES_ON = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:中心|公司|集团|研究院|研究所|大学|学院|协会|联盟|银行|委员会)"
+                           r"(?=$|[（(、和及与，,；;。]|[^\u4e00-\u9fff])")
 _EXHIBIT = re.compile(r"[^、，和及与]{0,12}?(?:展示|展览|成果展|展会|展厅|展馆|博览会|陈列|展区|展(?=$|[、，,；;。和及与]))")
 # what may stand between a visit's trigger and what was visited: 考察了, 调研指导, 走访了位于…的
 _VISIT_GAP = re.compile(r"(?:了|过)?(?:指导|调研|考察|参观|走访|慰问|视察|察看|了解|检查)?(?:了)?(?:位于|坐落于|当地的?)?"
@@ -224,7 +227,8 @@ def _run_after(c: _Clause, pos: int, ok, first_gap: int, join: re.Pattern, skip_
         if not run:
             if len(gap) > first_gap:
                 break
-        elif not (join.fullmatch(gap) or (skip_others and _PERSON_JOIN.fullmatch(gap))):
+        elif not (join.fullmatch(gap) or (skip_others and _PERSON_JOIN.fullmatch(gap))
+                  or (not gap and m.type == LOC and run[-1].type == LOC)):  # a chain: 大庆市|萨尔图区
             break
         elif stop_at and c.text.startswith(stop_at, m.end):
             break  # 甲兼并乙、丙兼并丁: 丙 is the next one's subject
@@ -406,7 +410,20 @@ def _part_of_more(c: _Clause, m: EventMention) -> bool:
     of it rather than what was visited."""
     end = _next_start(c, m.end)
     return bool(_EXHIBIT.match(c.text, m.end, c.hi) or _people_words().match(c.text, m.end, end)
-                or (m.type == LOC and _VISIT_TAIL_OF.match(c.text, m.end, end)))
+                or (m.type == LOC and _VISIT_TAIL_OF.match(c.text, m.end, end))
+                or (end == m.end < c.hi and _runs_into_name(c, m))  # 华为|松山湖园区: one longer name
+                or (m.type == ORG and _NAME_GOES_ON.match(c.text, m.end, end)))  # 杭州中科|国家技术转移中心
+
+
+def _runs_into_name(c: _Clause, m: EventMention) -> bool:
+    """Whether `m` runs straight into the next name as the start of one longer name: an
+    organisation before a place (华为|松山湖园区), or anything before a place that names a
+    facility (甲|乙园区); places in a chain (河南省|郑州市) are each a place."""
+    nxt = next((n for n in c.mentions if n.start == m.end), None)
+    if nxt is None:
+        return False
+    return (m.type == ORG and nxt.type == LOC) or bool(
+        nxt.type == LOC and _VISIT_TAIL_OF.match(c.text, nxt.end, _next_start(c, nxt.end)))
 
 
 def _pair_words(c: _Clause, pattern: re.Pattern, lo: int, hi: int):

@@ -438,3 +438,12 @@ def test_governments_of_a_documents_places():
     named = [Entity("LOC:临江市", "临江市", L), Entity("ORG:临江市人民政府", "临江市人民政府", O),
              Entity("LOC:平川县", "平川县", L), Entity("ORG:平川县委", "平川县委", O)]  # a party committee is not it
     assert governments(named) == {"LOC:临江市": ("ORG:临江市人民政府", "临江市人民政府")}
+
+
+def test_a_visit_to_a_name_the_model_tagged_in_part_is_no_visit_to_the_part():
+    assert triples("周明在临江考察星河松山园区", [("周明", P), ("临江", L), ("星河", O), ("松山", L)]) == {
+        ("周明", VISITS, "临江")}  # 星河|松山园区 is one name
+    assert triples("周明来访星河中科国家技术转移中心", [("周明", P), ("星河中科", O)]) == set()
+    assert triples("周明考察星河电子公司", [("周明", P), ("星河电子公司", O)]) == {("周明", VISITS, "星河电子公司")}
+    got = triples("周明来到平川市临江区看望职工", [("周明", P), ("平川市", L), ("临江区", L)])
+    assert got == {("周明", VISITS, "平川市"), ("周明", VISITS, "临江区")}  # a chain of places: each visited
