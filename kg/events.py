@@ -160,6 +160,7 @@ _BYLINE = re.compile(r"(?:记者|通讯员|摄影|编辑|撰稿|作者|文/|图/
 _DELEGATIONS = ("代表团", "考察团", "访问团", "调研组", "调研团", "工作组", "督导组", "检查组", "团组")
 _UNNAMED_GROUP = re.compile("|".join(_DELEGATIONS + ("客商", "企业家", "专家")))
 _LEADS_GROUP = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:率团|率队|带队|任团长|为团长|担任团长)")
+_VERB_IN_NAME = re.compile(r"调研|考察|视察|走访|会见|会谈|座谈|参观")
 _DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
 _UNIT_JOIN = re.compile(r"\s*(?:、|和|及|以及|与|同)\s*")
 _UNIT_JOIN_NO_PAIR = re.compile(r"\s*(?:、|和|及|以及)\s*")
@@ -655,6 +656,8 @@ def extract_events(sentences: Mapping[int, str], mentions: Iterable[EventMention
         # one-character names (美, 港, 吴 of 吴书记) are abbreviations or pieces: no event ends
         ms = _outermost(m for m in by_sentence[index] if text and 0 <= m.start < m.end <= len(text))
         ms = [m for m in ms if m.end - m.start > 1]
+        # a "name" holding a visit's or a meeting's verb is a tagging error (浑南区调研科技企业): no end
+        ms = [m for m in ms if not _VERB_IN_NAME.search(text, m.start, m.end)]
         if not text or len(ms) < 2:
             continue
         # the previous sentence's subject goes on only into the very next sentence, and only

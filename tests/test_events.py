@@ -447,3 +447,7 @@ def test_a_visit_to_a_name_the_model_tagged_in_part_is_no_visit_to_the_part():
     assert triples("周明考察星河电子公司", [("周明", P), ("星河电子公司", O)]) == {("周明", VISITS, "星河电子公司")}
     got = triples("周明来到平川市临江区看望职工", [("周明", P), ("平川市", L), ("临江区", L)])
     assert got == {("周明", VISITS, "平川市"), ("周明", VISITS, "临江区")}  # a chain of places: each visited
+
+
+def test_a_name_holding_a_visit_verb_is_a_tagging_error():
+    assert triples("周明赴临江调研智能制造产业", [("周明", P), ("临江调研智能制造产业", O)]) == set()
