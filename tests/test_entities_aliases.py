@@ -168,3 +168,13 @@ def test_the_country_and_its_full_name_are_one_node():
 def test_a_national_body_with_the_countrys_full_name_is_the_body():
     a = analysis_of("中华人民共和国外交部发表声明。外交部发言人表示。", [("中华人民共和国外交部", "ORG"), ("外交部", "ORG")])
     assert names(build(a), "ORG") == {"中华人民共和国外交部"}
+
+
+def test_a_name_that_ends_the_documents_longer_name_is_that_body():
+    a = analysis_of("材料科学姑苏实验室揭牌。姑苏实验室将开展研究。", [("材料科学姑苏实验室", "ORG"), ("姑苏实验室", "ORG")])
+    assert names(build(a), "ORG") == {"材料科学姑苏实验室"}
+
+
+def test_where_business_posts_are_held_is_a_company():
+    a = analysis_of("北京佰才邦CEO孙立新介绍情况。", [("北京佰才邦CEO", "ORG"), ("孙立新", "PERSON")])
+    assert entity(build(a), "北京佰才邦").subtype == "company"

@@ -16,7 +16,7 @@ from .subtypes import loc_subtype, org_subtype, person_subtype, unit_kind
 from .aliases import (
     AliasConfig, _UnionFind, abbreviation_score, body_key, company_key, company_short_form_score, official_name,
 )
-from .names import LOCAL_BODY
+from .names import LOCAL_BODY, _body_head
 from .officials import _implied_government, _position_org, territorial_unit
 from .facts import DocFacts
 
@@ -152,6 +152,14 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
                 tied = [s for s in scored if s[:2] == best[:2]]
                 if len(tied) == 1:
                     return best[3]
+            # 姑苏实验室 after 材料科学姑苏实验室, 全国供销合作总社 after 中华全国供销合作总社: the
+            # document's longer name that ends with it, the part before no place (沈阳市科技局)
+            if len(surface) >= 4 and _body_head(surface):
+                longer = [d for d in doc_surfaces if len(d) > len(surface) and d.endswith(surface)
+                          and label_of.get(d) == ORG and not _known_place(d[: -len(surface)])
+                          and not forbidden(surface, d)]
+                if len(longer) == 1:
+                    return longer[0]
         return surface
 
     resolved_docs = FactSpill(spill_dir)  # (facts, mapping) per document, read back below
@@ -253,6 +261,7 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
         return entities[eid]
 
     person_titles: dict[str, list[str]] = defaultdict(list)
+    business_units: Counter = Counter()  # organisation -> business posts held there
     person_roles: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
     person_orgs: dict[str, list[str]] = defaultdict(list)
     for facts, mapping in resolved_docs:
@@ -300,6 +309,8 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
             if title not in person_titles[person.id]:
                 person_titles[person.id].append(title)
             unit = None if org_entity is None else unit_kind(org_entity.name) if org_entity.type == ORG else "territory"
+            if org_entity is not None and title_kind(title) == "business":
+                business_units[org_entity.id] += 1
             person_roles[person.id].append((title, unit))
             if org_entity is not None and org_entity.name not in person_orgs[person.id]:
                 person_orgs[person.id].append(org_entity.name)
@@ -329,6 +340,8 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
             entity.subtype = person_subtype(person_roles.get(eid, []))
         elif entity.type == ORG:
             entity.subtype = org_subtype(entity.name)
+            if entity.subtype == "other" and business_units.get(eid):
+                entity.subtype = "company"  # 北京佰才邦CEO孙立新: where business posts are held is a company
         else:
             entity.subtype = loc_subtype(entity.name)
 
