@@ -53,7 +53,8 @@ SEARCH_PROBE = """() => { window.__kgProbe = new Promise(resolve => {
     if (e.key !== 'Enter') return;
     t0 = performance.now();
     window.kg.network.once('afterDrawing', () => { got.frame = performance.now() - t0; done(); });
-    setTimeout(() => { if (got.frame === null) { got.frame = -1; done(); } }, 10000);
+    // an answer that changes nothing on the map (not found, off the map) draws no frame
+    setTimeout(() => { if (got.frame === null) { got.frame = -1; done(); } }, 1500);
   }, {capture: true, once: true});
 }); }"""  # stored, not returned: Playwright would wait for a returned promise
 
@@ -108,6 +109,7 @@ def main() -> int:
             page.close()
         browser.close()
 
+    drawn = [f for f in frames if f >= 0]  # searches that changed the map
     result = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}",
@@ -117,7 +119,8 @@ def main() -> int:
         "open_s": {"median": round(statistics.median(opens), 2), "max": round(max(opens), 2), "runs": [round(x, 2) for x in opens]},
         "search_ms": {"median": round(statistics.median(searches), 1), "max": round(max(searches), 1),
                       "count": len(searches)},
-        "search_frame_ms": {"median": round(statistics.median(frames), 1), "max": round(max(frames), 1)},
+        "search_frame_ms": {"median": round(statistics.median(drawn), 1) if drawn else None,
+                            "max": round(max(drawn), 1) if drawn else None, "count": len(drawn)},
     }
     checks = [
         (result["open_s"]["max"] < OPEN_LIMIT_S,

@@ -97,8 +97,7 @@
     // Every neighbour: those on the map (strongest first), then those the page knows off it.
     function addNeighbours(id) {
       var seen = {};
-      var rows = network.getConnectedEdges(id).map(function (eid) {
-        var e = edges.get(eid);
+      var rows = edges.get(network.getConnectedEdges(id)).map(function (e) { // one lookup for all: hubs have hundreds
         return { other: e.from === id ? e.to : e.from, weight: e.kg.weight, relation: e.kgRelation, onMap: true };
       }).filter(function (r) {
         if (r.other === id || seen[r.other]) return false;
@@ -126,15 +125,19 @@
                                               degree + "; all are in entities.csv / edges.csv)"));
       }
       var list = el("ol", "kg-neighbours");
+      list.addEventListener("click", function (ev) { // one listener for the whole list
+        var link = ev.target.closest ? ev.target.closest("a[data-id]") : null;
+        if (!link) return;
+        ev.preventDefault();
+        var other = link.getAttribute("data-id");
+        if (!nodes.get(other)) addToMap(other);
+        focusNode(other);
+      });
       rows.forEach(function (r) {
         var item = el("li");
         var link = el("a", null, entities[r.other].name);
         link.href = "#";
-        link.addEventListener("click", function (ev) {
-          ev.preventDefault();
-          if (!nodes.get(r.other)) addToMap(r.other);
-          focusNode(r.other);
-        });
+        link.setAttribute("data-id", r.other);
         item.appendChild(link);
         var rel = r.relation === "holds_position_at" ? " · 任职" : "";
         item.appendChild(el("span", "kg-muted", " ×" + format(r.weight) + rel + (r.onMap ? "" : " · 不在图上 off the map")));

@@ -54,7 +54,11 @@
       var visible = all.filter(function (id) { var n = nodes.get(id); return n && !n.hidden; });
       if (!visible.length) {
         lastQuery = null;
-        if (!all.length) { say("未找到 (no match)"); return null; }
+        if (!all.length) {
+          var left = ctx.leftOut || 0; // entities past the page's limit: only in the exports
+          say("未找到 (no match)" + (left ? "; " + left + " 个实体只在导出文件中 (more entities are only in entities.csv)" : ""));
+          return null;
+        }
         var best = all[0];
         var name = entities[best].name;
         if (!nodes.get(best)) {

@@ -29,7 +29,8 @@
 
   function format(x) {
     if (typeof x !== "number") return x;
-    return Number.isInteger(x) ? x.toLocaleString("en-US") : x.toFixed(3);
+    // not toLocaleString: it is slow enough to matter in a list of hundreds of neighbours
+    return Number.isInteger(x) ? String(x).replace(/\B(?=(\d{3})+(?!\d))/g, ",") : x.toFixed(3);
   }
 
   function darker(hex) {

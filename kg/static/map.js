@@ -494,7 +494,10 @@
     highlight(id);
     showNode(id);
     openPanel();
-    network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: { duration: 300 } });
+    // next frame: starting the animation draws a whole frame at once (slow on 20,000 edges),
+    // which the panel and the search answer need not wait for
+    var scale = Math.max(network.getScale(), 1.0);
+    requestAnimationFrame(function () { network.focus(id, { scale: scale, animation: { duration: 300 } }); });
   }
 
   // ------------------------------------------------------------------ narrow screens: panels fold away
@@ -543,7 +546,7 @@
   buildSliders();
   var finder = window.kgSearch({
     entityList: entityList, nodes: nodes, entities: entities, addToMap: addToMap, setHidden: setHidden,
-    focusNode: focusNode, isHidden: function (id) { return !!hiddenIds[id]; }
+    focusNode: focusNode, isHidden: function (id) { return !!hiddenIds[id]; }, leftOut: data.extraLeftOut
   });
   var search = finder.search;
   finder.build();
