@@ -328,7 +328,7 @@ def neo4j_nodes_csv(graph: nx.Graph) -> str:
 
 
 def neo4j_relationships_csv(graph: nx.Graph) -> str:
-    header = [":START_ID", ":END_ID", ":TYPE", "weight:int", "npmi:float", "title", "documents:int",
+    header = [":START_ID", ":END_ID", ":TYPE", "weight:float", "npmi:float", "title", "documents:int",
               "first_seen", "last_seen"]
     rows = []
     for a, b, d in sorted(_oriented_edges(graph), key=lambda e: (e[0], e[1])):
