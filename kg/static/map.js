@@ -434,8 +434,12 @@
   function writeHash() {
     var ids = Object.keys(hiddenIds);
     var hash = ids.length ? "#hide=" + ids.map(encodeURIComponent).join(",") : "";
-    if (history.replaceState) history.replaceState(null, "", hash || location.pathname + location.search);
-    else location.hash = hash;
+    // inside a sandboxed srcdoc iframe (the notebook view) the page has no URL of its own and
+    // replaceState throws: hiding still works, it just is not kept in the address
+    try {
+      if (history.replaceState) history.replaceState(null, "", hash || location.pathname + location.search);
+      else location.hash = hash;
+    } catch (e) { /* no address to keep it in */ }
   }
 
   function setHidden(id, hide) {
