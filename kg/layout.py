@@ -14,7 +14,7 @@ from typing import Any
 
 import networkx as nx
 
-from .style import scaled_size
+from .style import finite_float as _float, scaled_size
 
 EDGE_LENGTH = 130.0  # how far from its anchor a node left off the map is put, at most, in pixels
 SPACING = 60.0  # room per node on a map of 300+ nodes, in pixels (the square root of the area)
@@ -24,14 +24,6 @@ MAX_SPACING = 100.0  # ... and on a small one, where every label can have its ro
 def spacing(n: int) -> float:
     """Room per node: more on small maps (their labels are all drawn at the opening zoom)."""
     return max(SPACING, min(MAX_SPACING, SPACING * math.sqrt(300 / max(n, 1))))
-
-
-def _float(value: Any, default: float) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return default
-    return number if math.isfinite(number) else default
 
 
 def weighted_degree(graph: nx.Graph) -> dict[Any, float]:

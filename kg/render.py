@@ -29,6 +29,7 @@ from pyvis.network import Network
 from pyvis.node import Node
 
 from kg.export import atomic_write_text
+from kg.style import finite_float as _float
 from kg.layout import compute_layout, has_layout, ranked_nodes, weighted_degree
 from kg.events import edge_events
 from kg.style import COMMUNITY_COLOURS, COMMUNITY_OTHER, EDGE_STYLE, SUBTYPE_STYLE, TYPE_STYLE, scaled_size
@@ -417,14 +418,6 @@ def _split(value: Any, sep: str) -> list[str]:
         return []
     parts = value if isinstance(value, (list, tuple)) else str(value).split(sep)
     return [s for s in (_text(p).strip() for p in parts) if s]
-
-
-def _float(value: Any, default: float) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return default
-    return number if math.isfinite(number) else default
 
 
 def _finite(number: float) -> float | int:

@@ -92,3 +92,12 @@ def scaled_size(value: float, top: float) -> float:
 
 def hex_rgb(colour: str) -> tuple[int, int, int]:
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def finite_float(value: Any, default: float) -> float:
+    """A number read from a graph attribute, or `default` when it is missing, not a number or infinite."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    return number if math.isfinite(number) else default

@@ -1,6 +1,8 @@
 """Builders for hand-made test inputs (no model needed)."""
 from __future__ import annotations
 
+import html.parser
+
 from kg.clean import clean_document
 from kg.types import DocAnalysis, Document, Mention
 
@@ -22,3 +24,15 @@ def analysis_of(text: str, tagged: list[tuple[str, str]], doc_id: str = "d1") ->
         sentence = next(i for i, s in enumerate(clean.sentences) if s.start <= start < s.end)
         mentions.append(Mention(start, end, surface, label, sentence))
     return DocAnalysis(doc_id, clean.text, clean.sentences, mentions)
+
+
+class IframeCollector(html.parser.HTMLParser):
+    """The attributes of every <iframe> in a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.frames: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "iframe":
+            self.frames.append(dict(attrs))

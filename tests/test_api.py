@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import doctest
-import html.parser
 import inspect
 import json
 import subprocess
@@ -16,6 +15,7 @@ import sys
 from pathlib import Path
 
 import networkx as nx
+from tests.helpers import IframeCollector
 import pytest
 from click.testing import CliRunner
 
@@ -178,18 +178,10 @@ def test_tables_slice_as_tables_and_need_pandas_only_for_to_pandas(monkeypatch):
         rows.to_pandas()
 
 
-class _Frames(html.parser.HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.frames: list[dict] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "iframe":
-            self.frames.append(dict(attrs))
 
 
 def iframes(markup: str) -> list[dict]:
-    parser = _Frames()
+    parser = IframeCollector()
     parser.feed(markup)
     return parser.frames
 

@@ -7,7 +7,6 @@ What the notebook prints is checked against a build of the same corpus in this p
 """
 from __future__ import annotations
 
-import html.parser
 import json
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import networkx as nx  # noqa: E402
 
 import kg  # noqa: E402
 from kg.nlp import DEFAULT_MODEL, MODELS_DIR  # noqa: E402
+from tests.helpers import IframeCollector  # noqa: E402
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "examples" / "quickstart.ipynb"
 pytestmark = [pytest.mark.slow,
@@ -67,14 +67,6 @@ def output_text(cell) -> str:
     return "\n".join(parts)
 
 
-class _Frames(html.parser.HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.frames: list[dict] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "iframe":
-            self.frames.append(dict(attrs))
 
 
 def maps_in(cell) -> list[str]:
@@ -82,7 +74,7 @@ def maps_in(cell) -> list[str]:
     pages = []
     for out in cell.outputs:
         if out.output_type in ("execute_result", "display_data") and "text/html" in out.data:
-            parser = _Frames()
+            parser = IframeCollector()
             parser.feed(out.data["text/html"])
             pages.extend(f["srcdoc"] for f in parser.frames if "kg-map" in f.get("class", ""))
     return pages
