@@ -347,8 +347,14 @@ def test_an_interrupt_during_the_move_still_leaves_complete_new_outputs(out, mon
         return real(src, dst, *args, **kwargs)
 
     monkeypatch.setattr(os, "replace", replace)
-    with pytest.raises(KeyboardInterrupt):
-        write_outputs(out, new_files())
+    # Python's own Ctrl-C handler: an earlier test in the same process (Dask, a kernel) may have
+    # installed another one
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            write_outputs(out, new_files())
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert snapshot(out) == {**new_files(), "notes.txt": b"mine, not kg's"}
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
