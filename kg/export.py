@@ -369,9 +369,12 @@ def write_outputs(out_dir: str | Path, files: dict[str, bytes]) -> list[Path]:
             raise ValueError(f"output file name {name!r} must be relative and stay inside the folder")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        with output_lock(out_dir):  # a killed run's commit is completed before its staging counts as stale
-            recover_commit(out_dir)
-            remove_stale_staging(out_dir)
+        # a killed run's commit is completed before its staging counts as stale; when another
+        # build holds the folder it is alive and will do both, so this run stages meanwhile
+        with output_lock(out_dir, wait=False) as held:
+            if held:
+                recover_commit(out_dir)
+                remove_stale_staging(out_dir)
         staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out_dir))
     except OSError as exc:
         raise _output_error(out_dir, exc) from None

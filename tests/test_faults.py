@@ -470,8 +470,9 @@ def test_two_builds_racing_on_one_folder_end_with_one_complete_set(two_sets, tmp
     base, sets = two_sets
     out = tmp_path / "out"
     args = ("--out", out, "--jobs", "1", "--cache-dir", base / "cache", "--quiet")
-    # a slow commit (about 14 s), and a fast one that gets to its commit while the slow one is under way
-    slow = kg_process("build", base / "a", *args, env={"KG_TEST_COMMIT_DELAY": "1.0"})
+    # a slow commit (about 28 s: a loaded 2-core machine can take 14 s to start the fast build and
+    # load the model), and a fast one that gets to its commit while the slow one is under way
+    slow = kg_process("build", base / "a", *args, env={"KG_TEST_COMMIT_DELAY": "2.0"})
 
     def staged() -> set[str]:  # staging folders holding every file (summary.json is written last)
         return {p.parent.name for p in out.glob(".kg-staging-*/summary.json")}
