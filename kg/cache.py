@@ -27,7 +27,7 @@ from pathlib import Path
 from .clean import CLEANING_VERSION
 from .types import CleanDocument, DocAnalysis
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: DocAnalysis.written_ascii
 
 
 def default_cache_dir() -> Path:
@@ -39,7 +39,7 @@ def default_cache_dir() -> Path:
 
 def analysis_key(doc: CleanDocument, model_id: str) -> str:
     digest = hashlib.sha256()
-    for part in (str(SCHEMA_VERSION), CLEANING_VERSION, model_id, doc.text):
+    for part in (str(SCHEMA_VERSION), CLEANING_VERSION, model_id, doc.text, doc.written_ascii):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\x00")
     return digest.hexdigest()
@@ -189,7 +189,7 @@ class AnalysisCache:
                             except Exception:  # a damaged entry is a miss, not a failure
                                 damaged.append(key)
             except sqlite3.Error as exc:
-                found = {}
+                found, damaged = {}, []  # the database's own warning covers the entries read before
                 if not self._on_error(exc):
                     self.readable = False
                     self._warn(f"cannot read the analysis cache {self.path} ({exc}); analysing without it")

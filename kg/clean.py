@@ -166,7 +166,8 @@ def clean_document(doc: Document, dedup: "Deduplicator | None" = None) -> CleanD
     """
     dedup = dedup if dedup is not None else Deduplicator()
     dropped_before = dedup.dropped
-    text = normalize_chars(remove_invisible(doc.text.replace("\r\n", "\n").replace("\r", "\n")))
+    raw = remove_invisible(doc.text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = normalize_chars(raw)
     paragraphs = join_broken_paragraphs(text.split("\n"))
     out_parts: list[str] = []
     sentences: list[Sentence] = []
@@ -194,7 +195,16 @@ def clean_document(doc: Document, dedup: "Deduplicator | None" = None) -> CleanD
         title=doc.title,
         dropped_passages=dedup.dropped - dropped_before,
         source=doc.source,
+        written_ascii=written_ascii(raw, text),
     )
+
+
+def written_ascii(raw: str, normalized: str) -> str:
+    """The ASCII punctuation marks that `normalize_chars` turned full-width in this text and
+    that the source never wrote full-width itself: there every full-width mark of the kind is
+    the source's ASCII one, so a name can be reported as written (东江集团(控股)有限公司)."""
+    return "".join(a for a, full in _ASCII_TO_FULLWIDTH_PUNCT.items()
+                   if a in raw and full not in raw and full in normalized)
 
 
 _PASSAGE_KEY_DROP = re.compile(r"[\s\W_]+", re.UNICODE)

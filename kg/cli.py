@@ -297,12 +297,15 @@ def _echo_corpus_score(result: dict) -> None:
     if "events" in s:
         e = c["events"]
         click.echo(f"events F                {s['events']:.3f}  (P {e['p']:.3f}  R {e['r']:.3f}, {e['gold']} gold, {e['predicted']} predicted)")
+        for kind, t in e.get("types", {}).items():
+            click.echo(f"  {kind:<22}{t['f']:.3f}  (P {t['p']:.3f}  R {t['r']:.3f}, {t['gold']} gold, {t['predicted']} predicted)")
     for key, label in (("missed_required", "missing entity"), ("unmatched_nodes", "spurious node"),
                        ("negatives_present", "negative as node"), ("subtype_errors", "subtype"),
                        ("missed_merges", "missed merge"), ("wrong_merges", "wrong merge"),
                        ("missed_relations", "missed relation"), ("wrong_relations", "wrong relation"),
-                       ("missed_pairs", "pair not connected")):
-        for item in result[key]:
+                       ("missed_pairs", "pair not connected"), ("missed_events", "missed event"),
+                       ("wrong_events", "wrong event")):
+        for item in result.get(key, []):
             click.echo(f"  {label}: {item}")
     click.echo("targets: " + " ".join(f"{k}={v:.3f}/{result['targets'][k]:.2f}" for k, v in s.items())
                + (" short: " + ",".join(result["short"]) if result["short"] else " all met"))

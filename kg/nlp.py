@@ -153,6 +153,7 @@ def analyse_document(nlp, doc: CleanDocument, batch_size: int = 64) -> DocAnalys
         mentions=mentions,
         title=doc.title,
         dropped_passages=doc.dropped_passages,
+        written_ascii=doc.written_ascii,
     )
 
 

@@ -260,7 +260,11 @@ def score_corpus(gold: dict, out_dir: Path) -> dict:
         return (kind, frozenset((a, b))) if kind in _SYMMETRIC_EVENTS else (kind, a, b)
 
     gold_events = {k for k in (event_key(e["head"], e["tail"], e["type"]) for e in gold.get("events", [])) if k}
+    gold_event_text = {}
+    for e in gold.get("events", []):
+        gold_event_text.setdefault(event_key(e["head"], e["tail"], e["type"]), f"{e['head']} {e['type']} {e['tail']}")
     predicted_events = set()
+    predicted_event_text = {}
     events_file = _output(out_dir, "events.csv", required=False)
     if gold_events and events_file:
         for row in _csv_rows(events_file):
@@ -268,9 +272,17 @@ def score_corpus(gold: dict, out_dir: Path) -> dict:
                 continue  # a denied event is no claim
             head, tail = (row.get("head") or "").strip(), (row.get("tail") or "").strip()
             kind = (row.get("type", row.get("relation", "")) or "").strip()
-            key = event_key(head, tail, kind)
-            predicted_events.add(key if key else ("unmatched", row.get("head"), row.get("tail"), row.get("type")))
+            key = event_key(head, tail, kind) or ("unmatched", head, tail, kind)
+            predicted_events.add(key)
+            predicted_event_text.setdefault(key, f"{head} {kind} {tail} ({row.get('document', '')}: {row.get('trigger', '')})")
     ev_p, ev_r, ev_f = _prf(len(gold_events & predicted_events), len(predicted_events), len(gold_events))
+    # per type: a predicted event whose ends match no gold entity counts against its own type
+    event_types = {}
+    for kind in sorted({k[0] for k in gold_events} | {k[0] if k[0] != "unmatched" else k[3] for k in predicted_events}):
+        g = {k for k in gold_events if k[0] == kind}
+        p = {k for k in predicted_events if (k[3] if k[0] == "unmatched" else k[0]) == kind}
+        tp_p, tp_r, tp_f = _prf(len(g & p), len(p), len(g))
+        event_types[kind] = {"gold": len(g), "predicted": len(p), "p": tp_p, "r": tp_r, "f": tp_f}
 
     scores = {"recall": recall, "precision": precision, "merge": merge_ok / max(1, merge_cases),
               "rel": rel_f, "cooc": cooc, "subtype": subtype_ok / max(1, subtype_n)}
@@ -287,7 +299,7 @@ def score_corpus(gold: dict, out_dir: Path) -> dict:
                    "rel_p": rel_p, "rel_r": rel_r, "gold_relations": len(gold_relations),
                    "predicted_relations": len(predicted_relations), "pairs": len(pairs),
                    **({"events": {"gold": len(gold_events), "predicted": len(predicted_events), "p": ev_p, "r": ev_r,
-                                  "f": ev_f}} if gold_events else {})},
+                                  "f": ev_f, "types": event_types}} if gold_events else {})},
         "missed_required": [gents[j]["name"] for j in required if not gold_nodes[j]],
         "unmatched_nodes": [nodes[i]["name"] for i, hits in enumerate(node_gold) if not hits],
         "negatives_present": negatives_present,
@@ -297,6 +309,8 @@ def score_corpus(gold: dict, out_dir: Path) -> dict:
         "missed_relations": sorted(label(k) for k in gold_relations - set(predicted_relations)),
         "wrong_relations": sorted(v for k, v in predicted_relations.items() if k not in gold_relations),
         "missed_pairs": missed_pairs,
+        "missed_events": sorted(gold_event_text[k] for k in gold_events - predicted_events),
+        "wrong_events": sorted(predicted_event_text[k] for k in predicted_events - gold_events),
     }
 
 

@@ -68,6 +68,7 @@ class CleanDocument:
     title: str = ""
     dropped_passages: int = 0
     source: str = ""  # the publication, when the input names it (JSON `source`)
+    written_ascii: str = ""  # punctuation the source wrote in ASCII only, shown full-width in `text`: "()"
 
 
 @dataclass(slots=True)  # many of these: no per-instance dict
@@ -91,6 +92,7 @@ class DocAnalysis:
     mentions: list[Mention]
     title: str = ""
     dropped_passages: int = 0
+    written_ascii: str = ""  # as CleanDocument.written_ascii: names are reported as the source wrote them
 
     def sentence_text(self, index: int) -> str:
         s = self.sentences[index]

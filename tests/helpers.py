@@ -23,7 +23,7 @@ def analysis_of(text: str, tagged: list[tuple[str, str]], doc_id: str = "d1") ->
         end = start + len(surface)
         sentence = next(i for i, s in enumerate(clean.sentences) if s.start <= start < s.end)
         mentions.append(Mention(start, end, surface, label, sentence))
-    return DocAnalysis(doc_id, clean.text, clean.sentences, mentions)
+    return DocAnalysis(doc_id, clean.text, clean.sentences, mentions, written_ascii=clean.written_ascii)
 
 
 class IframeCollector(html.parser.HTMLParser):

@@ -137,3 +137,15 @@ def test_no_invisible_character_survives_cleaning(text):
             repr(doc.text)
     for s in doc.sentences:
         assert 0 <= s.start < s.end <= len(doc.text)
+
+
+def test_clean_records_the_ascii_marks_a_source_wrote_only_in_ascii():
+    from kg.clean import clean_document
+    from kg.types import Document
+
+    ascii_only = clean_document(Document("a", "王强调研东江集团(控股)有限公司,走访企业。"))
+    assert "（控股）" in ascii_only.text  # the model reads full-width
+    assert set(ascii_only.written_ascii) == {"(", ")", ","}
+    mixed = clean_document(Document("b", "东江集团(控股)有限公司与华润（集团）有限公司签约。"))
+    assert mixed.written_ascii == ""  # both spellings in one text: no mark can be read back
+    assert clean_document(Document("c", "华润（集团）有限公司签约。")).written_ascii == ""

@@ -51,3 +51,26 @@ def test_a_party_committee_left_without_its_place_is_no_node():
     r = build(a, b)
     assert "市委" not in {e.name for e in r.entities.values()}
     assert all(p.organisation is None for p in r.positions)
+
+
+def test_a_name_is_reported_with_the_brackets_its_documents_wrote():
+    text = "王强调研东江集团(控股)有限公司。东江集团(控股)有限公司董事会主席李沛良陪同。"
+    a = analysis_of(text, [("王强", "PERSON"), ("东江集团（控股）有限公司", "ORG"),
+                           ("东江集团（控股）有限公司", "ORG"), ("李沛良", "PERSON")])
+    r = build(a)
+    org = entity(r, "东江集团(控股)有限公司")
+    assert "东江集团（控股）有限公司" in org.aliases  # the form the rules and the model read stays a name of it
+    assert "东江集团(控股)有限公司" in entity(r, "李沛良").affiliations
+    # written full-width, reported full-width
+    b = analysis_of("华润（集团）有限公司董事长王祥明出席。", [("华润（集团）有限公司", "ORG"), ("王祥明", "PERSON")])
+    assert entity(build(b), "华润（集团）有限公司").type == "ORG"
+
+
+def test_as_written_follows_the_majority_of_mentions():
+    from collections import Counter
+
+    from kg.entities.resolve import as_written
+
+    assert as_written("中国（安徽）自由贸易试验区", Counter({"()": 3, "": 1})) == "中国(安徽)自由贸易试验区"
+    assert as_written("中国（安徽）自由贸易试验区", Counter({"()": 1, "": 3})) == "中国（安徽）自由贸易试验区"
+    assert as_written("沈阳市", Counter({"()": 2})) == "沈阳市"

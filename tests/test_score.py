@@ -158,7 +158,11 @@ def test_corpus_layout_measures(tmp_path):
     assert s["subtype"] == 2 / 3  # 凌云 is an official
     assert c["rel_p"] == 0.5 and c["rel_r"] == 0.5 and s["rel"] == 0.5
     assert s["cooc"] == 1 / 3  # only 凌云 - 华为 is an edge
+    types = c["events"].pop("types")
     assert c["events"] == {"gold": 2, "predicted": 1, "p": 1.0, "r": 0.5, "f": pytest.approx(2 / 3)}  # the negated row is no claim
+    assert types == {"meets": {"gold": 1, "predicted": 0, "p": 0.0, "r": 0.0, "f": 0.0},
+                     "visits": {"gold": 1, "predicted": 1, "p": 1.0, "r": 1.0, "f": 1.0}}
+    assert len(result["missed_events"]) == 1 and result["missed_events"][0].split()[1] == "meets"
 
 
 @needs_reference

@@ -37,6 +37,7 @@ class DocFacts:
     media: str | None
     home_province: str | None = None
     sentence_texts: dict[int, str] = field(default_factory=dict)  # sentences worth quoting
+    written_ascii: str = ""  # the document's punctuation written in ASCII (CleanDocument.written_ascii)
 
 
 def _home_city(text: str, mentions: list[DocMention]) -> str | None:
@@ -172,4 +173,5 @@ def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
         home_province=_home_province(mentions, home_city),
         media=media,
         sentence_texts=quoted,
+        written_ascii=getattr(analysis, "written_ascii", ""),  # analyses cached before the field have none
     )

@@ -32,6 +32,25 @@ UNSALARIED_BYLINES = ("通讯员", "作者", "摄影")
 BARE_LOCAL_BODIES = tuple(f"{level}{body}" for level in "省市区县" for body in ("委", "政府", "人民政府"))
 
 
+_FULL_TO_ASCII = {"，": ",", "（": "(", "）": ")", "：": ":", "；": ";", "？": "?", "！": "!"}
+
+
+def as_written(name: str, votes: Counter) -> str:
+    """`name` with each full-width mark that cleaning made of an ASCII one written back in
+    ASCII, where most of the entity's mentions come from documents that wrote it so
+    (`votes`: each mention's document's `written_ascii`)."""
+    if not votes or not any(ch in _FULL_TO_ASCII for ch in name):
+        return name
+    total = sum(votes.values())
+    out = []
+    for ch in name:
+        ascii_ch = _FULL_TO_ASCII.get(ch)
+        if ascii_ch and 2 * sum(n for marks, n in votes.items() if ascii_ch in marks) > total:
+            ch = ascii_ch
+        out.append(ch)
+    return "".join(out)
+
+
 def _unplaced_local_body(name: str) -> bool:
     """A party committee or government still without its place after resolution (市委)."""
     return name in BARE_LOCAL_BODIES
@@ -235,6 +254,7 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
     alias_counts: dict[str, Counter] = defaultdict(Counter)
     entity_docs: Counter = Counter()  # entity id -> documents
     type_votes: dict[str, Counter] = defaultdict(Counter)
+    written_votes: dict[str, Counter] = defaultdict(Counter)  # entity id -> its mentions' documents' ASCII marks
 
     def entity_id(canonical: str, label: str) -> str:
         return f"{label}:{canonical}"
@@ -271,6 +291,7 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
             entity = ensure(canonical)
             entity.mentions += 1
             alias_counts[entity.id][m.text] += 1
+            written_votes[entity.id][facts.written_ascii] += 1
             in_document.add(entity.id)
         seen_positions = set()
         for p in facts.positions:
@@ -324,6 +345,8 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
         eid = entity_id(canonical, canonical_label.get(canonical, ORG))
         if eid in entities and t not in alias_counts[eid]:
             alias_counts[eid][t] += 0
+    written_names = {eid: as_written(e.name, written_votes.get(eid, Counter())) for eid, e in entities.items()}
+    renamed = {e.name: written_names[eid] for eid, e in entities.items() if written_names[eid] != e.name}
     for eid, entity in entities.items():
         forms = alias_counts[eid]
         for form in list(forms):
@@ -332,11 +355,14 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
             ascii_form = form.translate(HALF_WIDTH_BRACKETS)
             if ascii_form != form and ascii_form not in forms:
                 forms[ascii_form] += 0
+        if entity.name != written_names[eid]:
+            forms[entity.name] += 0
+            entity.name = written_names[eid]  # the name as most of its documents wrote it; the id keeps kg's form
         entity.aliases = [entity.name] + sorted((f for f in forms if f != entity.name), key=lambda f: (-forms[f], f))
         entity.documents = entity_docs[eid]
         if entity.type == PERSON:
             entity.titles = person_titles.get(eid, [])
-            entity.affiliations = person_orgs.get(eid, [])
+            entity.affiliations = [renamed.get(o, o) for o in person_orgs.get(eid, [])]
             entity.subtype = person_subtype(person_roles.get(eid, []))
         elif entity.type == ORG:
             entity.subtype = org_subtype(entity.name)
