@@ -125,3 +125,38 @@ def test_modern_local_body_words_after_a_place_make_the_body():
     a = analysis_of("深圳市规自局、市经信局联合发文。", [("深圳市", "LOC")])
     got = names(build(a), "ORG")
     assert "深圳市规划和自然资源局" in got  # written with the standard short word, named with the full one
+
+
+def test_a_city_named_in_full_is_found_bare_where_it_stands_alone():
+    text = "董事长张明带队赴河源，拜访河源市委书记李强，并与河源市领导座谈。河源路上车辆很多。"
+    a = analysis_of(text, [("张明", "PERSON"), ("河源市委", "ORG"), ("李强", "PERSON"), ("河源市", "LOC")])
+    from kg.entities import document_facts
+
+    facts = document_facts(a)
+    bare = [m for m in facts.mentions if m.text == "河源"]
+    assert len(bare) == 1 and bare[0].label == "LOC"  # 赴河源， yes; 河源路 (a street) no
+    assert text.index("赴河源") + 1 == bare[0].start
+    assert "河源" in entity(build(a), "河源市").aliases
+
+
+def test_a_two_character_person_is_found_again_only_at_a_clause_start():
+    from kg.entities import document_facts
+
+    text = "市长凌云在深圳考察。凌云实地考察了华为公司。他壮志凌云。"
+    a = analysis_of(text, [("凌云", "PERSON"), ("深圳", "LOC"), ("华为公司", "ORG")])
+    found = [m.start for m in document_facts(a).mentions if m.text == "凌云"]
+    assert found == [text.index("凌云"), text.index("。凌云") + 1]  # not the word in 壮志凌云
+
+
+def test_a_venue_after_a_place_or_organisation_is_one_name():
+    from kg.entities import document_facts
+
+    a = analysis_of("王伟一行考察钱江综合市场，又来访杭州中科国家技术转移中心，参观了深圳博物馆。",
+                    [("王伟", "PERSON"), ("钱江", "LOC"), ("杭州中科", "ORG"), ("深圳", "LOC")])
+    found = {m.text: m.label for m in document_facts(a).mentions}
+    assert found.get("钱江综合市场") == "ORG" and found.get("杭州中科国家技术转移中心") == "ORG"
+    assert found.get("深圳博物馆") == "ORG"
+    assert entity(build(a), "杭州中科国家技术转移中心").subtype == "institute"
+    # a centre needs a name of its own between the place and 中心: 深圳|中心 stays the city
+    b = analysis_of("深圳中心城区正在扩容。", [("深圳", "LOC")])
+    assert "深圳中心" not in {m.text for m in document_facts(b).mentions}

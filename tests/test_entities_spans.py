@@ -131,3 +131,11 @@ def test_bracket_width_variants_are_aliases():
     a = analysis_of("东江集团(控股)有限公司董事长讲话。", [("东江集团（控股）有限公司", "ORG")])
     (e,) = build(a).entities.values()
     assert {"东江集团（控股）有限公司", "东江集团(控股)有限公司"} <= set(e.aliases)
+
+
+@pytest.mark.parametrize("name", ["江宁开发区建设发展成果展", "广东改革开放40周年展", "深圳城市规划展", "中国国际摄影展"])
+def test_an_exhibition_is_an_event_not_an_organisation(name):
+    from kg.entities import is_event_name
+
+    assert is_event_name(name)
+    assert not is_event_name("华为发展")  # 发展 ends in 展 but is no show

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..types import LOC, ORG, PERSON, DocAnalysis
-from .lexicon import _any_title_regex, _known_place
+from .lexicon import _any_title_regex, _known_place, bare_place_name, full_place_name
 from .subtypes import loc_subtype, org_subtype
 from .spans import (
     LEADING_FUNCTION_WORDS, REPORTING_VERBS, DocMention, _chinese_name_start, _sentence_at, _sentence_of,
@@ -90,7 +90,13 @@ def body_name_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> lis
 NAMED_BODY_HEADS = tuple(sorted((
     "联合实验室", "重点实验室", "实验室", "联合研究中心", "研究中心", "创新中心", "工程中心", "技术中心", "研究院",
     "研究所", "创新联合体", "联合体", "产业联盟", "创新联盟", "联盟", "协会", "学会", "商会", "联合会", "促进会",
-    "基金会", "研究会", "集团", "股份有限公司", "有限公司", "有限责任公司", "公司", "俱乐部"), key=len, reverse=True))
+    "基金会", "研究会", "集团", "股份有限公司", "有限公司", "有限责任公司", "公司", "俱乐部",
+    # venues a visit goes to (参观甲城市规划展示馆, 考察乙综合市场, 来访丙国家技术转移中心)
+    "中心", *("展示馆", "规划馆", "博物馆", "纪念馆", "科技馆", "美术馆", "图书馆", "展览馆", "体育馆", "文化馆",
+             "综合市场", "农贸市场", "批发市场")), key=len, reverse=True))
+# venue words that make a name with the place or organisation alone (湖南|博物馆, 钱江|综合市场)
+VENUE_HEADS = frozenset(("展示馆", "规划馆", "博物馆", "纪念馆", "科技馆", "美术馆", "图书馆", "展览馆", "体育馆", "文化馆",
+                         "综合市场", "农贸市场", "批发市场"))
 COMPANY_HEADS = ("集团", "股份有限公司", "有限公司", "有限责任公司", "公司")
 JOINT_HEADS = ("联合实验室", "联合研究中心", "联合体", "联盟", "中心")
 NAMED_BODY_MIDDLE_MAX = 12
@@ -155,7 +161,7 @@ def named_body_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
             continue
         middle = text[j:best]
         name_part = middle[: len(middle) - len(head)]  # between the anchor and the head word
-        if not 1 <= len(name_part) <= NAMED_BODY_MIDDLE_MAX:
+        if not (0 if head in VENUE_HEADS else 1) <= len(name_part) <= NAMED_BODY_MIDDLE_MAX:
             continue
         if company_only and (head not in COMPANY_HEADS or len(name_part) > 4):
             continue
@@ -270,7 +276,8 @@ def source_line_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> l
     return sorted(out + found, key=lambda d: (d.start, d.end))
 
 
-PROPAGATE_MIN_CHARS = {ORG: 4, LOC: 3}  # shorter names occur inside other words too often
+PROPAGATE_MIN_CHARS = {ORG: 4, LOC: 3, PERSON: 2}  # shorter names occur inside other words too often
+_CLAUSE_START = "，,。；;：:、！!？?“（(\n"
 
 
 def consistent_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
@@ -312,6 +319,20 @@ def consistent_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
         covered[m.start : m.end] = b"\x01" * (m.end - m.start)
     found = sorted({(m.text, m.label) for m in kept} | {(short, ORG) for short in short_names},
                    key=lambda n: (-len(n[0]), n))
+    # a city or county named in full (河源市) is named bare too (带队赴河源): the bare form,
+    # where it stands alone between a motion or list word and a break, is that place
+    for m in kept:
+        bare = bare_place_name(m.text)
+        if m.label == LOC and bare != m.text and m.text.endswith(("市", "县")) and full_place_name(bare) == m.text:
+            start = text.find(bare)
+            while start >= 0:
+                end = start + len(bare)
+                if not any(covered[start:end]) and _stands_alone(text, start, end):
+                    sentence = _sentence_of(analysis, start, end)
+                    if sentence is not None:
+                        kept.append(DocMention(start, end, bare, LOC, sentence))
+                        covered[start:end] = b"\x01" * len(bare)
+                start = text.find(bare, end)
     for name, label in found:
         if len(name) < PROPAGATE_MIN_CHARS.get(label, 10**6):
             continue
@@ -320,13 +341,28 @@ def consistent_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
         start = text.find(name)
         while start >= 0:
             end = start + len(name)
-            if not any(covered[start:end]):
+            # a two-character person's name (凌云, 王伟) is a word too: found again only where
+            # a clause starts with it (…。凌云实地考察了…)
+            alone = label != PERSON or len(name) > 2 or start == 0 or text[start - 1] in _CLAUSE_START
+            if alone and not any(covered[start:end]):
                 sentence = _sentence_of(analysis, start, end)
                 if sentence is not None:
                     kept.append(DocMention(start, end, name, label, sentence))
                     covered[start:end] = b"\x01" * len(name)
             start = text.find(name, end)
     return sorted(kept, key=lambda d: (d.start, d.end))
+
+
+_BARE_PLACE_BEFORE = "在赴到至于从往、和与及同"
+_BARE_PLACE_AFTER = "，,。、；;：:！!？?）)”和与及"
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """A bare place name with a motion, place or list word before it and a break or list word
+    after it (赴河源，; 在合肥、芜湖): not the head of another word (河源路, 中山大学)."""
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else "。"
+    return bool(before) and before in _BARE_PLACE_BEFORE and after in _BARE_PLACE_AFTER
 
 
 def party_group_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:

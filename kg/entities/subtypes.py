@@ -19,7 +19,7 @@ ORG_KEYWORDS = [
     ("学校", "university"), ("职业技术学院", "university"),
     ("研究院", "institute"), ("研究所", "institute"), ("实验室", "institute"), ("科学院", "institute"),
     ("工程院", "institute"), ("研究中心", "institute"), ("科学城", "institute"), ("重点实验室", "institute"),
-    ("研究会", "association"), ("设计院", "institute"), ("技术中心", "institute"), ("创新中心", "institute"),
+    ("研究会", "association"), ("设计院", "institute"), ("技术中心", "institute"), ("创新中心", "institute"), ("转移中心", "institute"), ("转化中心", "institute"),
     ("装置", "institute"), ("天文台", "institute"), ("所", "institute"), ("院", "institute"),
     ("交易所", "other"), ("事务所", "company"), ("派出所", "government"), ("学院", "university"),
     ("日报", "media"), ("晚报", "media"), ("早报", "media"), ("报社", "media"), ("电视台", "media"),
