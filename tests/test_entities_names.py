@@ -160,3 +160,18 @@ def test_a_venue_after_a_place_or_organisation_is_one_name():
     # a centre needs a name of its own between the place and 中心: 深圳|中心 stays the city
     b = analysis_of("深圳中心城区正在扩容。", [("深圳", "LOC")])
     assert "深圳中心" not in {m.text for m in document_facts(b).mentions}
+
+
+def test_bare_district_bodies_belong_to_the_district_the_document_is_about():
+    text = ("光明区委统战部部长李华调研。基地由光明区委统战部、区科技创新局、区人力资源局联合挂牌成立，"
+            "光明区政府给予支持。区域协调发展，区别对待。")
+    a = analysis_of(text, [("光明区委统战部", "ORG"), ("李华", "PERSON"), ("光明区委统战部", "ORG"), ("光明区政府", "ORG")])
+    got = names(build(a), "ORG")
+    # the division tables place 光明区 in 深圳市 (without them the district alone is the prefix)
+    assert {"深圳市光明区科技创新局", "深圳市光明区人力资源局"} <= got or {"光明区科技创新局", "光明区人力资源局"} <= got
+    assert not any(n.endswith(("区域", "区别")) for n in got)
+
+
+def test_no_district_prefix_without_a_district_named_twice():
+    a = analysis_of("区科技创新局与萧山区签约。", [("萧山区", "LOC")])
+    assert "区科技创新局" in names(build(a), "ORG")  # 萧山区 named once: whose 区 is not said

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from ..types import LOC, ORG, PERSON, DocAnalysis
 from .lexicon import bare_place_name, city_provinces, full_place_name, places, provinces
 from .subtypes import loc_subtype, org_subtype
+from .divisions import ancestors, locate
 from .spans import DocMention, _sentence_at, _unique_spans, is_kind_only, repair_mentions
 from .aliases import _is_subsequence, body_key
 from .places import place_chain_mentions, region_mentions, zone_mentions
@@ -36,6 +37,7 @@ class DocFacts:
     home_city: str | None
     media: str | None
     home_province: str | None = None
+    home_district: str | None = None  # the district or county the document is about, in full (深圳市光明区)
     sentence_texts: dict[int, str] = field(default_factory=dict)  # sentences worth quoting
     written_ascii: str = ""  # the document's punctuation written in ASCII (CleanDocument.written_ascii)
 
@@ -62,6 +64,34 @@ def _home_city(text: str, mentions: list[DocMention]) -> str | None:
     if cities:
         return cities.most_common(1)[0][0]
     return None
+
+
+def _home_district(mentions: list[DocMention]) -> str | None:
+    """The district or county the document names most, as a place or at the head of a body's
+    name (光明区委统战部), written with its city where that is the document's home city
+    (深圳市光明区) where the division tables know it: where its bare bodies (区科技创新局)
+    belong. None when no district is named at least twice or two are named equally often."""
+    counts: Counter = Counter()
+    for m in mentions:
+        if m.label == LOC and loc_subtype(m.text) == "district":
+            counts[m.text] += 1
+        elif m.label == ORG:
+            for cut in (3, 4):  # 光明区|委统战部, 萧山区|供销社
+                head = m.text[:cut]
+                if len(m.text) > cut and head.endswith(("区", "县")) and loc_subtype(head) == "district":
+                    counts[head] += 1
+                    break
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    district = ranked[0][0]
+    located = locate(district)
+    if located is None:
+        return district
+    # its city from the division tables (北京市朝阳区: a municipality is its own city)
+    city = next((a.name for a in ancestors(located) if a.level == "city" and a.name.endswith("市")), None) \
+        or next((a.name for a in ancestors(located) if a.level == "province" and a.name.endswith("市")), None)
+    return (city + district) if city else district
 
 
 def _home_province(mentions: list[DocMention], home_city: str | None = None) -> str | None:
@@ -171,6 +201,7 @@ def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
         abbreviations=abbreviations,
         home_city=home_city,
         home_province=_home_province(mentions, home_city),
+        home_district=_home_district(mentions),
         media=media,
         sentence_texts=quoted,
         written_ascii=getattr(analysis, "written_ascii", ""),  # analyses cached before the field have none

@@ -21,6 +21,7 @@ SUB_BODIES = frozenset("专家委员会 学术委员会 理事会 董事会 监�
 PARTY_GROUPS = ("党组", "党委", "党总支", "党支部")
 
 LOCAL_BODY = re.compile(r"^(市|省)(?!场|民|内|外|级|区|长|份|会)[\u4e00-\u9fff]{1,10}$")
+DISTRICT_BODY = re.compile(r"^(区|县)(?!域|别|间|块|位|内|外|级|长|份|会)[\u4e00-\u9fff]{1,10}$")
 
 # Bodies of a city or province written without its name (市委, 省科技厅). The list is of
 # common government, party and people's-organisation names, longest first.
@@ -29,9 +30,12 @@ LOCAL_BODY_NAMES = sorted("""委 政府 人民政府 人大常委会 人大 政�
 国资委 人社局 住建局 交通局 交通运输局 生态环境局 自然资源局 市场监管局 市场监督管理局 文旅局 文化和旅游局 农业农村局
 应急管理局 统计局 民政局 司法局 审计局 税务局 科协 工商联 总工会 妇联 团委 科技厅 科学技术厅 工信厅 教育厅 财政厅 商务厅
 外办 侨办 台办 网信办 大数据局 营商环境建设局 金融局 地方金融监督管理局
-经信局 经济和信息化局 发改局 发展和改革局 规自局 规划和自然资源局 科创局 科技创新局 金融办 数据局""".split(), key=len, reverse=True)
+经信局 经济和信息化局 发改局 发展和改革局 规自局 规划和自然资源局 科创局 科技创新局 金融办 数据局
+人力资源局 人力资源和社会保障局 委群团工作部 群团工作部 供销社 供销合作社 供销联社 城管局 水务局 医保局 投资促进局
+退役军人事务局 政务服务数据管理局 科工信局 经发局 经济发展局""".split(), key=len, reverse=True)
+# 区科技创新局 and 县政府 are the document's district's or county's (resolve: home_district)
 LOCAL_BODY_MENTION = re.compile(
-    r"(?:(?<=^)|(?<=[，。、；：！？“”‘’（）《》\s和与及在由向对的据是为经同跟]))(市|省)("
+    r"(?:(?<=^)|(?<=[，。、；：！？“”‘’（）《》\s和与及在由向对的据是为经同跟]))(市|省|区|县)("
     + "|".join(map(re.escape, LOCAL_BODY_NAMES)) + r")"
 )
 

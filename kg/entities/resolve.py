@@ -16,7 +16,7 @@ from .subtypes import loc_subtype, org_subtype, person_subtype, unit_kind
 from .aliases import (
     AliasConfig, _UnionFind, abbreviation_score, body_key, company_key, company_short_form_score, official_name,
 )
-from .names import LOCAL_BODY, _body_head
+from .names import DISTRICT_BODY, LOCAL_BODY, _body_head
 from .officials import _implied_government, _position_org, territorial_unit
 from .facts import DocFacts
 
@@ -132,6 +132,10 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
                 return facts.home_city + surface[1:]
             if local and local.group(1) == "省" and facts.home_province and facts.home_province.endswith("省"):
                 return facts.home_province + surface[1:]
+            district = DISTRICT_BODY.match(surface)
+            home_district = getattr(facts, "home_district", None)  # facts cached before the field have none
+            if district and home_district and home_district.endswith(district.group(1)):
+                return home_district + surface[1:]
         if label == LOC:
             if surface in provinces():
                 full = provinces()[surface][0]
