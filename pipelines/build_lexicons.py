@@ -13,6 +13,7 @@ short names) and kg's own title and country lists. It goes into the model, not i
 from __future__ import annotations
 
 import argparse
+import gzip
 import re
 from collections import Counter
 from pathlib import Path
@@ -112,7 +113,21 @@ def main(argv=None) -> int:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--out", type=Path, default=ROOT / "kg" / "data" / "lexicon")
     parser.add_argument("--features", type=Path, help="write the NER feature lexicon to this file instead")
+    parser.add_argument("--divisions", type=Path, nargs="?", const=ROOT / "kg" / "data" / "lexicon" / "divisions.tsv.gz",
+                        help="write the division table kg ships (default kg/data/lexicon/divisions.tsv.gz) instead")
     args = parser.parse_args(argv)
+    if args.divisions:
+        from kg.entities.divisions import read_division_csvs
+
+        rows = read_division_csvs(args.data / "lexicons" / "divisions")
+        if rows is None:
+            parser.error(f"{args.data / 'lexicons' / 'divisions'}: the division CSV files are missing")
+        # mtime=0: the same tables give the same bytes (the rules fingerprint reads them)
+        with open(args.divisions, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as handle:
+            for code in rows:  # the tables' own order: candidates keep it
+                handle.write(("\t".join(rows[code]) + "\n").encode("utf-8"))
+        print(f"{len(rows)} divisions -> {args.divisions}")
+        return 0
     if args.features:
         lex = feature_lexicon(args.data)
         args.features.parent.mkdir(parents=True, exist_ok=True)

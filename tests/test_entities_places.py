@@ -1,4 +1,5 @@
 """Entity rules: places (kg/entities/places.py), each on hand-made model output (no model needed)."""
+import importlib
 import pytest
 
 from kg.entities import fix_label
@@ -133,3 +134,29 @@ def test_no_zone_across_a_clause():
 def test_a_place_then_more_name_and_a_cooperation_zone_word_is_the_zone():
     a = analysis_of("深汕特别合作区建设加快。", [("深汕特别", "LOC")])
     assert names(build(a), "LOC") == {"深汕特别合作区"}
+
+
+def test_the_division_table_ships_with_kg(monkeypatch, tmp_path):
+    module = importlib.import_module("kg.entities.divisions")  # (kg.entities.divisions is also a function)
+
+    monkeypatch.delenv("KG_DIVISIONS_DIR", raising=False)
+    monkeypatch.setattr(module, "divisions_dir", lambda: tmp_path / "absent")  # no ../shared beside the install
+    module.divisions.cache_clear()
+    module.division_candidates.cache_clear()
+    try:
+        by_code, by_name, _ = module.divisions()
+        assert len(by_code) > 40000
+        located = module.locate("光明区")
+        assert located is not None and [a.name for a in module.ancestors(located)] == ["深圳市", "广东省"]
+    finally:
+        module.divisions.cache_clear()
+        module.division_candidates.cache_clear()
+
+
+def test_the_shipped_division_table_is_the_csv_tables(tmp_path):
+    module = importlib.import_module("kg.entities.divisions")  # (kg.entities.divisions is also a function)
+
+    shared = module.Path(__file__).resolve().parents[2] / "shared" / "data" / "lexicons" / "divisions"
+    if not shared.is_dir():
+        pytest.skip("the original division tables are not beside the checkout")
+    assert module._read_shipped_table() == module.read_division_csvs(shared)

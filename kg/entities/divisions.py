@@ -1,13 +1,16 @@
 """Administrative divisions: the code, level and parents of a place.
 
 The NBS division tables (provinces, prefecture-level cities, county-level areas, township
-streets; modood/Administrative-divisions-of-China, WTFPL) are read from
-../shared/data/lexicons/divisions next to the repository, or from $KG_DIVISIONS_DIR; they are
-not shipped with kg. Without them places get no code and subtypes come from the other lists.
+streets; modood/Administrative-divisions-of-China, WTFPL) ship with kg as one table,
+kg/data/lexicon/divisions.tsv.gz (code, name, level, parent code; built by
+`python -m pipelines.build_lexicons --divisions`). $KG_DIVISIONS_DIR names a folder of the
+original CSV files to read instead (a newer release). Without either, places get no code and
+subtypes come from the other lists.
 """
 from __future__ import annotations
 
 import csv
+import gzip
 import os
 from collections import defaultdict
 from dataclasses import dataclass
@@ -33,11 +36,38 @@ class Division:
     parent: str  # code of the division above ("" for a province)
 
 
+SHIPPED_TABLE = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "divisions.tsv.gz"
+
+
 def divisions_dir() -> Path:
     configured = os.environ.get("KG_DIVISIONS_DIR")
     if configured:
         return Path(configured)
     return Path(__file__).resolve().parents[3] / "shared" / "data" / "lexicons" / "divisions"
+
+
+def read_division_csvs(folder: Path) -> dict[str, tuple[str, str, str, str]] | None:
+    """code -> (code, name, level, parent code) from the original CSV files; None when one is missing."""
+    by_code: dict[str, tuple[str, str, str, str]] = {}
+    for filename, level in DIVISION_FILES:
+        path = folder / filename
+        if not path.is_file():
+            return None
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = csv.reader(handle)
+            header = next(rows, [])
+            # the nearest parent column: areaCode, then cityCode, then provinceCode
+            parent_at = next((header.index(c) for c in ("areaCode", "cityCode", "provinceCode") if c in header), None)
+            for row in rows:
+                by_code[row[0]] = (row[0], row[1], level, row[parent_at] if parent_at is not None else "")
+    return by_code
+
+
+def _read_shipped_table() -> dict[str, tuple[str, str, str, str]] | None:
+    if not SHIPPED_TABLE.is_file():
+        return None
+    with gzip.open(SHIPPED_TABLE, "rt", encoding="utf-8") as handle:
+        return {row[0]: (row[0], row[1], row[2], row[3]) for row in (line.rstrip("\n").split("\t") for line in handle) if len(row) == 4}
 
 
 def _bare_division_name(name: str) -> str:
@@ -51,19 +81,14 @@ def _bare_division_name(name: str) -> str:
 def divisions() -> tuple[dict[str, tuple[str, str, str, str]], dict[str, list[str]], dict[str, list[str]]]:
     """(code -> (code, name, level, parent code), full name -> codes, bare name -> codes);
     empty without the tables. Plain tuples: 44,700 rows load in a fraction of a second."""
-    by_code: dict[str, tuple[str, str, str, str]] = {}
-    folder = divisions_dir()
-    for filename, level in DIVISION_FILES:
-        path = folder / filename
-        if not path.is_file():
-            return {}, {}, {}
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = csv.reader(handle)
-            header = next(rows, [])
-            # the nearest parent column: areaCode, then cityCode, then provinceCode
-            parent_at = next((header.index(c) for c in ("areaCode", "cityCode", "provinceCode") if c in header), None)
-            for row in rows:
-                by_code[row[0]] = (row[0], row[1], level, row[parent_at] if parent_at is not None else "")
+    if os.environ.get("KG_DIVISIONS_DIR"):
+        by_code = read_division_csvs(divisions_dir())
+    else:
+        by_code = _read_shipped_table()
+        if by_code is None:
+            by_code = read_division_csvs(divisions_dir())  # a checkout beside ../shared
+    if not by_code:
+        return {}, {}, {}
     # a county or street of a municipality hangs on a placeholder "city": hang it on the province
     for code, (_, name, level, parent) in list(by_code.items()):
         up = by_code.get(parent)
