@@ -72,8 +72,10 @@ def test_two_people_with_the_same_surname_stay_apart():
 
 def test_local_body_resolved_to_the_dateline_city():
     a = analysis_of("本报大连5月6日电 市委宣传部召开会议。", [("市委宣传部", "ORG")])
-    assert names(build(a), "ORG") == {"大连市委宣传部"}
-    assert entity(build(a), "大连市委宣传部").subtype == "party"
+    # written without its city, the department goes by its full name (中共 + the city's committee)
+    assert names(build(a), "ORG") == {"中共大连市委宣传部"}
+    assert entity(build(a), "中共大连市委宣传部").subtype == "party"
+    assert "市委宣传部" in entity(build(a), "中共大连市委宣传部").aliases
 
 
 def test_user_alias_file_overrides_and_forbids(tmp_path):

@@ -244,3 +244,20 @@ def test_collective_descriptors_make_officials_without_a_post():
     r = build(a)
     assert entity(r, "吴偕林").subtype == "official" and entity(r, "王金福").subtype == "official"
     assert not [p for p in r.positions if p.organisation]
+
+
+def test_a_party_department_title_is_held_at_that_committees_department():
+    text = "萧山区委常委、统战部长倪世英来访。深圳市委常委、统战部部长王强带队调研。"
+    a = analysis_of(text, [("萧山区委", "ORG"), ("倪世英", "PERSON"), ("深圳市委", "ORG"), ("王强", "PERSON")])
+    r = build(a)
+    held = {(r.entities[p.person].name, p.title, r.entities[p.organisation].name if p.organisation else None)
+            for p in r.positions}
+    # the department is never written with its place here: it gets the full name it goes by
+    assert ("倪世英", "部长", "中共杭州市萧山区委统战部") in held
+    assert ("王强", "部长", "中共深圳市委统战部") in held
+    assert ("倪世英", "常委", "萧山区") in held or any(h[:2] == ("倪世英", "常委") for h in held)
+
+
+def test_a_department_written_with_its_place_keeps_the_written_name():
+    a = analysis_of("光明区委统战部部长李华出席。", [("光明区委统战部", "ORG"), ("李华", "PERSON")])
+    assert "光明区委统战部" in names(build(a), "ORG")

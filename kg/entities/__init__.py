@@ -41,7 +41,7 @@ from .spans import (  # noqa: F401
 )
 from .aliases import (  # noqa: F401
     COMPANY_SUFFIXES, SUFFIX_ABBREVIATIONS, DROPPABLE_SUFFIXES, BODY_WORD_SHORT_FORMS, _BODY_WORDS,
-    BODY_WORD_LONG_FORMS, _SHORT_BODY_WORDS, COUNTRY_PREFIX, official_name, _is_domestic_place, body_key,
+    BODY_WORD_LONG_FORMS, _SHORT_BODY_WORDS, COUNTRY_PREFIX, official_name, party_department_name, _is_domestic_place, body_key,
     company_key, INDUSTRY_WORDS, company_core, company_short_form_score, _is_subsequence, abbreviation_score,
     MAX_ALIAS_YAML_DEPTH, FORBID_MARKS, _AliasRow, _alias_file_text, _alias_cell, _csv_rows, _yaml_rows,
     _parse_alias_rows, _lines, read_alias_file, AliasConfig, _UnionFind,

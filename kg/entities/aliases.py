@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -11,6 +12,7 @@ from typing import Iterable
 from ..types import LOC, ORG, PERSON
 from .lexicon import countries, full_place_name, places, provinces
 from .subtypes import loc_subtype, org_subtype
+from .divisions import ancestors, locate
 
 
 COMPANY_SUFFIXES = ("集团股份有限公司", "集团有限责任公司", "集团有限公司", "股份有限公司", "有限责任公司",
@@ -65,6 +67,33 @@ def official_name(name: str) -> str:
     if at >= 2 and not name.endswith("人民政府", 0, at + 2) and _is_domestic_place(name[:at]):
         name = name[:at] + "人民" + name[at:]
     return name
+
+
+def party_department_name(name: str) -> str:
+    """The full name of a department of a place's party committee (深圳市委统战部 ->
+    中共深圳市委统战部; 萧山区委统战部 -> 中共杭州市萧山区委统战部): for a department the text
+    never writes with its place (市委常委、统战部部长), the name it goes by."""
+    department = PARTY_DEPARTMENT_NAME.match(name)
+    if department and _is_domestic_place(department.group(1)):
+        return "中共" + _place_with_city(department.group(1)) + "委" + department.group(2)
+    return name
+
+
+# a department of a place's party committee, as news writes it (深圳市委统战部, 萧山区委组织部)
+PARTY_DEPARTMENT_NAME = re.compile(r"^(?!中共)([\u4e00-\u9fff]{2,10}?[省市区县])委(统战部|组织部|宣传部|政法委|群团工作部|"
+                                   r"金融办公室|金融工作委员会|办公室|统一战线工作部)$")
+
+
+def _place_with_city(place: str) -> str:
+    """A district or county written with its city where the division tables place it in one
+    (萧山区 -> 杭州市萧山区); other places as they are."""
+    if not place.endswith(("区", "县")):
+        return place
+    located = locate(place)
+    if located is None:
+        return place
+    city = next((a.name for a in ancestors(located) if a.level in ("city", "province") and a.name.endswith("市")), None)
+    return city + place if city and not place.startswith(city) else place
 
 
 def _is_domestic_place(name: str) -> bool:

@@ -193,6 +193,11 @@ def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
     for p in positions:
         quoted.setdefault(p.sentence, analysis.sentence_text(p.sentence))
     home_city = _home_city(analysis.text, mentions)
+    home_district = _home_district(mentions)
+    if home_city is None and home_district and home_district.endswith(("区", "县")):
+        # an article about 光明区 that never names its city (市委常委王强) is in the district's city
+        city = home_district[: home_district.find("市") + 1] if "市" in home_district[:-1] else ""
+        home_city = city if len(city) >= 3 and loc_subtype(city) == "city" else None
     return DocFacts(
         doc_id=analysis.doc_id,
         mentions=mentions,
@@ -201,7 +206,7 @@ def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
         abbreviations=abbreviations,
         home_city=home_city,
         home_province=_home_province(mentions, home_city),
-        home_district=_home_district(mentions),
+        home_district=home_district,
         media=media,
         sentence_texts=quoted,
         written_ascii=getattr(analysis, "written_ascii", ""),  # analyses cached before the field have none

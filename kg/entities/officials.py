@@ -47,6 +47,10 @@ def _mention_ending_at(mentions_by_end: dict[int, DocMention], end: int) -> DocM
     return m if m is not None and m.label in (ORG, LOC) else None
 
 
+# departments of a party committee, written before 长 with the committee earlier in the chain
+PARTY_DEPARTMENTS = frozenset(("统战部", "组织部", "宣传部"))
+
+
 def _org_before(text: str, lo: int, hi: int, mentions_by_end) -> tuple[str | None, str, int]:
     """The organisation written right before a title ending at `hi` (start of title).
 
@@ -178,6 +182,7 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
         sentence = analysis.sentences[m.sentence]
         lo = sentence.start
         chain: list[tuple[str, str | None, str]] = []  # right to left: (title, org, label)
+        departments: dict[int, str] = {}  # chain index -> the party department its title names (统战部长)
         i = m.start
         role = BYLINE_ROLE.search(text, max(lo, m.start - 6), m.start)
         if role and role.end() == m.start:
@@ -210,7 +215,11 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
                 if org is not None and text[org_start:match.start() + 1] != org:
                     org = None  # 统战部长: a kind of body read as the last body of that kind before
                 if org is None and org_start < match.start():
-                    pass  # 区委常委、统战部长: a kind of body; the chain goes on before it
+                    # 区委常委、统战部长: a kind of body; the chain goes on before it, and a party
+                    # department is that committee's (resolved below)
+                    department = text[org_start:match.start() + 1]
+                    if department in PARTY_DEPARTMENTS:
+                        departments[len(chain)] = department
                 elif org is None or not org.endswith(title[0]) or len(org) < 3:
                     org, label, org_start, tagged = None, "", match.start(), False
             if org is not None and org_start - 1 >= lo and text[org_start - 1] == "驻":
@@ -226,6 +235,11 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
             if org is None and title_kind(title) == "journalist":
                 org = _news_outlet_before(text[lo : match.start()])
                 label, tagged = (ORG, True) if org else ("", False)
+            if text[org_start:match.start()] in PARTY_DEPARTMENTS:  # 市委常委、统战部部长
+                if org is None:
+                    departments[len(chain)] = text[org_start:match.start()]
+                elif org.endswith("委") and org != text[org_start:match.start()]:
+                    org = org + text[org_start:match.start()]  # the committee read for the kind of body: its department
             if org and not tagged:
                 found_orgs[(org_start, match.start())] = DocMention(org_start, match.start(), org, ORG, m.sentence)
             chain.append((title, org, label))
@@ -315,11 +329,20 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
                     and all(_level_fits(t, chain_of[prev.start][-1][1]) for t, _, _ in ordered):
                 last_org = chain_of[prev.start][-1][1:]
         resolved = []
-        for title, org, label in ordered:
+        for k, (title, org, label) in enumerate(ordered):
+            department = departments.get(len(ordered) - 1 - k)
+            if org in PARTY_DEPARTMENTS and last_org[0] and last_org[0].endswith("委") and len(last_org[0]) >= 2:
+                org, label = last_org[0] + org, ORG  # 市委常委、统战部部长 -> 市委统战部 部长
+                resolved.append((title, org, label))
+                continue
             if org:
                 last_org = (org, label)
             else:
                 org, label = last_org
+                if department and org and org.endswith("委") and len(org) >= 2:
+                    org, label = org + department, ORG  # 萧山区委常委、统战部长 -> 萧山区委统战部 部长
+                    resolved.append((title, org, label))
+                    continue
                 if org and _bare_title(title) in GOVERNMENT_HEAD_TITLES and org.endswith("委") and len(org) >= 2:
                     # 市委副书记、市长: the mayor heads the city's government, not its party committee
                     org, label = org[:-1] + "人民政府", ORG

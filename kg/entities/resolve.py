@@ -15,6 +15,7 @@ from .lexicon import _known_place, bare_place_name, full_place_name, provinces, 
 from .subtypes import loc_subtype, org_subtype, person_subtype, unit_kind
 from .aliases import (
     AliasConfig, _UnionFind, abbreviation_score, body_key, company_key, company_short_form_score, official_name,
+    party_department_name,
 )
 from .names import DISTRICT_BODY, LOCAL_BODY, _body_head
 from .officials import _implied_government, _position_org, territorial_unit
@@ -75,11 +76,13 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
     # 1. the surface each mention stands for (per document), and its votes for a type
     label_votes: dict[str, Counter] = defaultdict(Counter)
     surface_docs: Counter = Counter()  # surface -> documents naming it
+    written: set[str] = set()  # names as the texts write them (not read from titles or resolved)
     for facts in facts_list:
         named = set()
         for m in facts.mentions:
             label_votes[m.text][m.label] += 1
             named.add(m.text)
+        written |= named
         for p in facts.positions:
             if p.organisation:
                 org, label = _position_org(p.organisation, p.org_label, p.title)
@@ -247,6 +250,8 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
         canonical = max(group, key=lambda s: (len(s), surface_docs.get(s, 0), s))
         label = forced_type.get(canonical) or label_of.get(canonical, ORG)
         official = official_name(canonical)
+        if canonical not in written:
+            official = party_department_name(official)  # 萧山区委常委、统战部长: 中共杭州市萧山区委统战部
         if (label == ORG or loc_subtype(canonical) == "zone") and canonical not in forced_type \
                 and not forbidden(canonical, official):
             canonical = official  # 辽宁省科协 -> 辽宁省科学技术协会
