@@ -597,7 +597,7 @@ class KnowledgeGraph:
         graph = self.graph
         files = output_files(graph, self._corpus.export_resolution(graph), options, summary, StageTimer(),
                              list(self.documents()))
-        summary.entities, summary.edges, summary.relations, summary.edges_over_max_edges = graph_counts(graph)
+        summary.entities, summary.edges, summary.relations, summary.edges_over_max_edges, summary.events = graph_counts(graph)
         if summary.html and hasattr(summary, "map"):
             summary.map = f"map shows {summary.html['nodes_shown']} of {summary.html['nodes_total']} nodes"
         summary.outputs = sorted(str(directory / name) for name in list(files) + ["summary.json"])

@@ -33,7 +33,7 @@ from .clean import Deduplicator, clean_document
 from .entities import AliasConfig, DocFacts, document_facts, read_alias_file, resolve
 from .export import FORMATS, check_output_dir, render_files, write_outputs
 from .graph import GraphOptions, build_graph
-from .events import add_event_edges, corpus_events, event_files
+from .events import add_event_edges, corpus_events, edge_events, event_files
 from .layout import add_layout
 from .progress import estimate_documents, model_notice, progress
 from .timeline import add_time
@@ -55,6 +55,7 @@ class BuildSummary:
     edges: int = 0
     edges_over_max_edges: int = 0  # co-occurrence edges left out by --max-edges
     relations: int = 0
+    events: int = 0  # typed relations found: the rows of events.csv (kg/events.py)
     cache_hits: int = 0
     cache_misses: int = 0
     seconds: float = 0.0
@@ -392,14 +393,20 @@ def output_files(graph: nx.Graph, resolution: Resolution, options: BuildOptions,
     return files
 
 
-def graph_counts(graph: nx.Graph) -> tuple[int, int, int, int]:
-    """(entities, edges, holds_position_at edges, pairs left out by max_edges)."""
+COUNTS = ("entities", "edges", "relations", "edges_over_max_edges", "events")  # what graph_counts gives
+
+
+def graph_counts(graph: nx.Graph) -> tuple[int, int, int, int, int]:
+    """(entities, edges, holds_position_at edges, pairs left out by max_edges, events: the
+    typed relations on the edges, one row of events.csv each)."""
     relations = sum(1 for _, _, d in graph.edges(data=True) if d.get("relation") == "holds_position_at")
-    return graph.number_of_nodes(), graph.number_of_edges(), relations, graph.graph.get("pairs_over_max_edges", 0)
+    events = sum(len(edge_events(d.get("event_records"))) for _, _, d in graph.edges(data=True))
+    return (graph.number_of_nodes(), graph.number_of_edges(), relations, graph.graph.get("pairs_over_max_edges", 0),
+            events)
 
 
 def render_outputs(facts: Iterable[DocFacts], alias_config: AliasConfig, options: BuildOptions, summary: BuildSummary,
-                   timer: StageTimer, records: list[DocumentRecord] | None = None) -> tuple[dict, tuple[int, int, int, int]]:
+                   timer: StageTimer, records: list[DocumentRecord] | None = None) -> tuple[dict, tuple[int, int, int, int, int]]:
     """Entities, graph and every output file (but summary.json) from per-document facts."""
     records = records if records is not None else []
     resolution, graph = resolve_graph(facts, alias_config, options, timer, records)
@@ -456,6 +463,8 @@ def cached_outputs(cache: AnalysisCache, key: str, summary: BuildSummary):
     cache.begin_snapshot()
     manifest = cache.get_many([key]).get(key)
     names = manifest.get("names") if isinstance(manifest, dict) else None
+    if names and len(manifest.get("counts") or ()) != len(COUNTS):  # stored by a kg that counted less
+        names = None
     if not names or not cache.readable_all([f"{key}/{name}" for name in names]):
         cache.end_snapshot()
         return None
@@ -547,7 +556,7 @@ def run(paths: list[str], options: BuildOptions) -> BuildResult:
             raise NoDocuments(skipped)
         if out_dir is None:  # no files: the graph, in memory only
             resolution, graph = resolve_graph(facts, alias_config, options, timer, records)
-            summary.entities, summary.edges, summary.relations, summary.edges_over_max_edges = graph_counts(graph)
+            summary.entities, summary.edges, summary.relations, summary.edges_over_max_edges, summary.events = graph_counts(graph)
             timer.seconds["entities"] = round(timer.seconds.get("document_facts", 0.0) + timer.seconds.get("resolve", 0.0), 3)
             summary.timings = timer.seconds
             summary.seconds = round(time.perf_counter() - started, 3)
@@ -566,7 +575,7 @@ def run(paths: list[str], options: BuildOptions) -> BuildResult:
             files, counts = output_files(graph, resolution, options, summary, timer, records), graph_counts(graph)
             if output_cache is not None:
                 files = storing_outputs(output_cache, key, files, summary)
-        summary.entities, summary.edges, summary.relations, summary.edges_over_max_edges = counts
+        summary.entities, summary.edges, summary.relations, summary.edges_over_max_edges, summary.events = counts
         if summary.html:
             summary.map = f"map shows {summary.html['nodes_shown']} of {summary.html['nodes_total']} nodes"
         summary.outputs = sorted(str(out_dir / name) for name in list(files) + ["summary.json"])

@@ -192,7 +192,7 @@ def build(paths, out_dir, model, window, min_weight, min_npmi, max_edges, max_ht
             f"{summary.duplicate_passages_dropped} duplicate passages dropped, {len(summary.skipped)} skipped\n"
             f"{summary.entities} entities, {summary.edges} edges ({summary.relations} holds_position_at"
             + (f"; {summary.edges_over_max_edges} weaker pairs over --max-edges left out" if summary.edges_over_max_edges else "")
-            + ") "
+            + f"), {summary.events} typed relations (events.csv) "
             f"in {summary.seconds:.1f} s with {summary.jobs} process(es); cache {summary.cache_hits} hits, "
             f"{summary.cache_misses} misses\n" + "\n".join(f"  {p}" for p in summary.outputs),
             err=True,

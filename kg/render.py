@@ -20,6 +20,7 @@ import importlib.resources
 import json
 import math
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from pyvis.node import Node
 from kg.export import atomic_write_text
 from kg.style import finite_float as _float
 from kg.layout import compute_layout, has_layout, ranked_nodes, weighted_degree
-from kg.events import edge_events
+from kg.events import DONE, EVENT_TYPES, SYMMETRIC, edge_events
 from kg.style import COMMUNITY_COLOURS, COMMUNITY_OTHER, EDGE_STYLE, SUBTYPE_STYLE, TYPE_STYLE, scaled_size
 from kg.style import style_keys as _style_keys
 
@@ -86,7 +87,8 @@ def render_html_text(graph: nx.Graph, *, max_nodes: int = 300, title: str = "kg 
 
     vis_ids = _vis_ids(shown + extra)
     between = _betweenness(graph.subgraph(shown))
-    nodes = [_node(n, graph.nodes[n], vis_ids[n], strength[n]) for n in shown]
+    divisions = _division_names(graph, shown + extra)
+    nodes = [_node(n, graph.nodes[n], vis_ids[n], strength[n], divisions.get(n, "")) for n in shown]
     for n, item in zip(shown, nodes):
         item["x"], item["y"] = (round(v, 1) for v in positions.get(n, (0.0, 0.0)))
         item["kg"]["degree"] = graph.degree(n)
@@ -98,7 +100,7 @@ def render_html_text(graph: nx.Graph, *, max_nodes: int = 300, title: str = "kg 
     for u, v, attrs in graph.edges(data=True):
         if u in shown_set and v in shown_set:
             edges.append(_edge(f"e{len(edges)}", vis_ids[u], vis_ids[v], attrs,
-                               graph.nodes[u], graph.nodes[v]))
+                               graph.nodes[u], graph.nodes[v], ends=(u, v)))
     _set_widths(edges)
 
     stats = {"nodes_total": total, "nodes_shown": len(nodes), "edges_shown": len(edges),
@@ -111,7 +113,7 @@ def render_html_text(graph: nx.Graph, *, max_nodes: int = 300, title: str = "kg 
         "note": note,
         "nodes": nodes,
         "edges": edges,
-        "extra": _extra_nodes(graph, extra, vis_ids, positions, nodes),
+        "extra": _extra_nodes(graph, extra, vis_ids, positions, nodes, divisions),
         "extraEdges": _extra_edges(graph, extra, vis_ids),
         "extraLeftOut": max(0, total - len(shown) - len(extra)),
         "documents": _documents(documents, nodes, edges),
@@ -121,6 +123,9 @@ def render_html_text(graph: nx.Graph, *, max_nodes: int = 300, title: str = "kg 
         "communityColours": COMMUNITY_COLOURS,
         "communityOther": COMMUNITY_OTHER,
         "legend": _legend(nodes, edges),
+        "edgeStyles": {k: {"color": s["color"], "directed": _directed(k), "event": k in EVENT_TYPES}
+                       for k, s in EDGE_STYLE.items()},
+        "places": _places(nodes),
         "options": _vis_options(len(nodes), len(edges)),
     }
     summary = f"{len(nodes)} 个节点 · {len(edges)} 条边 ({len(nodes)} nodes · {len(edges)} edges)"
@@ -135,9 +140,11 @@ def _betweenness(sub: nx.Graph) -> dict:
     return nx.betweenness_centrality(sub, k=k, seed=0)
 
 
-def _extra_nodes(graph: nx.Graph, extra: list, vis_ids: dict, positions: dict, shown_items: list) -> list:
+def _extra_nodes(graph: nx.Graph, extra: list, vis_ids: dict, positions: dict, shown_items: list,
+                 divisions: dict) -> list:
     """Compact rows for entities off the map: [id, name, type, subtype, aliases, mentions,
-    documents, degree, first_seen, last_seen, x, y, community, size] (map.js makes nodes of them)."""
+    documents, degree, first_seen, last_seen, x, y, community, size, province, city] (map.js
+    makes nodes of them)."""
     top = max((_float(n["kg"]["mentions"], 0.0) for n in shown_items), default=0.0)
     rows = []
     for n in extra:
@@ -148,13 +155,15 @@ def _extra_nodes(graph: nx.Graph, extra: list, vis_ids: dict, positions: dict, s
         rows.append([vis_ids[n], _text(d.get("name")) or str(n), etype, subtype, _text(d.get("aliases")),
                      _finite(mentions), _optional_number(d.get("documents")), graph.degree(n),
                      _text(d.get("first_seen")), _text(d.get("last_seen")), round(x, 1), round(y, 1),
-                     _optional_number(d.get("community")), scaled_size(min(mentions, top), top) if top else 12])
+                     _optional_number(d.get("community")), scaled_size(min(mentions, top), top) if top else 12,
+                     *_province_city(d, divisions.get(n, ""))])
     return rows
 
 
 def _extra_edges(graph: nx.Graph, extra: list, vis_ids: dict) -> list:
-    """[from, to, weight, relation, title, npmi, documents, first_seen, last_seen] for the
-    strongest edges of each off-map entity (to any entity the page knows)."""
+    """[from, to, weight, relation, title, npmi, documents, first_seen, last_seen, kinds, arrows]
+    for the strongest edges of each off-map entity (to any entity the page knows); kinds and
+    arrows as `_edge` gives them (kgKinds; "to", "from", "to,from" or "")."""
     rows, seen = [], set()
     for n in extra:
         around = sorted(((o, d) for o, d in graph[n].items() if o in vis_ids),
@@ -169,9 +178,11 @@ def _extra_edges(graph: nx.Graph, extra: list, vis_ids: dict) -> list:
             if relation == "holds_position_at" and _style_keys(graph.nodes[b])[0] == "PERSON" \
                     and _style_keys(graph.nodes[a])[0] != "PERSON":
                 a, b = b, a  # person -> organisation
+            typed = _typed(relation, edge_events(d.get("event_records")), a)
+            arrows = ",".join(k for k in ("to", "from") if k in typed["arrows"])
             rows.append([vis_ids[a], vis_ids[b], _finite(_float(d.get("weight"), 1.0)), relation,
                          _text(d.get("title")), _optional_number(d.get("npmi")), _optional_number(d.get("documents")),
-                         _text(d.get("first_seen")), _text(d.get("last_seen"))])
+                         _text(d.get("first_seen")), _text(d.get("last_seen")), typed["kinds"], arrows])
     return rows
 
 
@@ -189,6 +200,7 @@ def _documents(records: list | None, nodes: list, edges: list) -> dict:
             match = re.match(r"\[([^\]]*)\]", line)
             if match:
                 wanted.add(match.group(1))
+        wanted.update(_text(e.get("document")) for e in item["kg"].get("events", ()))
     out = {}
     for r in records:
         if r.id not in wanted:
@@ -234,7 +246,7 @@ def _vis_ids(nodes: list) -> dict[Any, str]:
     return ids
 
 
-def _node(n: Any, attrs: dict, vid: str, strength: float) -> dict:
+def _node(n: Any, attrs: dict, vid: str, strength: float, division: str = "") -> dict:
     etype, subtype = _style_keys(attrs)
     colour = SUBTYPE_STYLE[etype][subtype][1]
     name = _text(attrs.get("name")) or str(n)
@@ -256,6 +268,9 @@ def _node(n: Any, attrs: dict, vid: str, strength: float) -> dict:
         "first_seen": _text(attrs.get("first_seen")),
         "last_seen": _text(attrs.get("last_seen")),
     }
+    province, city = _province_city(attrs, division)
+    if province or city:  # a place the division tables resolved: the map's province/city filter
+        info.update(province=province, city=city, admin_level=_text(attrs.get("admin_level")))
     # pyvis's Node builds the vis item dict; "kg" rides along (vis-network ignores unknown fields).
     return Node(vid, TYPE_STYLE[etype]["shape"], label,
                 color={"background": colour, "border": _darker(colour),
@@ -264,20 +279,33 @@ def _node(n: Any, attrs: dict, vid: str, strength: float) -> dict:
                 kgType=etype, kgSubtype=subtype, kg=info).options
 
 
-def _edge(eid: str, a: str, b: str, attrs: dict, a_attrs: dict, b_attrs: dict) -> dict:
+def _edge(eid: str, a: str, b: str, attrs: dict, a_attrs: dict, b_attrs: dict, ends: tuple = ("", "")) -> dict:
+    """The vis item of one edge; `ends` are the graph ids of `a` and `b` (events name their
+    head by graph id). An edge with typed relations (kg/events.py) takes the colour of its
+    main event type, and an arrow from head to tail where that type is directed."""
     relation = _text(attrs.get("relation")) or "co_occurs"
     style = EDGE_STYLE.get(relation, EDGE_STYLE["co_occurs"])
     title = _text(attrs.get("title"))
+    if relation == "holds_position_at":
+        # Point from the person to where the position is held, labelled with the title.
+        if _style_keys(b_attrs)[0] == "PERSON" and _style_keys(a_attrs)[0] != "PERSON":
+            a, b, ends = b, a, (ends[1], ends[0])
+    # typed relations with trigger, trigger_start and sentence, for the side panel (kg/events.py)
+    events = edge_events(attrs.get("event_records"))
+    typed = _typed(relation, events, ends[0])
+    colour = EDGE_STYLE[typed["main"]]["color"] if typed["main"] else style["color"]
+    strong = relation == "holds_position_at" or typed["main"] is not None
     options: dict[str, Any] = {
         "id": eid,
         # Selected/hovered edges darken in their own hue so position edges stay recognisable.
-        "color": {"color": style["color"], "highlight": _darker(style["color"], 0.6),
-                  "hover": _darker(style["color"], 0.6),
-                  "opacity": 0.9 if relation == "holds_position_at" else 0.55},
+        "color": {"color": colour, "highlight": _darker(colour, 0.6), "hover": _darker(colour, 0.6),
+                  "opacity": 0.9 if strong else 0.55},
         "dashes": style["dashes"],
         "kgRelation": relation,
+        "kgKinds": typed["kinds"],  # what the relation filter matches: co_occurs, holds_position_at, event types
         "kg": {
             "relation": relation,
+            "event_type": typed["main"] or "",
             "weight": _finite(_float(attrs.get("weight"), 1.0)),
             "documents": _optional_number(attrs.get("documents")),
             "npmi": _optional_number(attrs.get("npmi")),
@@ -285,19 +313,50 @@ def _edge(eid: str, a: str, b: str, attrs: dict, a_attrs: dict, b_attrs: dict) -
             "evidence": _split(attrs.get("evidence"), "\n"),
             "first_seen": _text(attrs.get("first_seen")),
             "last_seen": _text(attrs.get("last_seen")),
-            # typed relations with trigger, trigger_start and sentence, for the side panel (kg/events.py)
-            "events": edge_events(attrs.get("event_records")),
+            "events": events,  # each with "forward": its head is the item's `from`
         },
     }
     if relation == "holds_position_at":
-        # Point from the person to where the position is held, labelled with the title.
-        if _style_keys(b_attrs)[0] == "PERSON" and _style_keys(a_attrs)[0] != "PERSON":
-            a, b = b, a
         options["arrows"] = {"to": {"enabled": True, "scaleFactor": 0.5}}
         if title:
             options["label"] = title
             options["font"] = {"size": 11, "color": "#a63603", "strokeWidth": 3, "align": "middle"}
+    elif typed["arrows"]:
+        options["arrows"] = {side: {"enabled": True, "scaleFactor": 0.6} for side in typed["arrows"]}
     return Edge(a, b, **options).options
+
+
+def _directed(kind: str) -> bool:
+    """Whether an edge kind has a direction: a position (person -> place of work) and the
+    event types but meets and cooperates_with."""
+    return kind == "holds_position_at" or (kind in EVENT_TYPES and kind not in SYMMETRIC)
+
+
+def _typed(relation: str, events: list[dict], source: Any) -> dict:
+    """An edge's typed relations: `main` (its relation when that is an event type, else its
+    most frequent done event type, else its most frequent one; None without events),
+    `kinds` (the relation filter's keys: its event types, after holds_position_at for a
+    position; the relation itself for an edge without events) and `arrows` ("to" where the
+    main type's head is `source`, the vis item's `from`; "from" where it is the other end).
+    Marks each event "forward" (head is `source`)."""
+    types = list(dict.fromkeys(_text(e.get("type")) for e in events if e.get("type") in EVENT_TYPES))
+    if relation in EVENT_TYPES and relation not in types:
+        types.insert(0, relation)
+    for e in events:
+        e["forward"] = _text(e.get("head")) == _text(source)
+    main = relation if relation in EVENT_TYPES else None
+    if main is None and types:
+        done = Counter(e["type"] for e in events if e.get("type") in EVENT_TYPES and e.get("modality") == DONE)
+        count = done or Counter(e["type"] for e in events if e.get("type") in EVENT_TYPES)
+        main = max(count, key=lambda t: (count[t], -EVENT_TYPES.index(t)))
+    if main is not None:
+        types = [main] + [t for t in types if t != main]  # main first: map.js colours an off-map edge by it
+    kinds = (["holds_position_at"] if relation == "holds_position_at" else []) + types or [relation]
+    arrows = []
+    if main is not None and _directed(main):
+        sides = {e["forward"] for e in events if e.get("type") == main}
+        arrows = [side for side, forward in (("to", True), ("from", False)) if forward in sides]
+    return {"main": main, "kinds": kinds, "arrows": arrows}
 
 
 def _set_sizes(nodes: list[dict]) -> None:
@@ -321,6 +380,8 @@ def _set_widths(edges: list[dict]) -> None:
     for e in edges:
         w = e["kg"]["weight"] or 0
         width = 1 + 6 * math.log1p(max(w, 0)) / math.log1p(top) if top > 0 else 1.5
+        if e["kg"]["event_type"]:
+            width = max(width, 2.5)  # typed relations stay visible however light their weight
         e["width"] = round(min(width, 3.5) if e["dashes"] else width, 2)
 
 
@@ -338,11 +399,70 @@ def _legend(nodes: list[dict], edges: list[dict]) -> dict:
             continue
         types.append({"type": etype, "label": style["label"], "shape": style["shape"],
                       "count": sum(s["count"] for s in subtypes), "subtypes": subtypes})
-    relations = {e["kgRelation"] for e in edges}
+    # Edge rows: co-occurrence, position (always) and each event type present; an edge counts
+    # under each of its kinds (an edge may carry several event types).
+    kinds = Counter(k for e in edges for k in e["kgKinds"])
     edge_rows = [{"relation": rel, "label": s["label"], "color": s["color"], "dashes": bool(s["dashes"]),
-                  "count": sum(1 for e in edges if e["kgRelation"] == rel)}
-                 for rel, s in EDGE_STYLE.items() if rel in relations or rel == "holds_position_at"]
+                  "directed": _directed(rel), "event": rel in EVENT_TYPES, "count": kinds.get(rel, 0)}
+                 for rel, s in EDGE_STYLE.items() if rel in kinds or rel == "holds_position_at"]
     return {"types": types, "edges": edge_rows}
+
+
+def _province_city(attrs: dict, own: str) -> tuple[str, str]:
+    """The province and city a located place is in (kg.entities.divisions attributes), itself
+    included: a province is in itself (`own`, its division's name), a city in its province and
+    itself. ("", "") for any other node."""
+    level = _text(attrs.get("admin_level"))
+    if level not in ("province", "city", "county", "town"):
+        return "", ""
+    return (own if level == "province" else _text(attrs.get("province")),
+            own if level == "city" else _text(attrs.get("city")))
+
+
+def _division_names(graph: nx.Graph, nodes: list) -> dict:
+    """Node -> the name of the division it is, for the located provinces and cities: the
+    division tables' name for its code (辽宁省 for a node named 辽宁), or without the tables
+    the one name its places' parents give that starts with its own (辽宁省 where places say
+    province 辽宁省), else its own name."""
+    given = {level: {_text(graph.nodes[n].get(level)) for n in nodes} - {""} for level in ("province", "city")}
+    out = {}
+    for n in nodes:
+        attrs = graph.nodes[n]
+        level = _text(attrs.get("admin_level"))
+        if level not in given:
+            continue
+        name = _text(attrs.get("name")) or str(n)
+        wider = [p for p in given[level] if p.startswith(name)]
+        out[n] = _division_name(_text(attrs.get("admin_code"))) or (
+            name if name in given[level] or len(wider) != 1 else wider[0])
+    return out
+
+
+def _division_name(code: str) -> str:
+    """A division's name in the division tables ("" without the tables or the code)."""
+    if not code:
+        return ""
+    from kg.entities.divisions import divisions
+
+    row = divisions()[0].get(code)
+    return row[1] if row else ""
+
+
+def _places(nodes: list[dict]) -> dict:
+    """The province/city filter's choices: the provinces and cities the map's places are in,
+    most nodes first, each with the number of places in it ({"provinces": [{name, count}],
+    "cities": [{name, province, count}]})."""
+    provinces: Counter = Counter()
+    cities: Counter = Counter()
+    for n in nodes:
+        province, city = n["kg"].get("province", ""), n["kg"].get("city", "")
+        if province:
+            provinces[province] += 1
+        if city:
+            cities[(city, province)] += 1
+    return {"provinces": [{"name": p, "count": c} for p, c in sorted(provinces.items(), key=lambda i: (-i[1], i[0]))],
+            "cities": [{"name": name, "province": p, "count": c}
+                       for (name, p), c in sorted(cities.items(), key=lambda i: (-i[1], i[0]))]}
 
 
 def _vis_options(n_nodes: int, n_edges: int) -> dict:

@@ -51,9 +51,9 @@ EDGE_STYLE = {
     # typed relations (kg/events.py): an edge's `relation` is its most frequent event type
     "visits": {"label": "考察 visits", "color": "#3182bd", "dashes": False},
     "meets": {"label": "会见 meets", "color": "#31a354", "dashes": False},
-    "cooperates_with": {"label": "合作 cooperates with", "color": "#756bb1", "dashes": False},
+    "cooperates_with": {"label": "合作 cooperates with", "color": "#6a51a3", "dashes": False},
     "invests_in": {"label": "投资 invests in", "color": "#d4a017", "dashes": False},
-    "acquires": {"label": "收购 acquires", "color": "#de2d26", "dashes": False},
+    "acquires": {"label": "收购 acquires", "color": "#c51b7d", "dashes": False},
 }
 # Communities: the largest 12 get these (Tableau-like, well apart); the rest share grey.
 COMMUNITY_COLOURS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",

@@ -135,3 +135,14 @@ def test_unchanged_rerun_reuses_outputs_but_changed_options_do_not(tmp_path):
     for name in ("edges.csv", "entities.csv", "graph.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     assert len(read_csv(tmp_path / "c" / "edges.csv")) < len(read_csv(tmp_path / "a" / "edges.csv"))
+
+
+def test_summary_counts_the_typed_relations_and_the_cli_says_so(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(SAMPLE), "--out", str(out), "--jobs", "1", "--cache-dir",
+                                       str(tmp_path / "cache")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    rows = read_csv(out / "events.csv")
+    assert summary["events"] == len(rows) > 0  # the sample has visits and signings
+    assert f"{len(rows)} typed relations (events.csv)" in result.stderr

@@ -227,3 +227,109 @@ def test_evidence_documents_are_linked_safely_and_dates_give_the_slider_stops(tm
     assert "d9" not in data["documents"] and "d3" not in data["documents"]  # only what evidence quotes
     assert data["periods"] == ["1998-01-03", "1998-01-05", "1998-02-01"]
     assert "javascript:alert" not in html
+
+
+def event(head, type_, tail, trigger, sentence, modality="done", document="d1", date="1998-01-03"):
+    return {"head": head, "type": type_, "tail": tail, "modality": modality, "trigger": trigger,
+            "trigger_start": sentence.index(trigger), "document": document, "date": date, "sentence": sentence}
+
+
+def typed_graph() -> nx.Graph:
+    """Events on edges as kg.events.add_event_edges leaves them (relation = the main type)."""
+    g = nx.Graph()
+    g.add_node("o1", name="星河智能", type="ORG", subtype="company")  # first: the edge runs o1 -> p1
+    g.add_node("p1", name="张明", type="PERSON", subtype="official")
+    g.add_node("p2", name="李强", type="PERSON", subtype="official")
+    g.add_node("o2", name="鹏程能源", type="ORG", subtype="company")
+    g.add_node("ln", name="辽宁", type="LOC", subtype="province", admin_level="province", admin_code="x21")
+    g.add_node("sy", name="沈阳", type="LOC", subtype="city", admin_level="city", admin_code="x2101",
+               province="辽宁省")
+    g.add_node("hn", name="浑南区", type="LOC", subtype="district", admin_level="county", admin_code="x210112",
+               province="辽宁省", city="沈阳市")
+    visit = "张明到星河智能调研。"
+    g.add_edge("o1", "p1", weight=1, relation="visits",
+               event_records=json.dumps([event("p1", "visits", "o1", "调研", visit, document="d7")], ensure_ascii=False))
+    g.add_edge("p1", "p2", weight=3, relation="meets",
+               event_records=json.dumps([event("p1", "meets", "p2", "会见", "张明会见李强。")], ensure_ascii=False))
+    g.add_edge("o1", "o2", weight=2, relation="acquires", event_records=json.dumps(
+        [event("o1", "acquires", "o2", "收购", "星河智能收购鹏程能源。"),
+         event("o2", "cooperates_with", "o1", "签约", "鹏程能源与星河智能拟签约。", modality="planned")],
+        ensure_ascii=False))
+    g.add_edge("o2", "sy", weight=4, relation="co_occurs")
+    g.add_edge("sy", "hn", weight=2, relation="co_occurs")
+    g.add_edge("p2", "ln", weight=2, relation="holds_position_at", title="省长")
+    return g
+
+
+def test_typed_edges_get_their_type_colour_and_direction(tmp_path):
+    from kg.style import EDGE_STYLE
+
+    path = tmp_path / "map.html"
+    render_html(typed_graph(), path)
+    data = data_block(path.read_text(encoding="utf-8"))
+    by_ends = {frozenset((e["from"], e["to"])): e for e in data["edges"]}
+    visit = by_ends[frozenset(("o1", "p1"))]
+    assert (visit["from"], visit["to"]) == ("o1", "p1")  # drawn tail first...
+    assert set(visit["arrows"]) == {"from"}  # ...so the arrow points back at the tail: p1 -> o1
+    assert visit["color"]["color"] == EDGE_STYLE["visits"]["color"]
+    assert visit["kg"]["events"][0]["forward"] is False
+    meets = by_ends[frozenset(("p1", "p2"))]
+    assert "arrows" not in meets and meets["color"]["color"] == EDGE_STYLE["meets"]["color"]  # symmetric
+    deal = by_ends[frozenset(("o1", "o2"))]
+    assert set(deal["arrows"]) == {"to"} and (deal["from"], deal["to"]) == ("o1", "o2")
+    assert deal["kgKinds"] == ["acquires", "cooperates_with"]  # the main type first, then the others
+    assert deal["color"]["color"] == EDGE_STYLE["acquires"]["color"]
+    plain = by_ends[frozenset(("o2", "sy"))]
+    assert plain["kgKinds"] == ["co_occurs"] and "arrows" not in plain
+    assert plain["color"]["color"] == EDGE_STYLE["co_occurs"]["color"]
+    position = by_ends[frozenset(("p2", "ln"))]
+    assert position["kgKinds"] == ["holds_position_at"] and position["color"]["color"] == EDGE_STYLE["holds_position_at"]["color"]
+    # the legend lists the event types present, with their colours and counts (an edge under each of its kinds)
+    rows = {r["relation"]: r for r in data["legend"]["edges"]}
+    assert set(rows) == {"co_occurs", "holds_position_at", "visits", "meets", "acquires", "cooperates_with"}
+    assert rows["cooperates_with"]["count"] == 1 and rows["co_occurs"]["count"] == 2
+    assert rows["visits"]["directed"] and not rows["meets"]["directed"] and rows["visits"]["event"]
+    assert rows["visits"]["color"] == EDGE_STYLE["visits"]["color"]
+    assert "d7" in [e["document"] for e in visit["kg"]["events"]]
+
+
+def test_event_colours_are_apart_from_the_other_edge_colours():
+    from kg.events import EVENT_TYPES
+    from kg.style import EDGE_STYLE, hex_rgb
+
+    colours = [EDGE_STYLE[k]["color"] for k in ("co_occurs", "holds_position_at", *EVENT_TYPES)]
+    for i, a in enumerate(colours):
+        for b in colours[i + 1:]:
+            assert sum(abs(x - y) for x, y in zip(hex_rgb(a), hex_rgb(b))) >= 100, (a, b)
+
+
+def test_event_documents_are_linked_and_sentences_stay_text(tmp_path):
+    from kg.types import DocumentRecord
+
+    g = typed_graph()
+    hostile = "<img src=x onerror=alert(1)>张明调研星河智能"
+    g.edges["o1", "p1"]["event_records"] = json.dumps([event("p1", "visits", "o1", "调研", hostile, document="d7")])
+    path = tmp_path / "map.html"
+    render_html(g, path, documents=[DocumentRecord("d7", "in/d7.txt", "调研报道", "1998-01-03", "https://news.example/7")])
+    html = path.read_text(encoding="utf-8")
+    assert "<img src=x" not in html
+    data = data_block(html)
+    assert data["documents"]["d7"] == ["调研报道", "1998-01-03", "https://news.example/7"]  # quoted by an event only
+    (record,) = next(e for e in data["edges"] if e["kgRelation"] == "visits")["kg"]["events"]
+    assert record["sentence"] == hostile
+
+
+def test_places_carry_their_province_and_city_for_the_filter(tmp_path):
+    path = tmp_path / "map.html"
+    render_html(typed_graph(), path)
+    data = data_block(path.read_text(encoding="utf-8"))
+    kg_of = {n["id"]: n["kg"] for n in data["nodes"]}
+    # a province names itself as its places name it (辽宁省 for the node 辽宁), here without the
+    # division tables (codes they do not hold): by the one parent name that starts with its own
+    assert kg_of["ln"]["province"] == "辽宁省" and kg_of["hn"]["province"] == "辽宁省"
+    assert kg_of["hn"]["city"] == "沈阳市" and kg_of["sy"]["province"] == "辽宁省"
+    assert kg_of["sy"]["city"] == "沈阳市" and kg_of["sy"]["admin_level"] == "city"
+    assert "province" not in kg_of["o1"]  # only places the division tables resolved
+    provinces = {p["name"]: p["count"] for p in data["places"]["provinces"]}
+    assert provinces == {"辽宁省": 3}
+    assert data["places"]["cities"] == [{"name": "沈阳市", "province": "辽宁省", "count": 2}]

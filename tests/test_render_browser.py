@@ -238,3 +238,153 @@ def test_sample_map_and_screenshot(browser, tmp_path):
             opened.page.screenshot(path=target)
     finally:
         opened.page.close()
+
+
+def typed_graph() -> nx.Graph:
+    """Typed relations (kg/events.py records on the edges) and located places (province, city)."""
+    import json
+
+    def event(head, type_, tail, trigger, sentence, modality="done", document="d1"):
+        return {"head": head, "type": type_, "tail": tail, "modality": modality, "trigger": trigger,
+                "trigger_start": len(sentence[:sentence.index(trigger)]), "document": document,
+                "date": "1998-01-03", "sentence": sentence}
+
+    g = nx.Graph()
+    g.add_node("o1", name="星河智能", type="ORG", subtype="company", mentions=9)  # first: the edge runs o1 -> p1
+    g.add_node("p1", name="张明", type="PERSON", subtype="official", mentions=8)
+    g.add_node("p2", name="李强", type="PERSON", subtype="official", mentions=5)
+    g.add_node("o2", name="鹏程能源", type="ORG", subtype="company", mentions=6)
+    g.add_node("ln", name="辽宁", type="LOC", subtype="province", mentions=4, admin_level="province",
+               admin_code="21")
+    g.add_node("sy", name="沈阳", type="LOC", subtype="city", mentions=7, admin_level="city", admin_code="2101",
+               province="辽宁省")
+    g.add_node("hn", name="浑南区", type="LOC", subtype="district", mentions=3, admin_level="county",
+               admin_code="210112", province="辽宁省", city="沈阳市")
+    g.add_node("gz", name="广州", type="LOC", subtype="city", mentions=7, admin_level="city", admin_code="4401",
+               province="广东省")
+    # hostile text and a character outside the BMP (two UTF-16 units, one Python code point) before the trigger
+    visit = HOSTILE[1] + "𠮷张明到星河智能调研。"
+    g.add_edge("o1", "p1", weight=1, npmi=0.0, relation="visits",  # an edge only the event made: npmi 0
+               event_records=json.dumps([event("p1", "visits", "o1", "调研", visit, document="d7")]))
+    g.add_edge("p1", "p2", weight=3, relation="meets",
+               event_records=json.dumps([event("p1", "meets", "p2", "会见", "张明会见李强。")]))
+    g.add_edge("o1", "o2", weight=2, relation="acquires", event_records=json.dumps(
+        [event("o1", "acquires", "o2", "收购", "星河智能收购鹏程能源。"),
+         event("o2", "cooperates_with", "o1", "签约", "鹏程能源与星河智能拟签约。", modality="planned")]))
+    g.add_edge("o2", "sy", weight=4, npmi=0.1, relation="co_occurs")
+    g.add_edge("o1", "gz", weight=3, npmi=0.6, relation="co_occurs")
+    g.add_edge("sy", "hn", weight=2, relation="co_occurs")
+    g.add_edge("p2", "ln", weight=2, relation="holds_position_at", title="省长")
+    return g
+
+
+@pytest.fixture
+def typed(browser, tmp_path):
+    from kg.types import DocumentRecord
+
+    path = tmp_path / "typed.html"
+    render_html(typed_graph(), path,
+                documents=[DocumentRecord("d7", "in/d7.txt", "调研报道", "1998-01-03", "https://news.example/7")])
+    page = Opened(browser, path)
+    yield page
+    page.page.close()
+
+
+SHOWN_EDGES = "() => window.kg.edges.get().filter(e => !e.hidden).map(e => [e.from, e.to].sort().join('-')).sort()"
+SHOWN_NODES = "() => window.kg.nodes.get().filter(n => !n.hidden).map(n => n.id).sort()"
+
+
+def test_typed_edges_draw_with_arrows_and_filter_by_kind(typed):
+    page = typed.page
+    drawn = typed.js("""() => { const b = window.kg.network.body.edges;
+      return Object.values(b).map(e => [e.fromId, e.toId, e.options.arrows.to.enabled, e.options.arrows.from.enabled,
+                                        e.options.color.color]); }""")
+    by_ends = {(f, t): (to, back, colour) for f, t, to, back, colour in drawn}
+    from kg.style import EDGE_STYLE
+    assert by_ends[("o1", "p1")] == (False, True, EDGE_STYLE["visits"]["color"])  # p1 visits o1: the arrow at o1
+    assert by_ends[("p1", "p2")][:2] == (False, False)  # meets: no arrow
+    # the legend lists the event types present
+    legend = page.text_content("#kg-edge-legend")
+    assert "考察 visits →" in legend and "会见 meets" in legend and "收购 acquires" in legend
+    assert "投资 invests in" not in legend  # none on this map
+    page.click("#kg-edges-typed")
+    assert typed.js(SHOWN_EDGES) == ["o1-o2", "o1-p1", "p1-p2"]  # co-occurrence and position edges off
+    page.uncheck("#kg-filter-edge-acquires")  # o1-o2 stays: it also carries cooperates_with
+    assert typed.js(SHOWN_EDGES) == ["o1-o2", "o1-p1", "p1-p2"]
+    page.uncheck("#kg-filter-edge-cooperates_with")
+    assert typed.js(SHOWN_EDGES) == ["o1-p1", "p1-p2"]
+    page.uncheck("#kg-filter-PERSON")  # combines with the node filters
+    assert typed.js(SHOWN_EDGES) == []
+    page.check("#kg-filter-PERSON")
+    typed.js("window.kg.setHidden('p2', true)")  # ...and with nodes the user hid
+    assert typed.js(SHOWN_EDGES) == ["o1-p1"]
+    typed.js("window.kg.setHidden('p2', false)")
+    assert "o2" in typed.js(SHOWN_NODES)  # a node the kinds left unlinked is still shown...
+    page.fill("#kg-min-degree", "1")  # ...until the degree filter, which counts the edges left, drops it
+    page.dispatch_event("#kg-min-degree", "input")
+    assert typed.js(SHOWN_NODES) == ["o1", "p1", "p2"]
+    page.fill("#kg-min-degree", "0")
+    page.dispatch_event("#kg-min-degree", "input")
+    page.click("#kg-edges-all")
+    assert len(typed.js(SHOWN_EDGES)) == 7
+    page.fill("#kg-min-npmi", "0.5")  # NPMI filters co-occurrence only: a stated visit stays
+    page.dispatch_event("#kg-min-npmi", "input")
+    shown = typed.js(SHOWN_EDGES)
+    assert "o1-p1" in shown and "gz-o1" in shown and "o2-sy" not in shown
+    typed.assert_clean()
+
+
+def test_edge_panel_lists_events_with_the_trigger_marked(typed):
+    page = typed.page
+    point = typed.js("""() => {
+      const net = window.kg.network, pos = net.getPositions(['o1', 'p1']);
+      const rect = document.querySelector('#kg-network canvas').getBoundingClientRect();
+      const dom = net.canvasToDOM({x: (pos.o1.x + pos.p1.x) / 2, y: (pos.o1.y + pos.p1.y) / 2});
+      return {x: rect.left + dom.x, y: rect.top + dom.y};
+    }""")
+    page.mouse.click(point["x"], point["y"])
+    page.mouse.move(5, 5)  # off the map: the panel keeps the clicked edge
+    panel = page.locator("#kg-panel")
+    assert "张明 → 星河智能" in panel.locator("h2").text_content()
+    assert panel.locator(".kg-events li").count() == 1
+    assert panel.locator(".kg-events mark").text_content() == "调研"  # at trigger_start, counted in code points
+    sentence = panel.locator(".kg-events .kg-sentence").text_content()
+    assert sentence == HOSTILE[1] + "𠮷张明到星河智能调研。"  # the hostile text stays text
+    assert typed.js("document.querySelectorAll('#kg-panel img').length") == 0
+    link = panel.locator(".kg-events a.kg-doc-link")
+    assert link.text_content() == "调研报道" and link.get_attribute("href") == "https://news.example/7"
+    assert "1998-01-03" in panel.locator(".kg-events").text_content()
+    # modality when not done, and each event's own type
+    typed.js("window.kg.network.selectEdges([])")
+    edge_id = typed.js("() => window.kg.edges.get().find(e => e.kgRelation === 'acquires').id")
+    typed.js("id => window.kg.network.emit('hoverEdge', {edge: id})", edge_id)
+    items = panel.locator(".kg-events li")
+    assert items.count() == 2
+    assert "收购 acquires" in items.nth(0).text_content() and "计划" not in items.nth(0).text_content()
+    assert "合作 cooperates with" in items.nth(1).text_content() and "计划 planned" in items.nth(1).text_content()
+    assert items.nth(1).locator("mark").text_content() == "签约"
+    typed.assert_clean()
+
+
+def test_province_and_city_filter(typed):
+    page = typed.page
+    options = typed.js("() => Array.from(document.querySelectorAll('#kg-place option')).map(o => o.value)")
+    assert "province:辽宁省" in options and "city:沈阳市" in options and "province:广东省" in options
+    page.select_option("#kg-place", "province:辽宁省")
+    # the places in Liaoning (the province itself, Shenyang, Hunnan) and what links to them
+    assert typed.js(SHOWN_NODES) == ["hn", "ln", "o2", "p2", "sy"]
+    page.uncheck("#kg-place-linked")
+    assert typed.js(SHOWN_NODES) == ["hn", "ln", "sy"]
+    page.select_option("#kg-place", "city:沈阳市")
+    assert typed.js(SHOWN_NODES) == ["hn", "sy"]
+    page.check("#kg-place-linked")
+    assert typed.js(SHOWN_NODES) == ["hn", "o2", "sy"]
+    page.uncheck("#kg-filter-ORG")  # combines with the type filter
+    assert typed.js(SHOWN_NODES) == ["hn", "sy"]
+    page.check("#kg-filter-ORG")
+    page.click("#kg-edges-typed")  # ...and the edge kinds: 鹏程能源 is linked by co-occurrence only
+    assert typed.js(SHOWN_NODES) == ["hn", "sy"]
+    page.click("#kg-edges-all")
+    page.select_option("#kg-place", "")
+    assert len(typed.js(SHOWN_NODES)) == 8
+    typed.assert_clean()

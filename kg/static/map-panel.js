@@ -28,6 +28,20 @@
 
     var SAFE_LINK = /^(https?|file):\/\//i;
 
+    // A document named by id: a link to its article (url or file) with its title, else its title or id.
+    function docRef(id) {
+      var doc = (data.documents || {})[id];
+      if (doc && doc[2] && SAFE_LINK.test(doc[2])) {
+        var link = el("a", "kg-doc kg-doc-link", doc[0] || id);
+        link.href = doc[2];
+        link.target = "_blank";
+        link.rel = "noopener noreferrer";
+        link.title = id;
+        return link;
+      }
+      return el("span", "kg-doc", doc && doc[0] ? doc[0] : id);
+    }
+
     function addEvidence(lines) {
       if (!lines || !lines.length) return;
       panel.appendChild(el("h3", null, "证据 evidence"));
@@ -37,21 +51,65 @@
         var m = /^\[([^\]]*)\]\s*([\s\S]*)$/.exec(line); // "[doc_id] sentence"
         if (m) {
           var doc = (data.documents || {})[m[1]];
-          if (doc && doc[2] && SAFE_LINK.test(doc[2])) {
-            var link = el("a", "kg-doc kg-doc-link", doc[0] || m[1]);
-            link.href = doc[2];
-            link.target = "_blank";
-            link.rel = "noopener noreferrer";
-            link.title = m[1];
-            item.appendChild(link);
-          } else {
-            item.appendChild(el("span", "kg-doc", doc && doc[0] ? doc[0] : m[1]));
-          }
+          item.appendChild(docRef(m[1]));
           if (doc && doc[1]) item.appendChild(el("span", "kg-muted", doc[1] + " "));
           item.appendChild(document.createTextNode(m[2]));
         } else {
           item.textContent = line;
         }
+        list.appendChild(item);
+      });
+      panel.appendChild(list);
+    }
+
+    // The sentence as text with its trigger word in a <mark>. trigger_start counts code points
+    // (Python's offsets), so the sentence is cut by code points, not UTF-16 units; a start that
+    // does not point at the trigger falls back to the trigger's first occurrence, else no mark.
+    function markedSentence(sentence, trigger, start) {
+      var out = el("span", "kg-sentence");
+      var chars = Array.from(String(sentence || ""));
+      var word = Array.from(String(trigger || ""));
+      var at = typeof start === "number" && start >= 0 && word.length &&
+        chars.slice(start, start + word.length).join("") === word.join("") ? start : -1;
+      if (at < 0 && word.length) {
+        var i = chars.join("").indexOf(word.join(""));
+        if (i >= 0) at = Array.from(chars.join("").slice(0, i)).length;
+      }
+      if (at < 0) {
+        out.textContent = chars.join("");
+        return out;
+      }
+      out.appendChild(document.createTextNode(chars.slice(0, at).join("")));
+      out.appendChild(el("mark", null, word.join("")));
+      out.appendChild(document.createTextNode(chars.slice(at + word.length).join("")));
+      return out;
+    }
+
+    var MODALITY = { planned: "计划 planned", negated: "否定 negated" };
+
+    // An edge's typed relations (kg/events.py): type, modality unless done, date, article, and
+    // the sentence with the trigger marked; head -> tail for the directed types.
+    function addEvents(e) {
+      var events = e.kg.events || [];
+      if (!events.length) return;
+      var from = nodes.get(e.from).kg.name, to = nodes.get(e.to).kg.name;
+      panel.appendChild(el("h3", null, "事件 events (" + events.length + ")"));
+      var list = el("ol", "kg-events");
+      events.forEach(function (ev) {
+        var item = el("li", "kg-event");
+        var rel = relationLabels[ev.type];
+        var kind = el("span", "kg-event-type", rel ? rel.label : ev.type);
+        if (rel) kind.style.borderLeftColor = rel.color;
+        item.appendChild(kind);
+        if (ev.modality && ev.modality !== "done") {
+          item.appendChild(el("span", "kg-event-modality", MODALITY[ev.modality] || ev.modality));
+        }
+        if (ev.date) item.appendChild(el("span", "kg-muted", ev.date + " "));
+        if (ev.document) item.appendChild(docRef(ev.document));
+        if (rel && rel.directed) {
+          item.appendChild(el("span", "kg-event-who", ev.forward ? from + " → " + to : to + " → " + from));
+        }
+        item.appendChild(markedSentence(ev.sentence, ev.trigger, ev.trigger_start));
         list.appendChild(item);
       });
       panel.appendChild(list);
@@ -139,7 +197,9 @@
         link.href = "#";
         link.setAttribute("data-id", r.other);
         item.appendChild(link);
-        var rel = r.relation === "holds_position_at" ? " · 任职" : "";
+        var typed = relationLabels[r.relation];
+        var rel = r.relation === "holds_position_at" ? " · 任职"
+          : typed && typed.event ? " · " + typed.label.split(" ")[0] : ""; // 考察, 会见 …
         item.appendChild(el("span", "kg-muted", " ×" + format(r.weight) + rel + (r.onMap ? "" : " · 不在图上 off the map")));
         list.appendChild(item);
       });
@@ -150,11 +210,15 @@
       var e = edges.get(id);
       if (!e) return showPlaceholder();
       var k = e.kg;
-      var arrow = e.kgRelation === "holds_position_at" ? " → " : " — ";
+      var to = e.arrows && e.arrows.to, back = e.arrows && e.arrows.from;
+      var a = nodes.get(e.from).kg.name, b = nodes.get(e.to).kg.name;
       clear(panel);
-      panel.appendChild(el("h2", null, nodes.get(e.from).kg.name + arrow + nodes.get(e.to).kg.name));
-      var rel = relationLabels[e.kgRelation];
-      panel.appendChild(el("p", "kg-kind kg-muted", rel ? rel.label : k.relation));
+      panel.appendChild(el("h2", null, to && back ? a + " ↔ " + b : to ? a + " → " + b : back ? b + " → " + a : a + " — " + b));
+      var kinds = (e.kgKinds || [e.kgRelation]).map(function (kind) {
+        var rel = relationLabels[kind];
+        return rel ? rel.label : kind;
+      });
+      panel.appendChild(el("p", "kg-kind kg-muted", kinds.join(" · ")));
       var dl = el("dl");
       addField(dl, "职务 title", k.title);
       addField(dl, "权重 weight", format(k.weight));
@@ -163,6 +227,7 @@
       addField(dl, "首见 first seen", k.first_seen);
       addField(dl, "末见 last seen", k.last_seen);
       panel.appendChild(dl);
+      addEvents(e);
       addEvidence(k.evidence);
     }
 

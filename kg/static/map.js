@@ -67,20 +67,30 @@
       kgAdded: true,
       kg: { id: r[0], name: name, type: r[2], subtype: r[3], aliases: r[4] ? r[4].split("|") : [], titles: [],
             affiliations: [], mentions: r[5], documents: r[6], community: r[12], degree_centrality: null,
-            weighted_degree: null, evidence: [], first_seen: r[8], last_seen: r[9], degree: r[7], betweenness: 0 }
+            weighted_degree: null, evidence: [], first_seen: r[8], last_seen: r[9], degree: r[7], betweenness: 0,
+            province: r[14] || "", city: r[15] || "" }
     };
   }
 
+  // An edge of an entity off the map: coloured by its main kind (an event type, when it has one).
   function extraEdge(r, i) {
     var position = r[3] === "holds_position_at";
-    var colour = position ? "#e6550d" : "#9aa5b1";
+    var kinds = r[9] || [r[3]];
+    var styles = data.edgeStyles || {};
+    var main = kinds.filter(function (k) { return styles[k] && styles[k].event; })[0] || r[3];
+    var style = styles[main] || { color: "#9aa5b1" };
+    var strong = position || main !== r[3] || !!style.event;
     var item = {
-      id: "x" + i, from: r[0], to: r[1], dashes: position ? [8, 9] : false, width: 1.5, kgRelation: r[3],
-      color: { color: colour, highlight: "#555555", hover: "#555555", opacity: position ? 0.9 : 0.55 },
+      id: "x" + i, from: r[0], to: r[1], dashes: position ? [8, 9] : false, width: 1.5, kgRelation: r[3], kgKinds: kinds,
+      color: { color: style.color, highlight: "#555555", hover: "#555555", opacity: strong ? 0.9 : 0.55 },
       kg: { relation: r[3], weight: r[2], title: r[4], npmi: r[5], documents: r[6], evidence: [],
-            first_seen: r[7], last_seen: r[8] }
+            first_seen: r[7], last_seen: r[8], events: [], event_type: style.event ? main : "" }
     };
-    if (position) item.arrows = { to: { enabled: true, scaleFactor: 0.5 } };
+    var arrows = position ? "to" : (r[10] || "");
+    if (arrows) {
+      item.arrows = {};
+      arrows.split(",").forEach(function (side) { item.arrows[side] = { enabled: true, scaleFactor: 0.5 }; });
+    }
     return item;
   }
 
@@ -89,7 +99,7 @@
   var typeVisible = {};
   var subtypeVisible = {};
   var relationVisible = {};
-  var filters = { minWeight: 1, minNpmi: -1, minDegree: 0, from: null, to: null };
+  var filters = { minWeight: 1, minNpmi: -1, minDegree: 0, from: null, to: null, place: null, placeLinked: true };
   var hiddenIds = {}; // chosen by the user; kept in the URL hash
   var periods = data.periods || []; // the date slider's stops: days, or months on long spans
 
@@ -106,18 +116,43 @@
       !hiddenIds[n.id] && overlapsDates(n.kg.first_seen, n.kg.last_seen);
   }
 
+  // An edge's kinds: co_occurs, holds_position_at and each of its event types (kg/render.py
+  // kgKinds); it is shown while any of them is.
+  function kindsOf(e) { return e.kgKinds || [e.kgRelation]; }
+
   function edgeOk(e) {
     var k = e.kg;
-    if (relationVisible[e.kgRelation] === false) return false;
+    if (!kindsOf(e).some(function (kind) { return relationVisible[kind] !== false; })) return false;
     if (filters.minWeight > 1 && (k.weight || 0) < filters.minWeight) return false; // weightless kinds stay at 1
-    if (e.kgRelation !== "holds_position_at" && k.npmi !== null && k.npmi !== undefined && k.npmi < filters.minNpmi) return false;
+    // NPMI measures co-occurrence: stated relations (positions, typed events) are not held to it
+    if (e.kgRelation !== "holds_position_at" && !k.event_type && k.npmi !== null && k.npmi !== undefined &&
+        k.npmi < filters.minNpmi) return false;
     return overlapsDates(k.first_seen, k.last_seen);
+  }
+
+  // The province/city filter: {level: "province"|"city", name}. A place is in it when its
+  // province (or city) is that name, itself included; with placeLinked, so is every node an
+  // edge left by the other filters links to such a place.
+  function inPlace(n) {
+    return !!filters.place && (n.kg[filters.place.level] || "") === filters.place.name;
   }
 
   function applyVisibility() {
     var visible = {};
     nodes.forEach(function (n) { visible[n.id] = nodeBaseVisible(n); });
     var candidates = edges.get({ filter: edgeOk });
+    if (filters.place) {
+      var keep = {};
+      nodes.forEach(function (n) { if (visible[n.id] && inPlace(n)) keep[n.id] = true; });
+      if (filters.placeLinked) {
+        var places = Object.assign({}, keep);
+        candidates.forEach(function (e) {
+          if (places[e.from]) keep[e.to] = true;
+          if (places[e.to]) keep[e.from] = true;
+        });
+      }
+      nodes.forEach(function (n) { if (!keep[n.id]) visible[n.id] = false; });
+    }
     // Minimum degree counts the edges left visible: dropping a node lowers its neighbours'
     // degree, so repeat until every remaining node keeps enough (the k-core).
     for (var changed = true; changed;) {
@@ -186,11 +221,55 @@
     applyVisibility();
   }
 
-  function setRelationVisible(relation, visible) {
+  function setRelationVisible(relation, visible, later) {
     relationVisible[relation] = !!visible;
     var box = document.getElementById("kg-filter-edge-" + relation);
     if (box) box.checked = !!visible;
+    if (!later) applyVisibility();
+  }
+
+  // Show only the edges of these kinds (every kind of the legend when `kinds` is null).
+  function showRelations(kinds) {
+    data.legend.edges.forEach(function (r) {
+      setRelationVisible(r.relation, kinds === null || kinds.indexOf(r.relation) >= 0, true);
+    });
     applyVisibility();
+  }
+
+  // place: "province:辽宁省", "city:沈阳市", or "" / null for every node; linked: whether the
+  // nodes linked to those places stay too (unchanged when not given).
+  function setPlace(place, linked) {
+    var m = /^(province|city):(.+)$/.exec(place || "");
+    filters.place = m ? { level: m[1], name: m[2] } : null;
+    if (linked !== undefined) filters.placeLinked = !!linked;
+    var select = document.getElementById("kg-place");
+    if (select) select.value = m ? place : "";
+    var box = document.getElementById("kg-place-linked");
+    if (box) box.checked = filters.placeLinked;
+    applyVisibility();
+  }
+
+  function buildPlaces() {
+    var host = document.getElementById("kg-places");
+    var select = document.getElementById("kg-place");
+    var places = data.places || { provinces: [], cities: [] };
+    if (!places.provinces.length && !places.cities.length) { host.hidden = true; return; }
+    [["province", "省 province", places.provinces], ["city", "市 city", places.cities]].forEach(function (g) {
+      if (!g[2].length) return;
+      var group = el("optgroup");
+      group.label = g[1];
+      g[2].forEach(function (p) {
+        var option = el("option", null, p.name + (p.province && p.province !== p.name ? " · " + p.province : "") +
+                        " (" + p.count + ")");
+        option.value = g[0] + ":" + p.name;
+        group.appendChild(option);
+      });
+      select.appendChild(group);
+    });
+    select.addEventListener("change", function () { setPlace(select.value); });
+    var box = document.getElementById("kg-place-linked");
+    box.checked = filters.placeLinked;
+    box.addEventListener("change", function () { setPlace(select.value, box.checked); });
   }
 
   function buildFilters() {
@@ -228,10 +307,21 @@
       var line = el("span", "kg-line" + (r.dashes ? " dashed" : ""));
       line.style.borderTopColor = r.color;
       row.appendChild(line);
-      row.appendChild(el("span", null, r.label));
+      row.appendChild(el("span", null, r.label + (r.directed ? " →" : "")));
       row.appendChild(el("span", "kg-count", r.count));
       edgeHost.appendChild(row);
     });
+    var typed = data.legend.edges.filter(function (r) { return r.event; }).map(function (r) { return r.relation; });
+    if (typed.length) {
+      var buttons = el("div", "kg-buttons");
+      var only = button("仅事件 typed only", function () { showRelations(typed); });
+      only.id = "kg-edges-typed";
+      var all = button("全部 all", function () { showRelations(null); });
+      all.id = "kg-edges-all";
+      buttons.appendChild(only);
+      buttons.appendChild(all);
+      edgeHost.appendChild(buttons);
+    }
   }
 
   function buildSliders() {
@@ -548,6 +638,7 @@
 
   buildFilters();
   buildSliders();
+  buildPlaces();
   var finder = window.kgSearch({
     entityList: entityList, nodes: nodes, entities: entities, addToMap: addToMap, setHidden: setHidden,
     focusNode: focusNode, isHidden: function (id) { return !!hiddenIds[id]; }, leftOut: data.extraLeftOut
@@ -593,7 +684,9 @@
     setColourBy: setColourBy,
     setTypeVisible: setTypeVisible,
     setSubtypeVisible: setSubtypeVisible,
-    setRelationVisible: setRelationVisible,
+    setRelationVisible: function (relation, visible) { setRelationVisible(relation, visible); },
+    showRelations: showRelations,
+    setPlace: setPlace,
     viewPng: function () { return u.viewPng(container); },
     topIds: topIds
   };
