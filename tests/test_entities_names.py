@@ -175,3 +175,13 @@ def test_bare_district_bodies_belong_to_the_district_the_document_is_about():
 def test_no_district_prefix_without_a_district_named_twice():
     a = analysis_of("区科技创新局与萧山区签约。", [("萧山区", "LOC")])
     assert "区科技创新局" in names(build(a), "ORG")  # 萧山区 named once: whose 区 is not said
+
+
+def test_a_venue_after_a_place_starts_at_the_city_it_names():
+    from kg.entities import document_facts
+
+    a = analysis_of("在钱江世纪城杭州国际博览中心周边考察。参观泉州台商投资区城市规划展示馆。",
+                    [("钱江", "LOC"), ("杭州", "LOC"), ("泉州台商投资区", "LOC")])
+    found = {m.text for m in document_facts(a).mentions}
+    assert "杭州国际博览中心" in found and "钱江世纪城杭州国际博览中心" not in found
+    assert "泉州台商投资区城市规划展示馆" in found  # 城市 is a word, not a city

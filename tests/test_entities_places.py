@@ -160,3 +160,23 @@ def test_the_shipped_division_table_is_the_csv_tables(tmp_path):
     if not shared.is_dir():
         pytest.skip("the original division tables are not beside the checkout")
     assert module._read_shipped_table() == module.read_division_csvs(shared)
+
+
+def test_a_zone_name_run_into_the_next_word_ends_with_its_zone_word():
+    from kg.entities import document_facts
+
+    text = "江宁经济技术开发区重大项目签约活动举行。沈阳高新区管委会主任出席。"
+    a = analysis_of(text, [("江宁经济技术开发区重大", "ORG"), ("沈阳高新区管委会", "ORG")])
+    found = {m.text for m in document_facts(a).mentions}
+    assert "江宁经济技术开发区" in found and "江宁经济技术开发区重大" not in found
+    assert "沈阳高新区管委会" in found  # a body of the zone keeps its name
+
+
+def test_a_universitys_science_park_is_a_zone():
+    from kg.entities import document_facts
+
+    a = analysis_of("岳麓山国家大学科技园召开会议，这是首批国家大学科技园。",
+                    [("岳麓山国家大学", "ORG"), ("国家大学", "ORG")])
+    found = {m.text: m.label for m in document_facts(a).mentions}
+    assert found.get("岳麓山国家大学科技园") == "LOC"
+    assert "国家大学科技园" not in found  # a kind of zone, no name

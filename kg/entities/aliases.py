@@ -43,6 +43,7 @@ BODY_WORD_SHORT_FORMS = {
     "高新技术产业开发区": "高新区", "高新技术产业园区": "高新区", "经济技术开发区": "经开区",
     "自由贸易试验区": "自贸区",
     "经济和信息化局": "经信局", "发展和改革局": "发改局", "规划和自然资源局": "规自局", "科技创新局": "科创局",
+    "供销合作社联合社": "供销社",  # 浙江省供销社: the province's union of supply and marketing cooperatives
 }
 _BODY_WORDS = sorted(BODY_WORD_SHORT_FORMS, key=len, reverse=True)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..types import LOC, ORG, PERSON, DocAnalysis
-from .lexicon import _any_title_regex, _known_place, bare_place_name, full_place_name
+from .lexicon import _any_title_regex, _known_place, bare_place_name, full_place_name, provinces
 from .subtypes import loc_subtype, org_subtype
 from .spans import (
     LEADING_FUNCTION_WORDS, REPORTING_VERBS, DocMention, _chinese_name_start, _sentence_at, _sentence_of,
@@ -122,6 +122,16 @@ def _body_head(name: str) -> str | None:
     return next((head for head in NAMED_BODY_HEADS if name.endswith(head)), None)
 
 
+def _starts_with_place(name: str) -> bool:
+    """`name` starts with a province or city, bare or in full (杭州国际博览…, 广东省…)."""
+    for cut in (4, 3, 2):
+        head = name[:cut]
+        full = full_place_name(head)
+        if len(name) > cut and (full != head or head in provinces()) and loc_subtype(full) in ("province", "city"):
+            return True
+    return False
+
+
 def named_body_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
     """Names of labs, consortia, alliances and groups that the model tagged in pieces or
     not at all: a quoted name ending in such a word (“哈工大—北方智造机器人联合研究中心”);
@@ -172,7 +182,11 @@ def named_body_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
         if CLAUSE_WORDS.search(middle if joined else name_part) or _any_title_regex().search(name_part):
             continue
         kind = max((name_part.rfind(w) + len(w) for w in KIND_WORDS if w in name_part), default=-1)
-        if kind >= 0:
+        inner_place = max((n.start for n in mentions if n.label == LOC and j <= n.start < best - len(head)
+                           and loc_subtype(full_place_name(n.text)) in ("province", "city")), default=None)
+        if m.label == LOC and head in ("中心", *VENUE_HEADS) and (inner_place is not None or _starts_with_place(name_part)):
+            start = inner_place if inner_place is not None else j  # 钱江世纪城|杭州国际博览中心: a city starts the venue's name
+        elif kind >= 0:
             start = j + kind  # 新加坡企业|汇通供应链集团
             if best - start - len(head) < 2:
                 continue

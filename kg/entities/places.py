@@ -17,6 +17,10 @@ ZONE_CLAUSE = re.compile("签订|签署|签约|举行|召开|成立|揭牌|建�
 ZONE_NAME_MAX = 12  # 沈阳|高新技术产业开发区: characters after the place
 
 
+UNIVERSITY_ENDS = ("大学", "学院")
+UNIVERSITY_PARKS = ("科技园", "创业园", "产业园")  # (…科技园区校联席会: 区 starts the next word)
+
+
 def zone_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
     """A place followed, within a few characters of the same name, by a zone word is that
     zone (沈阳|浑河|智造产业园 -> 沈阳浑河智造产业园): the model often tags only the places
@@ -28,7 +32,12 @@ def zone_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[Doc
     while i < len(ordered):
         m = ordered[i]
         zone_end = None
-        if m.label == LOC and loc_subtype(m.text) != "zone":
+        if m.label == ORG and m.text.endswith(UNIVERSITY_ENDS) and m.text[:-2] not in ("国家", "全国", "各"):
+            # a university's science park (岳麓山国家大学|科技园) is a zone; 国家大学科技园 is a kind of zone
+            park = next((p for p in UNIVERSITY_PARKS if text.startswith(p, m.end)), None)
+            if park and m.end + len(park) <= analysis.sentences[m.sentence].end:
+                zone_end = m.end + len(park)
+        elif m.label == LOC and loc_subtype(m.text) != "zone":
             limit = min(analysis.sentences[m.sentence].end, m.end + ZONE_NAME_MAX)
             for end in range(m.end + 1, limit + 1):
                 if text[end - 1] in ZONE_NAME_BREAKS:

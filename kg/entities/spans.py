@@ -319,6 +319,26 @@ def _named_piece(piece: str, label: str) -> bool:
     return len(piece) >= 3 and _ends_like_name(piece, label) and not is_generic_org(piece)
 
 
+_ZONE_TAIL_MAX = 2
+_BODY_END_CHARS = set("局厅委部院所会办司处室组团校社台报行厂队站馆心府协区园城")
+
+
+def _cut_after_zone(text: str, s: int, e: int) -> int:
+    """A zone's name the model ran a word or two past, in a headline without punctuation
+    (江宁经济技术开发区|重大项目签约): the name ends with the zone word; a body of the zone
+    (开发区管委会) keeps its name."""
+    surface = text[s:e]
+    for suffix in ZONE_SUFFIXES:
+        at = surface.rfind(suffix)
+        if at < 2:
+            continue
+        tail = surface[at + len(suffix):]
+        if 0 < len(tail) <= _ZONE_TAIL_MAX and tail[-1] not in _BODY_END_CHARS and not any(
+                (surface[at:] + text[e:e + 2]).startswith(longer) for longer in ZONE_SUFFIXES if len(longer) > len(suffix)):
+            return s + at + len(suffix)
+    return e
+
+
 def repair_mentions(analysis: DocAnalysis) -> list[DocMention]:
     text = analysis.text
     out: list[DocMention] = []
@@ -342,6 +362,8 @@ def repair_mentions(analysis: DocAnalysis) -> list[DocMention]:
                 s, e = _strip_trailing_title(text, s, e)
             if m.label == ORG and text.endswith(("讯", "电"), s, e) and e - s >= 4 and text[e - 2] in MEDIA_END_CHARS:
                 e -= 1  # 深圳商报讯, 中国江苏网讯: the outlet's dateline, the outlet is the name
+            if m.label in (ORG, LOC):
+                e = _cut_after_zone(text, s, e)
             surface = text[s:e]
             label = fix_label(surface, m.label)
             standard_place = label == LOC and _standard_place(surface)  # 日 in 中日
