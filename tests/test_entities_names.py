@@ -185,3 +185,10 @@ def test_a_venue_after_a_place_starts_at_the_city_it_names():
     found = {m.text for m in document_facts(a).mentions}
     assert "杭州国际博览中心" in found and "钱江世纪城杭州国际博览中心" not in found
     assert "泉州台商投资区城市规划展示馆" in found  # 城市 is a word, not a city
+
+
+def test_a_committee_body_written_without_wei_is_the_committees():
+    text = "光明区委统战部部长李华调研。基地由光明区委统战部、区群团部联合挂牌成立。"
+    a = analysis_of(text, [("光明区委统战部", "ORG"), ("李华", "PERSON"), ("光明区委统战部", "ORG"), ("区群团部", "ORG")])
+    got = names(build(a), "ORG")
+    assert "中共深圳市光明区委群团工作部" in got or "中共光明区委群团工作部" in got

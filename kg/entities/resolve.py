@@ -33,6 +33,14 @@ UNSALARIED_BYLINES = ("通讯员", "作者", "摄影")
 BARE_LOCAL_BODIES = tuple(f"{level}{body}" for level in "省市区县" for body in ("委", "政府", "人民政府"))
 
 
+# bodies of the party committee that news writes without 委 (区群团部: 区委群团工作部)
+_COMMITTEE_BODIES = {"群团部": "委群团工作部", "群团工作部": "委群团工作部"}
+
+
+def _committee_body(body: str) -> str:
+    return _COMMITTEE_BODIES.get(body, body)
+
+
 _FULL_TO_ASCII = {"，": ",", "（": "(", "）": ")", "：": ":", "；": ";", "？": "?", "！": "!"}
 
 
@@ -132,13 +140,13 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
         if label == ORG:
             local = LOCAL_BODY.match(surface)
             if local and local.group(1) == "市" and facts.home_city and facts.home_city.endswith("市"):
-                return facts.home_city + surface[1:]
+                return facts.home_city + _committee_body(surface[1:])
             if local and local.group(1) == "省" and facts.home_province and facts.home_province.endswith("省"):
                 return facts.home_province + surface[1:]
             district = DISTRICT_BODY.match(surface)
             home_district = getattr(facts, "home_district", None)  # facts cached before the field have none
             if district and home_district and home_district.endswith(district.group(1)):
-                return home_district + surface[1:]
+                return home_district + _committee_body(surface[1:])
         if label == LOC:
             if surface in provinces():
                 full = provinces()[surface][0]
