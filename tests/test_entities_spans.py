@@ -139,3 +139,13 @@ def test_an_exhibition_is_an_event_not_an_organisation(name):
 
     assert is_event_name(name)
     assert not is_event_name("华为发展")  # 发展 ends in 展 but is no show
+
+
+def test_a_place_and_an_activity_is_no_organisation():
+    from kg.entities import document_facts
+
+    a = analysis_of("深圳市科研投入增长，合肥市生物医药产业链完善，推进产业调研。",
+                    [("深圳市科研", "ORG"), ("合肥市生物医药产业链", "ORG"), ("产业调研", "ORG")])
+    found = {m.text: m.label for m in document_facts(a).mentions}
+    assert found.get("深圳市") == "LOC" and found.get("合肥市") == "LOC"
+    assert not any(label == "ORG" for label in found.values())

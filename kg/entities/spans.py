@@ -319,6 +319,8 @@ def _named_piece(piece: str, label: str) -> bool:
     return len(piece) >= 3 and _ends_like_name(piece, label) and not is_generic_org(piece)
 
 
+# words an organisation's name never ends with: activities, plans, sectors
+NOT_NAME_ENDS = ("产业链", "调研", "科研", "报告", "项目", "工作", "情况", "规划", "战略", "经济", "行业")
 _ZONE_TAIL_MAX = 2
 _BODY_END_CHARS = set("局厅委部院所会办司处室组团校社台报行厂队站馆心府协区园城")
 
@@ -364,6 +366,12 @@ def repair_mentions(analysis: DocAnalysis) -> list[DocMention]:
                 e -= 1  # 深圳商报讯, 中国江苏网讯: the outlet's dateline, the outlet is the name
             if m.label in (ORG, LOC):
                 e = _cut_after_zone(text, s, e)
+            if m.label == ORG and text.endswith(NOT_NAME_ENDS, s, e):
+                # 深圳市科研, 合肥市生物医药产业链: a place and what happens there, no organisation
+                place = next((k for k in range(min(e - s - 2, 6), 1, -1) if _known_place(text[s:s + k])), None)
+                if place is None:
+                    continue
+                e, m = s + place, DocMention(m.start, m.end, m.text, LOC, m.sentence)
             surface = text[s:e]
             label = fix_label(surface, m.label)
             standard_place = label == LOC and _standard_place(surface)  # 日 in 中日
