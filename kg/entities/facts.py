@@ -14,6 +14,7 @@ from .spans import DocMention, _sentence_at, _unique_spans, is_kind_only, repair
 from .aliases import _is_subsequence, body_key
 from .places import place_chain_mentions, region_mentions, zone_mentions
 from .names import (
+    DISTRICT_BODY,
     body_name_mentions, consistent_mentions, local_body_mentions, named_body_mentions, party_group_mentions,
     registered_name_mentions, source_line_mentions,
 )
@@ -194,6 +195,9 @@ def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
         quoted.setdefault(p.sentence, analysis.sentence_text(p.sentence))
     home_city = _home_city(analysis.text, mentions)
     home_district = _home_district(mentions)
+    if home_district is None:
+        # 县政府, 区科技创新局 in an article that names no district: whose they are is not said
+        mentions = [m for m in mentions if not (m.label == ORG and DISTRICT_BODY.match(m.text))]
     if home_city is None and home_district and home_district.endswith(("区", "县")):
         # an article about 光明区 that never names its city (市委常委王强) is in the district's city
         city = home_district[: home_district.find("市") + 1] if "市" in home_district[:-1] else ""

@@ -98,6 +98,7 @@ NAMED_BODY_HEADS = tuple(sorted((
     # venues a visit goes to (参观甲城市规划展示馆, 考察乙综合市场, 来访丙国家技术转移中心)
     "中心", *("展示馆", "规划馆", "博物馆", "纪念馆", "科技馆", "美术馆", "图书馆", "展览馆", "体育馆", "文化馆",
              "综合市场", "农贸市场", "批发市场")), key=len, reverse=True))
+CENTRE_CONTINUES = ("小学", "中学", "医院", "学校", "大厦", "广场", "酒店", "宾馆", "幼儿园", "卫生院")
 # venue words that make a name with the place or organisation alone (湖南|博物馆, 钱江|综合市场)
 VENUE_HEADS = frozenset(("展示馆", "规划馆", "博物馆", "纪念馆", "科技馆", "美术馆", "图书馆", "展览馆", "体育馆", "文化馆",
                          "综合市场", "农贸市场", "批发市场"))
@@ -105,7 +106,7 @@ COMPANY_HEADS = ("集团", "股份有限公司", "有限公司", "有限责任�
 JOINT_HEADS = ("联合实验室", "联合研究中心", "联合体", "联盟", "中心")
 NAMED_BODY_MIDDLE_MAX = 12
 # Verbs and words that end a clause between a place and a body word (沈阳市|大力发展|…联盟).
-CLAUSE_WORDS = re.compile("发展|建设|成立|组建|加入|推动|支持|打造|举办|召开|牵头|共建|设立|推进|引进|培育|依托|签约|签署"
+CLAUSE_WORDS = re.compile("发展|建设|成立|组建|加入|推动|支持|打造|举办|召开|牵头|共建|设立|推进|引进|培育|依托|签约|签署|创办"
                           "|合作|携手|参与|担任|受聘|出任|新建|创建|建立|组织|成为|作为|联合(?!实验室|研究|体|会)"
                           "|申报|获批|入选|认定|授予|坚持|始终|持续|继续|不断|积极|全力|致力|努力|进一步|[一二三四五六七八九十两几数多]+[个家所项批支座]|这家|该|首个|首家|旗下|下属|所属|以及")
 # A generic word before a name: the name starts after it (新加坡企业|汇通供应链集团).
@@ -175,8 +176,11 @@ def named_body_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
             continue
         middle = text[j:best]
         name_part = middle[: len(middle) - len(head)]  # between the anchor and the head word
-        if not (0 if head in VENUE_HEADS else 1) <= len(name_part) <= NAMED_BODY_MIDDLE_MAX:
-            continue
+        if not (0 if head in VENUE_HEADS else 2 if head == "中心" else 1) <= len(name_part) <= NAMED_BODY_MIDDLE_MAX:
+            continue  # (邢台市|中心, 路易港|市中心: the middle of a town)
+        if head == "中心" and ("某" in name_part or name_part.endswith(tuple("市县区镇乡村城"))
+                              or text.startswith(CENTRE_CONTINUES, best)):
+            continue  # 武汉某大型购物中心; 邢台市中心 (downtown); 那莫乡中心|小学: another body's name goes on
         if company_only and (head not in COMPANY_HEADS or len(name_part) > 4):
             continue
         if CLAUSE_WORDS.search(middle if joined else name_part) or _any_title_regex().search(name_part):
