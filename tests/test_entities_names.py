@@ -193,3 +193,18 @@ def test_a_committee_body_written_without_wei_is_the_committees():
     a = analysis_of(text, [("光明区委统战部", "ORG"), ("李华", "PERSON"), ("光明区委统战部", "ORG"), ("区群团部", "ORG")])
     got = names(build(a), "ORG")
     assert "中共深圳市光明区委群团工作部" in got or "中共光明区委群团工作部" in got
+
+
+def test_an_outlets_dateline_names_the_outlet():
+    from kg.entities import document_facts
+
+    a = analysis_of("【深圳商报讯】 首席记者 王海荣 深圳市科技局发布通知。\n中国江苏网讯 6月30日，实验室揭牌。",
+                    [("王海荣", "PERSON"), ("深圳市科技局", "ORG")])
+    found = {m.text for m in document_facts(a).mentions if m.label == "ORG"}
+    assert {"深圳商报", "中国江苏网"} <= found
+
+
+def test_a_national_body_with_and_without_zhonghua_is_one():
+    a = analysis_of("中华全国供销合作总社党组成员王伟调研。全国供销合作总社要求各地落实。",
+                    [("中华全国供销合作总社", "ORG"), ("王伟", "PERSON"), ("全国供销合作总社", "ORG")])
+    assert "全国供销合作总社" in entity(build(a), "中华全国供销合作总社").aliases

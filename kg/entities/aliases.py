@@ -108,6 +108,8 @@ def body_key(name: str) -> str:
     without the country's full name before a national body (中华人民共和国外交部 = 外交部)."""
     if name.startswith(COUNTRY_PREFIX) and len(name) - len(COUNTRY_PREFIX) >= 2:
         name = name[len(COUNTRY_PREFIX):]
+    elif name.startswith("中华全国") and len(name) >= 8:
+        name = name[2:]  # 中华全国供销合作总社 = 全国供销合作总社, 中华全国总工会 = 全国总工会
     for word in _BODY_WORDS:
         if word in name:
             name = name.replace(word, BODY_WORD_SHORT_FORMS[word])

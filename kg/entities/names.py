@@ -280,7 +280,11 @@ def registered_name_mentions(analysis: DocAnalysis, mentions: list[DocMention]) 
 
 
 SOURCE_LINE = re.compile(r"(?:来源|稿源|转自|来自)\s*[：:]\s*([\u4e00-\u9fffA-Za-z]{2,12}?(?:日报|晚报|早报|时报|周报|报|杂志|电视台|广播电台"
-                         r"|通讯社|新闻网|网|客户端)|新华社|中新社|央视新闻|人民网|新华网)(?![\u4e00-\u9fff])")
+                         r"|通讯社|新闻网|网|客户端)|新华社|中新社|央视新闻|人民网|新华网)(?![\u4e00-\u9fff])"
+                         # the outlet's bracketed dateline: 【深圳商报讯】, [中国江苏网讯]
+                         r"|[【\[〔]\s*([\u4e00-\u9fff]{2,10}?(?:日报|晚报|早报|时报|商报|报|新闻网|网|电视台))讯\s*[】\]〕]"
+                         # …and at a paragraph's start: 中国江苏网讯 6月30日
+                         r"|(?m:^)(?:本报讯)?([\u4e00-\u9fff]{2,10}?(?:日报|晚报|早报|时报|商报|新闻网|网|电视台))讯")
 
 
 def source_line_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
@@ -288,10 +292,11 @@ def source_line_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> l
     where the model read only the place in its name."""
     found = []
     for match in SOURCE_LINE.finditer(analysis.text):
-        start, end = match.span(1)
+        group = next(g for g in (1, 2, 3) if match.group(g))
+        start, end = match.span(group)
         sentence = _sentence_at(analysis, start)
         if sentence is not None:
-            found.append(DocMention(start, end, match.group(1), ORG, sentence))
+            found.append(DocMention(start, end, match.group(group), ORG, sentence))
     if not found:
         return mentions
     out = [m for m in mentions if not any(f.start < m.end and m.start < f.end for f in found)]

@@ -232,7 +232,8 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
         label = forced_type.get(t) or label_of.get(t, ORG)
         uf.find(t)
         if label == ORG and org_subtype(t) in ("company", "other"):
-            by_company_key[company_key(t)].append(t)
+            # (a body of no known kind goes by its short words too: 中华全国供销合作总社 / 全国供销合作总社)
+            by_company_key[company_key(t if org_subtype(t) == "company" else body_key(t))].append(t)
         elif label == ORG or (label == LOC and loc_subtype(t) == "zone"):
             by_company_key[f"body:{label}:{body_key(t)}"].append(t)  # 辽宁省科学技术协会 / 辽宁省科协
     members_of: dict[str, set[str]] = {t: {t} for t in targets}
