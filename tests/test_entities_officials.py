@@ -261,3 +261,12 @@ def test_a_party_department_title_is_held_at_that_committees_department():
 def test_a_department_written_with_its_place_keeps_the_written_name():
     a = analysis_of("光明区委统战部部长李华出席。", [("光明区委统战部", "ORG"), ("李华", "PERSON")])
     assert "光明区委统战部" in names(build(a), "ORG")
+
+
+def test_stacked_titles_run_on_over_a_comma_after_a_title():
+    text = "中国科学院副院长、党组成员，中科院院士张亚平致辞。市长刘明，副市长李强出席。"
+    a = analysis_of(text, [("中国科学院", "ORG"), ("中科院", "ORG"), ("张亚平", "PERSON"), ("刘明", "PERSON"), ("李强", "PERSON")])
+    r = build(a)
+    titles = {(r.entities[p.person].name, p.title) for p in r.positions}
+    assert ("张亚平", "副院长") in titles and ("张亚平", "院士") in titles
+    assert ("李强", "市长") not in titles  # a name before the comma ends the chain

@@ -180,3 +180,17 @@ def test_a_universitys_science_park_is_a_zone():
     found = {m.text: m.label for m in document_facts(a).mentions}
     assert found.get("岳麓山国家大学科技园") == "LOC"
     assert "国家大学科技园" not in found  # a kind of zone, no name
+
+
+def test_a_zone_with_a_place_in_brackets_is_one_zone():
+    from kg.entities import document_facts
+
+    text = "杭州高新区(滨江)萧山特别合作园昨日揭牌。中国（安徽）自贸试验区合肥片区签约。湖南湘江新区（长沙高新区）科技局发布。"
+    a = analysis_of(text, [("杭州高新区", "LOC"), ("滨江", "LOC"), ("萧山特别合作园", "LOC"), ("中国", "LOC"), ("安徽", "LOC"),
+                           ("合肥片区", "LOC"), ("湖南湘江新区", "LOC"), ("长沙高新区", "LOC")])
+    found = {m.text for m in document_facts(a).mentions}
+    assert {"杭州高新区（滨江）萧山特别合作园", "中国（安徽）自贸试验区", "合肥片区"} <= found
+    assert "湖南湘江新区（长沙高新区）科技局" not in found  # no zone word after the bracket: two names
+    assert "中国（安徽）自由贸易试验区" in names(build(a), "LOC")  # 自贸试验区 is 自由贸易试验区
+    b = analysis_of("杭州高新区(滨江)萧山特别合作园昨日揭牌,两区签约。", [("杭州高新区", "LOC"), ("萧山特别合作园", "LOC")])
+    assert "杭州高新区(滨江)萧山特别合作园" in names(build(b), "LOC")  # as written: ASCII brackets, 高新区 inside kept

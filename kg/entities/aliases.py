@@ -50,6 +50,8 @@ _BODY_WORDS = sorted(BODY_WORD_SHORT_FORMS, key=len, reverse=True)
 # The official long word for each short one (高新区 -> 高新技术产业开发区, the usual one of two).
 BODY_WORD_LONG_FORMS = {short: long for long, short in reversed(list(BODY_WORD_SHORT_FORMS.items()))
                         if len(short) >= 2 and short != long and short != "政府"}
+# a second short form of a long word (自贸试验区 beside 自贸区)
+BODY_WORD_LONG_FORMS["自贸试验区"] = "自由贸易试验区"
 _SHORT_BODY_WORDS = sorted(BODY_WORD_LONG_FORMS, key=len, reverse=True)
 
 
@@ -113,7 +115,7 @@ def body_key(name: str) -> str:
     for word in _BODY_WORDS:
         if word in name:
             name = name.replace(word, BODY_WORD_SHORT_FORMS[word])
-    return name
+    return name.replace("自贸试验区", "自贸区")
 
 
 def company_key(name: str) -> str:

@@ -12,7 +12,7 @@ from .subtypes import loc_subtype, org_subtype
 from .divisions import ancestors, locate
 from .spans import DocMention, _sentence_at, _unique_spans, is_kind_only, repair_mentions
 from .aliases import _is_subsequence, body_key
-from .places import place_chain_mentions, region_mentions, zone_mentions
+from .places import bracketed_zone_mentions, place_chain_mentions, region_mentions, zone_mentions
 from .names import (
     DISTRICT_BODY,
     body_name_mentions, consistent_mentions, local_body_mentions, named_body_mentions, party_group_mentions,
@@ -169,7 +169,7 @@ def _title_organ(text: str, m: DocMention) -> bool:
 def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
     mentions = repair_mentions(analysis)
     for rule in (registered_name_mentions, source_line_mentions, place_chain_mentions, body_name_mentions,
-                 named_body_mentions, zone_mentions, region_mentions):
+                 named_body_mentions, zone_mentions, bracketed_zone_mentions, region_mentions):
         mentions = rule(analysis, mentions)
     # short forms the text gives are names before one name gets one reading (辽河|轴承 later
     # is the company, not the river); body names run again: 浦东|新区 may be joined before 政府

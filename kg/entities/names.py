@@ -185,6 +185,8 @@ def named_body_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
             continue
         if CLAUSE_WORDS.search(middle if joined else name_part) or _any_title_regex().search(name_part):
             continue
+        if CLAUSE_WORDS.fullmatch(m.text[-2:]):
+            continue  # 沈阳共建|技术转移中心: the "name" before ends with the verb
         kind = max((name_part.rfind(w) + len(w) for w in KIND_WORDS if w in name_part), default=-1)
         inner_place = max((n.start for n in mentions if n.label == LOC and j <= n.start < best - len(head)
                            and loc_subtype(full_place_name(n.text)) in ("province", "city")), default=None)

@@ -247,6 +247,13 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
             if i > lo and text[i - 1] in CHAIN_SEPARATORS:
                 i -= 1
                 continue
+            if i > lo + 1 and text[i - 1] in "，," and i - 1 not in by_end:
+                # 中国科学院副院长、党组成员，中科院院士张亚平: stacked titles run on over a comma
+                # where a title, not a name, ends before it
+                before = at_end.search(text, max(lo, i - 13), i - 1)
+                if before is not None and before.end() == i - 1:
+                    i -= 1
+                    continue
             break
         if not chain:
             # names listed after a titled name share its titles: 副市长赵一、钱二 / 记者王磊 李娜

@@ -62,6 +62,34 @@ def zone_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[Doc
     return out
 
 
+BRACKET_PLACE = re.compile(r"（([\u4e00-\u9fff]{2,6})）")
+
+
+def bracketed_zone_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
+    """A zone named with a place in brackets inside its name (杭州高新区（滨江）萧山特别合作园,
+    中国（安徽）自贸试验区) is one zone: a place, the bracket, then more name up to a zone word."""
+    text = analysis.text
+    found = []
+    for m in mentions:
+        if m.label != LOC:
+            continue
+        bracket = BRACKET_PLACE.match(text, m.end)
+        if bracket is None:
+            continue
+        limit = min(analysis.sentences[m.sentence].end, bracket.end() + ZONE_NAME_MAX)
+        for end in range(bracket.end() + 2, limit + 1):
+            if text[end - 1] in ZONE_NAME_BREAKS:
+                break
+            if text[bracket.end():end].endswith(ZONE_SUFFIXES):
+                if not ZONE_CLAUSE.search(text, bracket.end(), end):
+                    found.append(DocMention(m.start, end, text[m.start:end], LOC, m.sentence))
+                break
+    if not found:
+        return mentions
+    out = [m for m in mentions if not any(f.start <= m.start and m.end <= f.end for f in found)]
+    return sorted(out + found, key=lambda d: (d.start, d.end))
+
+
 REGION_WORDS = ("地区", "一带")
 
 

@@ -15,7 +15,7 @@ from .lexicon import _known_place, bare_place_name, full_place_name, provinces, 
 from .subtypes import loc_subtype, org_subtype, person_subtype, unit_kind
 from .aliases import (
     AliasConfig, _UnionFind, abbreviation_score, body_key, company_key, company_short_form_score, official_name,
-    party_department_name,
+    party_department_name, BODY_WORD_LONG_FORMS,
 )
 from .names import DISTRICT_BODY, LOCAL_BODY, _body_head
 from .officials import _implied_government, _position_org, territorial_unit
@@ -261,8 +261,10 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
         official = official_name(canonical)
         if canonical not in written:
             official = party_department_name(official)  # 萧山区委常委、统战部长: 中共杭州市萧山区委统战部
-        if (label == ORG or loc_subtype(canonical) == "zone") and canonical not in forced_type \
+        zone_word_last = label != ORG and official.endswith(tuple(BODY_WORD_LONG_FORMS.values()))
+        if (label == ORG or (loc_subtype(canonical) == "zone" and zone_word_last)) and canonical not in forced_type \
                 and not forbidden(canonical, official):
+            # (a zone's name is written out only for its last word: 杭州高新区（滨江）萧山特别合作园 stays)
             canonical = official  # 辽宁省科协 -> 辽宁省科学技术协会
         for t in group:
             canonical_of[t] = canonical
