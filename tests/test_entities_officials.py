@@ -270,3 +270,12 @@ def test_stacked_titles_run_on_over_a_comma_after_a_title():
     titles = {(r.entities[p.person].name, p.title) for p in r.positions}
     assert ("张亚平", "副院长") in titles and ("张亚平", "院士") in titles
     assert ("李强", "市长") not in titles  # a name before the comma ends the chain
+
+
+def test_a_business_unit_in_latin_letters_is_where_the_post_is():
+    text = "凌云与华为公司EBG总裁彭中阳交流。华为公司在合肥设立研究院。"
+    a = analysis_of(text, [("凌云", "PERSON"), ("华为公司", "ORG"), ("彭中阳", "PERSON"), ("华为公司", "ORG"), ("合肥", "LOC")])
+    r = build(a)
+    held = {(r.entities[p.person].name, p.title, r.entities[p.organisation].name) for p in r.positions if p.organisation}
+    assert ("彭中阳", "总裁", "华为公司EBG") in held
+    assert "华为公司EBG" not in entity(r, "华为公司").aliases  # the unit is no name of the company

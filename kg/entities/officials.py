@@ -47,6 +47,7 @@ def _mention_ending_at(mentions_by_end: dict[int, DocMention], end: int) -> DocM
     return m if m is not None and m.label in (ORG, LOC) else None
 
 
+BUSINESS_UNIT = re.compile(r"[A-Z]{2,5}")
 # departments of a party committee, written before 长 with the committee earlier in the chain
 PARTY_DEPARTMENTS = frozenset(("统战部", "组织部", "宣传部"))
 
@@ -60,6 +61,12 @@ def _org_before(text: str, lo: int, hi: int, mentions_by_end) -> tuple[str | Non
     if m is not None and m.start >= lo and not is_generic_org(m.text):
         # a place directly followed by an org mention is part of it (沈阳市 科技局)
         return m.text, m.label, m.start, True
+    unit = BUSINESS_UNIT.search(text, max(lo, hi - 6), hi)
+    if unit is not None and unit.end() == hi:
+        company = _mention_ending_at(mentions_by_end, unit.start())
+        if company is not None and company.label == ORG and company.start >= lo and not is_generic_org(company.text):
+            # 华为公司EBG总裁: the company's business group in Latin letters is where the post is
+            return text[company.start:hi], ORG, company.start, False
     # otherwise: the characters back to a break or a function word, if they end like an org
     i = hi
     while (i > lo and text[i - 1] not in CONTEXT_BREAK and text[i - 1] not in CHAIN_SEPARATORS

@@ -3,6 +3,7 @@ variants, official names), their types and subtypes, occurrences and positions."
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from collections import Counter, defaultdict
 from functools import lru_cache
@@ -60,6 +61,14 @@ def as_written(name: str, votes: Counter) -> str:
     return "".join(out)
 
 
+_UNIT_SUFFIX = re.compile(r"(?<=[\u4e00-\u9fff])[A-Z]{2,5}$")
+
+
+def _unit_suffix(name: str) -> str:
+    found = _UNIT_SUFFIX.search(name)
+    return found.group() if found else ""
+
+
 def _unplaced_local_body(name: str) -> bool:
     """A party committee or government still without its place after resolution (市委)."""
     return name in BARE_LOCAL_BODIES
@@ -79,7 +88,8 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
     forced_type = {canonical: kind for canonical, kind in config.aliases.values() if kind}
 
     def forbidden(a: str, b: str) -> bool:
-        return frozenset((a, b)) in config.forbidden
+        # a company's business unit in Latin letters (华为公司EBG) is no name of the company
+        return frozenset((a, b)) in config.forbidden or _unit_suffix(a) != _unit_suffix(b)
 
     # 1. the surface each mention stands for (per document), and its votes for a type
     label_votes: dict[str, Counter] = defaultdict(Counter)
