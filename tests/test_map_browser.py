@@ -98,7 +98,7 @@ class Opened:
 
     def visible_edges(self) -> list[dict]:
         return self.js("window.kg.edges.get().filter(e => !e.hidden).map(e => ({from: e.from, to: e.to, "
-                       "weight: e.kg.weight, npmi: e.kg.npmi, relation: e.kgRelation}))")
+                       "weight: e.kg.weight, npmi: e.kg.npmi, relation: e.kgRelation, event: e.kg.event_type || null}))")
 
     def close(self):
         assert self.remote == [], f"requests left the page: {self.remote}"
@@ -204,7 +204,11 @@ def test_weight_npmi_and_degree_filters(opened):
         page.keyboard.press("ArrowRight")
     strong = opened.visible_edges()
     assert len(strong) < len(before)
-    assert all(e["relation"] == "holds_position_at" or e["npmi"] is None or e["npmi"] >= 0.4 - 1e-9 for e in strong)
+    # positions and typed relations (events) are stated, not counted: NPMI leaves them alone
+    assert all(e["relation"] == "holds_position_at" or e["event"] or e["npmi"] is None or e["npmi"] >= 0.4 - 1e-9
+               for e in strong)
+    assert any(e["npmi"] is not None and e["npmi"] < 0.4 and not e["event"] and e["relation"] != "holds_position_at"
+               for e in before)  # the filter had co-occurrence edges to hide
     page.keyboard.press("Home")
     page.fill("#kg-min-degree", "3")
     visible = set(opened.visible_nodes())
