@@ -53,10 +53,16 @@ train-model: install $(CORPUS)/train.spacy
 		--paths.train $(CORPUS)/train.spacy --paths.dev $(CORPUS)/dev.spacy --paths.lexicon $(CORPUS)/feature_lexicon.tsv \
 		--paths.checkpoints $(TRAINING)/checkpoints --code pipelines/checkpoints.py
 	$(BIN)/python -m pipelines.checkpoints average $(TRAINING)/ner/model-averaged --from $(TRAINING)/checkpoints --last 3
+	# then 9,000 more steps from that average with a decaying rate (pipelines/ner_finetune.cfg)
+	rm -rf $(TRAINING)/checkpoints-ft
+	$(BIN)/python -m spacy train pipelines/ner_finetune.cfg --output $(TRAINING)/ner-ft \
+		--paths.train $(CORPUS)/train.spacy --paths.dev $(CORPUS)/dev.spacy --paths.lexicon $(CORPUS)/feature_lexicon.tsv \
+		--paths.source $(TRAINING)/ner/model-averaged --paths.checkpoints $(TRAINING)/checkpoints-ft --code pipelines/checkpoints.py
+	$(BIN)/python -m pipelines.checkpoints average $(TRAINING)/ner-ft/model-averaged --from $(TRAINING)/checkpoints-ft --last 3
 	$(MAKE) package-model
 
 package-model: install
-	$(BIN)/python -m pipelines.package --ner $(TRAINING)/ner/model-averaged --pkuseg $(TRAINING)/pkuseg
+	$(BIN)/python -m pipelines.package --ner $(TRAINING)/ner-ft/model-averaged --pkuseg $(TRAINING)/pkuseg
 
 eval-model: install $(CORPUS)/train.spacy
 	$(KG) eval --data $(DATA)/people_daily_ner/example.dev --format bio

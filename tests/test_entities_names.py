@@ -208,3 +208,12 @@ def test_a_national_body_with_and_without_zhonghua_is_one():
     a = analysis_of("中华全国供销合作总社党组成员王伟调研。全国供销合作总社要求各地落实。",
                     [("中华全国供销合作总社", "ORG"), ("王伟", "PERSON"), ("全国供销合作总社", "ORG")])
     assert "全国供销合作总社" in entity(build(a), "中华全国供销合作总社").aliases
+
+
+def test_two_outlets_on_one_source_line():
+    from kg.entities import document_facts
+
+    a = analysis_of("内容来源:南京日报/紫金山新闻记者杨凡", [("杨凡", "PERSON")])
+    found = {m.text for m in document_facts(a).mentions if m.label == "ORG"}
+    assert {"南京日报", "紫金山新闻"} <= found
+    assert entity(build(a), "紫金山新闻").subtype == "media"

@@ -149,3 +149,20 @@ def test_a_place_and_an_activity_is_no_organisation():
     found = {m.text: m.label for m in document_facts(a).mentions}
     assert found.get("深圳市") == "LOC" and found.get("合肥市") == "LOC"
     assert not any(label == "ORG" for label in found.values())
+
+
+def test_a_name_cut_one_character_short_before_its_verb_is_whole():
+    from kg.entities import document_facts
+
+    text = "集团董事长冯德胜表示，将加大投入。张三也表示支持。"
+    a = analysis_of(text, [("冯德", "PERSON"), ("张三", "PERSON")])
+    found = {m.text for m in document_facts(a).mentions if m.label == "PERSON"}
+    assert "冯德胜" in found and "张三" in found and "张三也" not in found
+
+
+def test_a_visit_verb_run_into_a_name_is_no_part_of_it():
+    from kg.entities import document_facts
+
+    a = analysis_of("王非赴泉州，拜会泉州市委书记。", [("王非", "PERSON"), ("拜会泉州市委", "ORG")])
+    found = {m.text for m in document_facts(a).mentions if m.label == "ORG"}
+    assert "泉州市委" in found and "拜会泉州市委" not in found

@@ -289,6 +289,10 @@ SOURCE_LINE = re.compile(r"(?:来源|稿源|转自|来自)\s*[：:]\s*([\u4e00-\
                          r"|(?m:^)(?:本报讯)?([\u4e00-\u9fff]{2,10}?(?:日报|晚报|早报|时报|商报|新闻网|网|电视台))讯")
 
 
+SECOND_OUTLET = re.compile(r"\s*[/／、]\s*([\u4e00-\u9fff]{2,10}?(?:新闻|日报|晚报|早报|报|新闻网|网|客户端|电视台))"
+                           r"(?=记者|通讯员|编辑|摄影|\s|$|[，。；）)])")
+
+
 def source_line_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
     """The outlet on a web page's source line (来源：辽宁日报) is a media organisation, even
     where the model read only the place in its name."""
@@ -299,6 +303,9 @@ def source_line_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> l
         sentence = _sentence_at(analysis, start)
         if sentence is not None:
             found.append(DocMention(start, end, match.group(group), ORG, sentence))
+            also = SECOND_OUTLET.match(analysis.text, end)  # 来源：南京日报/紫金山新闻记者杨凡
+            if also is not None:
+                found.append(DocMention(also.start(1), also.end(1), also.group(1), ORG, sentence))
     if not found:
         return mentions
     out = [m for m in mentions if not any(f.start < m.end and m.start < f.end for f in found)]

@@ -19,7 +19,10 @@ SPLIT_PUNCT = set("，。、；：！？“”‘’「」『』《》【】,.;:
 EDGE_STRIP = "　 \t（）()[]【】<>《》“”\"'‘’「」『』-—_·•*#、，。；：！？,.;:!?丨|｜"
 LEADING_FUNCTION_WORDS = ("以下简称", "简称", "全称", "正如", "还有", "以及", "包括", "原", "在", "于", "从", "到", "对", "和", "与", "及", "据", "由",
                           "向", "为", "把", "被", "将", "让", "是", "同", "跟", "即", "其中", "包括", "位于", "来自",
-                          "本报讯", "本报")
+                          "本报讯", "本报",
+                          # the verb of a visit or meeting run into the name after it (拜会泉州市委)
+                          "拜会", "拜访", "会见", "会晤", "调研", "考察", "视察", "走访", "参观", "来到", "前往", "莅临",
+                          "看望", "慰问", "接见", "赴")
 TRAILING_FUNCTION_WORDS = ("的", "等", "了", "们", "和", "与", "及", "将", "已")
 DATE_LIKE = re.compile(r"^[\d０-９零〇一二三四五六七八九十百千万亿年月日时分秒号点.%％\-/:： ]+$")
 MAX_ENTITY_CHARS = 30
@@ -157,6 +160,24 @@ COMPOUND_SURNAMES = frozenset("""欧阳 司马 上官 诸葛 东方 皇甫 尉�
 南宫 西门 百里 呼延 澹台 公冶 太史 申屠 钟离 闻人 赫连 万俟 拓跋 完颜""".split())
 REPORTING_VERBS = tuple(sorted("""表示 指出 强调 介绍 认为 参加 出席 主持 陪同 会见 考察 调研 视察 致辞 讲话 宣布 参观
 带队 率队 一行 说 称 提出 要求 透露 告诉 等人 等""".split(), key=len, reverse=True))
+
+# what stands between a name and its verb without being part of the name (张三也表示)
+_NOT_GIVEN_NAME_CHARS = set("也还又都就再则便即均亦曾已将并等和与及在对向为是的了着被把让同跟从于以而且先后一")
+_SPEECH_VERBS = ("表示", "指出", "强调", "介绍", "认为", "主持", "致辞", "讲话", "宣布", "透露", "提出", "要求", "说")
+
+
+def _given_name_cut_short(text: str, start: int, end: int) -> int:
+    """A surname and one character read as a name where the text goes on with one more
+    character and a reporting verb (冯德|胜表示): the name is three characters."""
+    if end - start != 2 or text[start] not in common_surnames() or end + 1 >= len(text):
+        return end
+    following = text[end]
+    if not ("\u4e00" <= following <= "\u9fff") or following in _NOT_GIVEN_NAME_CHARS:
+        return end
+    if text.startswith(_SPEECH_VERBS, end + 1) and not text.startswith(_SPEECH_VERBS, end):
+        return end + 1
+    return end
+
 
 STRONG_ORG_SUFFIXES = ("公司", "集团", "银行", "大学", "学院", "研究院", "研究所", "科学院", "工程院", "实验室",
                        "政府", "委员会", "管委会", "局", "厅", "日报", "报社", "电视台", "协会", "学会", "联合会",
@@ -360,6 +381,7 @@ def repair_mentions(analysis: DocAnalysis) -> list[DocMention]:
                     out.extend(DocMention(a, b, text[a:b], PERSON, m.sentence) for a, b in names)
                     continue
                 s, e = names[0]
+                e = _given_name_cut_short(text, s, e)
             if m.label in (ORG, LOC):
                 s, e = _strip_trailing_title(text, s, e)
             if m.label == ORG and text.endswith(("讯", "电"), s, e) and e - s >= 4 and text[e - 2] in MEDIA_END_CHARS:

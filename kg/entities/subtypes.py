@@ -24,7 +24,7 @@ ORG_KEYWORDS = [
     ("交易所", "other"), ("事务所", "company"), ("派出所", "government"), ("学院", "university"),
     ("日报", "media"), ("晚报", "media"), ("早报", "media"), ("报社", "media"), ("电视台", "media"),
     ("广播电台", "media"), ("电台", "media"), ("新华社", "media"), ("通讯社", "media"), ("杂志", "media"),
-    ("杂志社", "media"), ("新闻网", "media"), ("融媒体中心", "media"), ("传媒", "media"), ("报", "media"),
+    ("杂志社", "media"), ("新闻网", "media"), ("新闻", "media"), ("融媒体中心", "media"), ("传媒", "media"), ("报", "media"),
     ("党委", "party"), ("市委", "party"), ("省委", "party"), ("区委", "party"), ("县委", "party"),
     ("中共", "party"), ("党组", "party"), ("纪委", "party"), ("组织部", "party"), ("宣传部", "party"),
     ("统战部", "party"), ("政法委", "party"), ("党校", "party"), ("共产党", "party"), ("中央委员会", "party"),
