@@ -64,7 +64,7 @@ def make_bad_corpus(root: Path) -> dict[str, tuple[str, ...]]:
     (root / "hostile.html").write_text(HOSTILE_HTML, encoding="utf-8")
     (root / "broken-link.txt").symlink_to(root / "missing.txt")
     # hostile file names: they become document ids, shown in the map and written to the CSVs
-    (root / "<img src=x onerror=alert(2)>.txt").write_text("本钢集团总经理钱十三在本溪市出席会议。", encoding="utf-8")
+    (root / "<img src=x onerror=alert(2)>.txt").write_text("本钢集团总经理钱世宏在本溪市出席会议。", encoding="utf-8")
     (root / "=cmd|' -c calc'!A0.txt").write_text("营口市市长孙十四会见营口港集团董事长冯十五。", encoding="utf-8")
     # one line of 1.2 MB (split into parts for the model); the name at its very end must be found
     repeated = "沈阳市副市长张三在中国科学院调研，强调要加快机器人产业发展。"
@@ -75,7 +75,7 @@ def make_bad_corpus(root: Path) -> dict[str, tuple[str, ...]]:
         "gbk-labelled-utf8.html": ("王五", "东北大学", "赵六"), "big5.txt": ("臺北市政府", "臺北市", "中央研究院"),
         "utf16le.txt": ("辽宁省人民政府", "刘七"), "utf16be.txt": ("大连理工大学", "陈八"),
         "pdf-extract.txt": ("郑九", "北京市"), "damaged.txt": ("孙十", "浑南区"), "news.jsonl": ("周十一", "哈尔滨工业大学"),
-        "one-line.txt": ("吴十二",), "<img src=x onerror=alert(2)>.txt": ("钱十三", "本钢集团"),
+        "one-line.txt": ("吴十二",), "<img src=x onerror=alert(2)>.txt": ("钱世宏", "本钢集团"),
         "=cmd|' -c calc'!A0.txt": ("孙十四", "冯十五", "营口市"),
     }
 
@@ -764,7 +764,7 @@ def test_map_of_the_bad_corpus_runs_no_input_as_code(bad, browser):
         page.wait_for_timeout(300)
         panel = page.evaluate("document.getElementById('kg-panel').textContent")
         assert "<script>alert(1)</script>" in panel  # shown as text
-        assert page.evaluate("window.kg.search('钱十三')") is not None
+        assert page.evaluate("window.kg.search('钱世宏')") is not None
         page.wait_for_timeout(300)
         assert "<img src=x onerror=alert(2)>.txt" in page.evaluate("document.getElementById('kg-panel').textContent")
         counts = page.evaluate("""() => ({
