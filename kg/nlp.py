@@ -175,9 +175,21 @@ _worker_nlp = None
 
 def _init_worker(model: str | None) -> None:
     global _worker_nlp
-    # one BLAS thread per process: the processes are the parallelism
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    _one_blas_thread()
     _worker_nlp = load_pipeline(model)
+
+
+@lru_cache(maxsize=1)
+def _one_blas_thread() -> None:
+    """One BLAS thread in a worker: the processes are the parallelism. numpy's OpenBLAS was
+    started with a thread per core in the parent before the fork (an environment variable
+    set now would be read by no one), and two workers of two threads each on two cores ran
+    no faster than one process."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # an install without it: the workers share the cores as before
+        return
+    threadpool_limits(1)
 
 
 def default_jobs() -> int:
