@@ -32,7 +32,7 @@ from .cache import AnalysisCache, FactSpill, analysis_key
 from .clean import Deduplicator, clean_document
 from .entities import AliasConfig, DocFacts, document_facts, read_alias_file, resolve
 from .export import FORMATS, check_output_dir, render_files, write_outputs
-from .graph import GraphOptions, build_graph
+from .graph import GraphOptions, add_structure, build_graph
 from .events import add_event_edges, corpus_events, edge_events, event_files
 from .layout import add_layout
 from .progress import estimate_documents, model_notice, progress
@@ -367,9 +367,11 @@ def resolve_graph(facts: Iterable[DocFacts], alias_config: AliasConfig, options:
         resolution = resolve(facts, alias_config, spill_dir=options.spill_dir)
     with timer("graph"):
         graph = build_graph(resolution, GraphOptions(options.window, options.min_weight, options.min_npmi,
-                                                        options.max_edges))
+                                                        options.max_edges), structure=False)
     with timer("events"):  # typed relations (kg/events.py) on the graph's edges
-        add_event_edges(graph, corpus_events(facts, resolution, {r.id: r.date for r in records}))
+        add_event_edges(graph, corpus_events(facts, resolution, {r.id: r.date for r in records}), structure=False)
+    with timer("graph"):  # communities and centrality once, with the events' edges
+        add_structure(graph)
     with timer("time_and_layout"):
         add_time(graph, resolution, records, options.window)
         add_layout(graph, options.max_html_nodes)  # one layout: the map and the GEXF

@@ -45,6 +45,10 @@ _MARKS = _code_points(lambda ch: unicodedata.category(ch) in ("Mn", "Mc", "Me"),
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _INVISIBLE = re.compile(f"[{_FORMAT}]+")
 _MARKS_AFTER = re.compile(f"(^|.)([{_MARKS}]+)", re.S)
+# The regex above scans slowly (its class reaches past the BMP, so it is not a bitmap): a set
+# answers "any mark at all?" for the common text that has none.
+_MARK_SET = frozenset(re.sub(r"\\(.)", r"\1", _MARKS))
+_FORMAT_SET = frozenset(re.sub(r"\\(.)", r"\1", _FORMAT))
 _HAN_CHAR = re.compile(f"[{_HAN}]")
 _CONTROL_IN_WORD = re.compile(f"(?<=[{_HAN}])[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x84\\x86-\\x9f]+(?=[{_HAN}])")
 _LINE_BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n", "\x85": "\n"})
@@ -60,9 +64,11 @@ def remove_invisible(text: str) -> str:
     offset is taken: offsets index the cleaned text."""
     if text.isascii():  # nothing here applies to ASCII (controls between Chinese characters only)
         return text
-    text = text.translate(_LINE_BREAKS)
-    text = _INVISIBLE.sub("", text)
-    if _MARKS_AFTER.search(text):
+    if "\u2028" in text or "\u2029" in text or "\x85" in text:  # translate() scans slowly
+        text = text.translate(_LINE_BREAKS)
+    if not _FORMAT_SET.isdisjoint(text):
+        text = _INVISIBLE.sub("", text)
+    if not _MARK_SET.isdisjoint(text):
         text = _MARKS_AFTER.sub(_keep_marks_of_letters, text)
     return _CONTROL_IN_WORD.sub("", text)
 

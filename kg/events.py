@@ -784,12 +784,13 @@ def corpus_events(facts: Iterable, resolution, dates: Mapping[str, str] | None =
 
 # ---- the graph ----------------------------------------------------------------------------
 
-def add_event_edges(graph, events: Sequence[Event]) -> int:
+def add_event_edges(graph, events: Sequence[Event], *, structure: bool = True) -> int:
     """Put each event on the edge of its two entities (an edge is added where the
     co-occurrence thresholds left none): `events` = the edge's event types ("|"),
     `event_records` = JSON list of the events (head, type, tail, modality, trigger,
     trigger_start, document, date, sentence), and `relation` = the edge's most frequent
-    done (else any) event type where it was co_occurs. Returns the number of edges added."""
+    done (else any) event type where it was co_occurs. Returns the number of edges added.
+    New edges change communities and degrees: `structure=False` leaves them to the caller."""
     added = 0
     per_edge: dict[frozenset, list[Event]] = {}
     for e in events:
@@ -811,7 +812,7 @@ def add_event_edges(graph, events: Sequence[Event]) -> int:
         if data.get("relation", "co_occurs") == "co_occurs" or data.get("relation") in EVENT_TYPES:
             done = Counter(e.type for e in items if e.modality == DONE) or Counter(e.type for e in items)
             data["relation"] = max(done, key=lambda t: (done[t], -EVENT_TYPES.index(t)))
-    if added:  # new edges change communities and degrees
+    if added and structure:
         from .graph import add_structure
 
         add_structure(graph)

@@ -104,7 +104,9 @@ def _evidence_line(doc: str, sentence: str) -> str:
     return f"[{doc}] {sentence.strip()}"
 
 
-def build_graph(resolution: Resolution, options: GraphOptions | None = None) -> nx.Graph:
+def build_graph(resolution: Resolution, options: GraphOptions | None = None, *, structure: bool = True) -> nx.Graph:
+    """The co-occurrence and position graph of `resolution`; `structure=False` leaves out
+    communities and centrality (`add_structure`), for a caller that adds edges first."""
     options = options or GraphOptions()
     if options.window not in WINDOWS:
         raise ValueError(f"window must be one of {', '.join(WINDOWS)}, not {options.window!r}")
@@ -288,7 +290,8 @@ def build_graph(resolution: Resolution, options: GraphOptions | None = None) -> 
 
     if options.located_in:
         add_located_in(graph, resolution, located)
-    add_structure(graph)
+    if structure:
+        add_structure(graph)
     return graph
 
 

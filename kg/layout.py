@@ -47,6 +47,15 @@ def ranked_nodes(graph: nx.Graph, strength: dict | None = None) -> list:
     return sorted(graph.nodes, key=rank)
 
 
+def core_edges(graph: nx.Graph, nodes: list) -> list[tuple]:
+    """(a, b, data) of the edges among `nodes`, in the order of `nodes` and of the graph's
+    adjacency. Not graph.subgraph(nodes): a view of a few nodes iterates them in the set's
+    order, which changes with the hash seed from one process to the next, and ForceAtlas2's
+    result depends on the order."""
+    index = {n: i for i, n in enumerate(nodes)}
+    return [(a, b, d) for a in nodes for b, d in graph.adj[a].items() if index.get(b, -1) > index[a]]
+
+
 def _iterations(n: int) -> int:
     # about 3 s of ForceAtlas2 on one core whatever n is (its steps cost n^2), within 30..150
     return max(30, min(150, int(1.5e7 / max(n, 1) ** 2)))
@@ -59,15 +68,14 @@ def compute_layout(graph: nx.Graph, max_nodes: int = 300) -> dict[Any, tuple[flo
     strength = weighted_degree(graph)
     order = ranked_nodes(graph, strength)
     core = order[:max_nodes]
-    sub = graph.subgraph(core)
     if len(core) == 1:
         raw = {core[0]: (0.0, 0.0)}
     else:
         # log weights: a pair seen 500 times should not pull 500 times harder than one seen once
         weighted = nx.Graph()
-        weighted.add_nodes_from(sub)
+        weighted.add_nodes_from(core)
         weighted.add_edges_from((a, b, {"w": 1.0 + math.log(max(_float(d.get("weight"), 1.0), 1.0))})
-                                for a, b, d in sub.edges(data=True))
+                                for a, b, d in core_edges(graph, core))
         # strong gravity: components and loose nodes stay near the rest (else they drift off
         # and the opening view, fitted to everything, shows the main part tiny)
         raw = nx.forceatlas2_layout(weighted, max_iter=_iterations(len(core)), seed=7, weight="w",

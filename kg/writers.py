@@ -25,13 +25,14 @@ _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 def strip_illegal(value: str) -> str:
     """`value` without the code points XML 1.0 forbids (and that UTF-8 cannot encode)."""
-    return _XML_ILLEGAL.sub("", value)
+    return value if _XML_ILLEGAL.search(value) is None else _XML_ILLEGAL.sub("", value)
 
 
 def xml_safe(value: str) -> str:
     """Text as an XML reader will give it back: no forbidden code points, and line ends
     as "\n" (a parser turns a raw "\r\n" or "\r" in element text into "\n")."""
-    return strip_illegal(value).replace("\r\n", "\n").replace("\r", "\n")
+    value = strip_illegal(value)
+    return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
 
 
 def spreadsheet_safe(value) -> str:
@@ -51,24 +52,43 @@ def _is_number(text: str) -> bool:
         return False
 
 
-def _clean_attrs(data: dict) -> dict:
+def _clean_attrs(data: dict, text_is_safe: bool = False) -> dict:
+    """`data` without None and non-finite floats (GraphML and GEXF have no null), its keys and
+    strings XML-safe (as they are, where the caller checked that they all are)."""
     clean = {}
     for key, value in data.items():
         if value is None:
-            continue  # GraphML and GEXF have no null
+            continue
         if isinstance(value, float) and not math.isfinite(value):
             continue
-        clean[xml_safe(str(key))] = xml_safe(value) if isinstance(value, str) else value
+        if text_is_safe:
+            clean[key] = value
+        else:
+            clean[xml_safe(str(key))] = xml_safe(value) if isinstance(value, str) else value
     return clean
 
 
-def sanitized_graph(graph: nx.Graph) -> nx.Graph:
-    """A copy whose ids and string attributes hold no XML-illegal characters. Two ids that
-    differ only in such characters stay two nodes (the second gets a ~2 suffix)."""
-    clean = nx.Graph()
+def _text_is_xml_safe(graph: nx.Graph) -> bool:
+    """Whether every id, attribute name and string value of `graph` is already what xml_safe
+    makes of it (one scan of the joined text instead of a call per value: far faster)."""
+    parts: list[str] = []
+    for items in (graph.nodes(data=True), ((a, b, d) for a, b, d in graph.edges(data=True))):
+        for *ends, data in items:
+            parts.extend(n if isinstance(n, str) else "\r" for n in ends)  # a non-str id: not safe as it is
+            for key, value in data.items():
+                parts.append(key if isinstance(key, str) else "\r")
+                if isinstance(value, str):
+                    parts.append(value)
+    text = "".join(parts)
+    return "\r" not in text and _XML_ILLEGAL.search(text) is None
+
+
+def _safe_ids(graph: nx.Graph) -> dict:
+    """node -> its XML-safe id. Two ids that differ only in XML-illegal characters stay two
+    nodes (the second gets a ~2 suffix)."""
     ids: dict = {}
     used: set[str] = set()
-    for node, data in graph.nodes(data=True):
+    for node in graph:
         base = xml_safe(str(node))
         new, n = base, 1
         while new in used:
@@ -76,7 +96,15 @@ def sanitized_graph(graph: nx.Graph) -> nx.Graph:
             new = f"{base}~{n}"
         used.add(new)
         ids[node] = new
-        clean.add_node(new, **_clean_attrs(data))
+    return ids
+
+
+def sanitized_graph(graph: nx.Graph) -> nx.Graph:
+    """A copy whose ids and string attributes hold no XML-illegal characters (see `_safe_ids`)."""
+    clean = nx.Graph()
+    ids = _safe_ids(graph)
+    for node, data in graph.nodes(data=True):
+        clean.add_node(ids[node], **_clean_attrs(data))
     for a, b, data in graph.edges(data=True):
         clean.add_edge(ids[a], ids[b], **_clean_attrs(data))
     return clean
@@ -88,30 +116,42 @@ def sanitized_graph(graph: nx.Graph) -> nx.Graph:
 # GraphML and GEXF are written directly as text: networkx's ElementTree writers build the
 # whole tree first and take about 10x longer on graphs of 100k edges.
 _XML_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\t": "&#9;"})
+_XML_SPECIAL = re.compile('[&<>"\n\t]')
 _GRAPHML_TYPES = {bool: "boolean", int: "int", float: "double", str: "string"}
+
+
+def _kind(value_type: type) -> type:
+    return bool if issubclass(value_type, bool) else int if issubclass(value_type, int) else \
+        float if issubclass(value_type, float) else str
 
 
 def _attr_types(items) -> dict[str, type]:
     """Attribute name -> the one type all its values can be written as."""
-    types: dict[str, type] = {}
+    seen: dict[str, set] = {}  # name -> the Python types of its values (one pass, no isinstance per value)
     for data in items:
         for key, value in data.items():
-            kind = bool if isinstance(value, bool) else int if isinstance(value, int) else float if isinstance(value, float) else str
-            old = types.get(key)
-            if old is None or old == kind:
-                types[key] = kind
-            elif {old, kind} <= {int, float}:
-                types[key] = float
+            kinds = seen.get(key)
+            if kinds is None:
+                seen[key] = {type(value)}
             else:
-                types[key] = str
+                kinds.add(type(value))
+    types: dict[str, type] = {}
+    for key, value_types in seen.items():
+        kinds = {_kind(t) for t in value_types}
+        types[key] = kinds.pop() if len(kinds) == 1 else float if kinds <= {int, float} else str
     return types
+
+
+def _escape(text: str) -> str:
+    """`text` escaped for an XML attribute or element (translate() only where needed: it is slow)."""
+    return text.translate(_XML_ESCAPE) if _XML_SPECIAL.search(text) else text
 
 
 def _xml_value(value, kind: type) -> str:
     if kind is bool:
         return "true" if value else "false"
     if kind is str:
-        return str(value).translate(_XML_ESCAPE)
+        return _escape(str(value))
     return repr(float(value)) if kind is float else str(int(value))
 
 
@@ -136,8 +176,15 @@ def _oriented_edges(graph: nx.Graph) -> list[tuple]:
 def _sanitized_items(graph: nx.Graph):
     """(node items, edge items) with XML-safe ids and attributes (see sanitized_graph),
     positions person -> organisation."""
-    clean = sanitized_graph(graph)
-    return list(clean.nodes(data=True)), _oriented_edges(clean)
+    # the items directly, not a sanitized copy of the graph: the copy costs more
+    safe = _text_is_xml_safe(graph)
+    ids = {n: n for n in graph} if safe else _safe_ids(graph)
+    nodes = [(ids[node], _clean_attrs(data, safe)) for node, data in graph.nodes(data=True)]
+    edges = []
+    for a, b, data in graph.edges(data=True):
+        a, b = oriented(graph, a, b, data)
+        edges.append((ids[a], ids[b], {**_clean_attrs(data, safe), "directed": data.get("relation") == "holds_position_at"}))
+    return nodes, edges
 
 
 def graphml_bytes(graph: nx.Graph) -> bytes:
@@ -155,15 +202,15 @@ def graphml_bytes(graph: nx.Graph) -> bytes:
         for name, kind in types.items():
             key = f"d{len(keys)}"
             keys[(domain, name)] = key
-            out.append(f'  <key id="{key}" for="{domain}" attr.name="{name.translate(_XML_ESCAPE)}" '
+            out.append(f'  <key id="{key}" for="{domain}" attr.name="{_escape(name)}" '
                        f'attr.type="{_GRAPHML_TYPES[kind]}"/>\n')
     out.append('  <graph edgedefault="undirected">\n')
     for node, data in nodes:
-        out.append(f'    <node id="{node.translate(_XML_ESCAPE)}">')
+        out.append(f'    <node id="{_escape(node)}">')
         out.extend(f'<data key="{keys[("node", k)]}">{_xml_value(v, node_types[k])}</data>' for k, v in data.items())
         out.append("</node>\n")
     for a, b, data in edges:
-        out.append(f'    <edge source="{a.translate(_XML_ESCAPE)}" target="{b.translate(_XML_ESCAPE)}">')
+        out.append(f'    <edge source="{_escape(a)}" target="{_escape(b)}">')
         out.extend(f'<data key="{keys[("edge", k)]}">{_xml_value(v, edge_types[k])}</data>' for k, v in data.items())
         out.append("</edge>\n")
     out.append("  </graph>\n</graphml>\n")
@@ -210,12 +257,12 @@ def gexf_bytes(graph: nx.Graph) -> bytes:
         out.append(f'    <attributes class="{domain}" mode="static">\n')
         for name, kind in types.items():
             ids[name] = str(len(ids))
-            out.append(f'      <attribute id="{ids[name]}" title="{name.translate(_XML_ESCAPE)}" type="{_GEXF_TYPES[kind]}"/>\n')
+            out.append(f'      <attribute id="{ids[name]}" title="{_escape(name)}" type="{_GEXF_TYPES[kind]}"/>\n')
         out.append("    </attributes>\n")
     out.append("    <nodes>\n")
     for node, data in nodes:
-        label = str(data.get("name", node)).translate(_XML_ESCAPE)
-        out.append(f'      <node id="{node.translate(_XML_ESCAPE)}" label="{label}"><attvalues>')
+        label = _escape(str(data.get("name", node)))
+        out.append(f'      <node id="{_escape(node)}" label="{label}"><attvalues>')
         out.extend(f'<attvalue for="{node_ids[k]}" value="{_xml_value(v, node_types[k])}"/>' for k, v in data.items())
         out.append(f"</attvalues>{viz[node]}</node>\n")
     out.append("    </nodes>\n    <edges>\n")
@@ -224,7 +271,7 @@ def gexf_bytes(graph: nx.Graph) -> bytes:
         weight_attr = f' weight="{_xml_value(weight, float)}"' if isinstance(weight, (int, float)) and not isinstance(weight, bool) else ""
         label = data.get("title") or ""
         label_attr = f' label="{_xml_value(label, str)}"' if label else ""
-        out.append(f'      <edge id="{index}" source="{a.translate(_XML_ESCAPE)}" target="{b.translate(_XML_ESCAPE)}"'
+        out.append(f'      <edge id="{index}" source="{_escape(a)}" target="{_escape(b)}"'
                    f'{weight_attr}{label_attr}><attvalues>')
         out.extend(f'<attvalue for="{edge_ids[k]}" value="{_xml_value(v, edge_types[k])}"/>'
                    for k, v in data.items() if k in edge_ids)
@@ -248,7 +295,13 @@ def node_link_text(graph: nx.Graph) -> str:
     for item in data["nodes"] + data["edges"]:
         for key, value in item.items():
             item[key] = _json_value(value)
-    text = json.dumps(data, ensure_ascii=False, indent=1)
+    # one node or edge per line: json's indent= runs its pure-Python encoder, several times slower
+    head = {k: v for k, v in data.items() if k not in ("nodes", "edges")}
+    parts = [json.dumps(head, ensure_ascii=False)[:-1]]
+    for name in ("nodes", "edges"):
+        items = ",\n".join(json.dumps(item, ensure_ascii=False) for item in data[name])
+        parts.append(f', "{name}": [\n{items}\n]' if items else f', "{name}": []')
+    text = "".join(parts) + "}\n"
     return _SURROGATES.sub("\ufffd", text)  # lone surrogates cannot be written as UTF-8
 
 

@@ -45,3 +45,33 @@ def test_nodes_left_off_the_map_sit_by_their_strongest_neighbour():
     assert math.dist(positions["leaf"], positions["b1"]) < math.dist(positions["leaf"], positions["a1"])
     add_layout(g, max_nodes=21)
     assert has_layout(g) and all(isinstance(d["x"], float) for _, d in g.nodes(data=True))
+
+
+_LAYOUT_IN_A_PROCESS = """
+import json, networkx as nx
+from kg.layout import compute_layout
+from kg.render import _betweenness
+g = nx.Graph()
+for i in range(60):  # the map's core (the 20 strongest) is a small part of the graph
+    g.add_node(f"n{i}", name=f"n{i}", mentions=60 - i)
+for i in range(60):
+    for j in range(i + 1, min(60, i + 4)):
+        g.add_edge(f"n{i}", f"n{j}", weight=1 + (i * j) % 5)
+core = sorted(g, key=lambda n: int(n[1:]))[:20]
+print(json.dumps([sorted(compute_layout(g, max_nodes=20).items()), sorted(_betweenness(g, core).items())]))
+"""
+
+
+def test_layout_and_betweenness_do_not_depend_on_the_hash_seed():
+    # graph.subgraph(a few nodes) iterates them in a set's order, which the hash seed changes
+    import os
+    import subprocess
+    import sys
+
+    runs = []
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", _LAYOUT_IN_A_PROCESS], env=env, capture_output=True,
+                             text=True, check=True)
+        runs.append(out.stdout)
+    assert runs[0] == runs[1] == runs[2]

@@ -337,11 +337,22 @@ def test_typed_edges_draw_with_arrows_and_filter_by_kind(typed):
 def test_edge_panel_lists_events_with_the_trigger_marked(typed):
     page = typed.page
     point = typed.js("""() => {
-      const net = window.kg.network, pos = net.getPositions(['o1', 'p1']);
+      const net = window.kg.network;
+      let pos = net.getPositions(['o1', 'p1']);
+      // p1 dragged away from o1, as a user would: side by side, two nodes and their labels may cover the edge
+      net.moveNode('p1', pos.o1.x - 250, pos.o1.y + 120);
+      pos = net.getPositions(['o1', 'p1']);
       const rect = document.querySelector('#kg-network canvas').getBoundingClientRect();
-      const dom = net.canvasToDOM({x: (pos.o1.x + pos.p1.x) / 2, y: (pos.o1.y + pos.p1.y) / 2});
-      return {x: rect.left + dom.x, y: rect.top + dom.y};
+      const edge = net.getConnectedEdges('o1').filter(e => net.getConnectedEdges('p1').includes(e))[0];
+      // a point on the edge that no node or label covers (where depends on the layout)
+      for (let i = 1; i < 100; i++) {
+        const t = i / 100;
+        const dom = net.canvasToDOM({x: pos.o1.x + t * (pos.p1.x - pos.o1.x), y: pos.o1.y + t * (pos.p1.y - pos.o1.y)});
+        if (net.getNodeAt(dom) === undefined && net.getEdgeAt(dom) === edge) return {x: rect.left + dom.x, y: rect.top + dom.y};
+      }
+      return null;
     }""")
+    assert point is not None, "no point of the edge is free of nodes"
     page.mouse.click(point["x"], point["y"])
     page.mouse.move(5, 5)  # off the map: the panel keeps the clicked edge
     panel = page.locator("#kg-panel")
