@@ -32,6 +32,7 @@ from .cache import AnalysisCache, FactSpill, analysis_key
 from .clean import Deduplicator, clean_document
 from .entities import AliasConfig, DocFacts, document_facts, read_alias_file, resolve
 from .export import FORMATS, check_output_dir, render_files, write_outputs
+from .writers import RenderedAhead
 from .graph import GraphOptions, add_structure, build_graph
 from .events import add_event_edges, corpus_events, edge_events, event_files
 from .layout import add_layout
@@ -39,7 +40,7 @@ from .progress import estimate_documents, model_notice, progress
 from .timeline import add_time
 from .ingest import iter_documents
 from . import entities as entities_module
-from .nlp import _init_worker, analyse_document, default_jobs, load_pipeline, pipeline_id
+from .nlp import _init_worker, analyse_documents, default_jobs, load_pipeline, pipeline_id
 from .options import BuildOptions  # noqa: F401  (kg.build.BuildOptions: the one options object)
 from .types import CleanDocument, DocAnalysis, DocumentRecord, Resolution, Skipped
 
@@ -197,11 +198,26 @@ def extract(analysis: DocAnalysis, source: str = "") -> DocFacts:
     return without_damaged_names(document_facts(analysis, source))
 
 
-def _analyse_and_extract(doc: CleanDocument) -> tuple[DocAnalysis, DocFacts]:
+def _analyse_and_extract(docs: list[CleanDocument]) -> list[tuple[DocAnalysis, DocFacts]]:
+    """(analysis, facts) of each document, with this worker's model; the documents' sentences
+    go through one nlp.pipe (a batch of articles runs about 8% faster than one at a time)."""
     from . import nlp as nlp_module
 
-    analysis = analyse_document(nlp_module._worker_nlp, doc)
-    return analysis, extract(analysis, doc.source)
+    analyses = analyse_documents(nlp_module._worker_nlp, docs)
+    return [(analysis, extract(analysis, doc.source)) for analysis, doc in zip(analyses, docs)]
+
+
+POOL_BATCH = 8  # documents per pool task: a chunk of CHUNK_DOCUMENTS x jobs is several tasks per worker
+
+
+class _Flattened:
+    """A pool's AsyncResult of batches, read as one list."""
+
+    def __init__(self, pending):
+        self.pending = pending
+
+    def get(self) -> list:
+        return [item for batch in self.pending.get() for item in batch]
 
 
 @lru_cache(maxsize=1)
@@ -293,16 +309,19 @@ def facts_with_cache(
                     state["pool"] = start_workers(model, jobs, scheduler)
                     if scheduler:
                         summary.jobs = state["pool"].threads
-                chunk.pending = state["pool"].map_async(_analyse_and_extract, [docs_[i] for i in to_analyse], chunksize=4)
+                todo = [docs_[i] for i in to_analyse]
+                if scheduler:  # kg.distributed batches itself
+                    chunk.pending = state["pool"].map_async(_analyse_and_extract, todo)
+                else:
+                    batches = [todo[b:b + POOL_BATCH] for b in range(0, len(todo), POOL_BATCH)]
+                    chunk.pending = _Flattened(state["pool"].map_async(_analyse_and_extract, batches, chunksize=1))
             else:
                 if state["nlp"] is None and announce is not None:
                     announce(model)
                 nlp = state["nlp"] = state["nlp"] or load_pipeline(model)
-                results = []
-                for i in to_analyse:
-                    analysis = analyse_document(nlp, docs_[i])
-                    results.append((analysis, extract(analysis, docs_[i].source)))
-                chunk.pending = results
+                todo = [docs_[i] for i in to_analyse]
+                analyses = analyse_documents(nlp, todo)
+                chunk.pending = [(analysis, extract(analysis, doc.source)) for analysis, doc in zip(analyses, todo)]
         return chunk
 
     def finish(chunk: _Chunk) -> Iterator[DocFacts]:
@@ -379,12 +398,16 @@ def resolve_graph(facts: Iterable[DocFacts], alias_config: AliasConfig, options:
 
 
 def output_files(graph: nx.Graph, resolution: Resolution, options: BuildOptions, summary: BuildSummary,
-                 timer: StageTimer, records: list[DocumentRecord]) -> dict:
+                 timer: StageTimer, records: list[DocumentRecord], ahead: contextlib.ExitStack | None = None,
+                 jobs: int = 1) -> dict:
     """Every output file of `graph` for `options.formats` but summary.json (also what
     KnowledgeGraph.save writes). Files are returned as functions that render them (see
-    kg.export.render_files)."""
+    kg.export.render_files); with `ahead` and `jobs` > 1 they are rendered meanwhile by `jobs`
+    forked processes (kg.writers.RenderedAhead), which `ahead` ends."""
     files = render_files(graph, resolution, options.formats, records)
     files.update(event_files(graph) if "csv" in options.formats else {})  # events.csv, neo4j/events.csv
+    if ahead is not None and jobs > 1:
+        files = ahead.enter_context(RenderedAhead(files, jobs))
     if "html" in options.formats:
         from .render import render_html_text
 
@@ -531,6 +554,7 @@ def run(paths: list[str], options: BuildOptions) -> BuildResult:
     made = check_output_dir(out_dir) if out_dir is not None else False  # before the analysis, not after hours of it
     facts = FactSpill(options.spill_dir)
     result: BuildResult | None = None
+    ahead = contextlib.ExitStack()  # the processes rendering files ahead of the writing
     try:
         alias_config = AliasConfig()
         if options.aliases:
@@ -574,7 +598,8 @@ def run(paths: list[str], options: BuildOptions) -> BuildResult:
             files, counts = stored
         else:
             resolution, graph = resolve_graph(facts, alias_config, options, timer, records)
-            files, counts = output_files(graph, resolution, options, summary, timer, records), graph_counts(graph)
+            files = output_files(graph, resolution, options, summary, timer, records, ahead, jobs)
+            counts = graph_counts(graph)
             if output_cache is not None:
                 files = storing_outputs(output_cache, key, files, summary)
         summary.entities, summary.edges, summary.relations, summary.edges_over_max_edges, summary.events = counts
@@ -597,6 +622,7 @@ def run(paths: list[str], options: BuildOptions) -> BuildResult:
             if output_cache is not None and stored is None:
                 output_cache.put_many({key: {"names": names, "counts": list(counts), "html": summary.html}})
         finally:
+            ahead.close()
             if output_cache is not None:
                 summary.warnings.extend(w for w in output_cache.warnings if w not in summary.warnings)
                 output_cache.close()
@@ -609,6 +635,7 @@ def run(paths: list[str], options: BuildOptions) -> BuildResult:
                 out_dir.rmdir()
         raise
     finally:
+        ahead.close()
         if result is None or result.facts is None:
             facts.close()
     return result

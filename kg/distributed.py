@@ -108,7 +108,7 @@ def _test_hooks(size: int) -> None:
 
 
 def run_batch(func, model: str | None, docs: list) -> tuple[dict, list]:
-    """One batch on a worker: `func` (kg.build._analyse_and_extract) on each document, with
+    """One batch on a worker: `func` (kg.build._analyse_and_extract) on the documents, with
     this process's model, loaded on its first batch. Returns (worker header, results)."""
     from . import nlp
     from .build import rules_version
@@ -119,7 +119,7 @@ def run_batch(func, model: str | None, docs: list) -> tuple[dict, list]:
         started = time.perf_counter()
         nlp._init_worker(model)  # cached: a load only on this process's first batch (or a new model)
         loaded = time.perf_counter()
-        results = [func(doc) for doc in docs]
+        results = func(docs)
         finished = time.perf_counter()
         header = {"worker": f"{socket.gethostname()}:{os.getpid()}", "model": nlp.pipeline_id(model),
                   "rules": rules_version(), "load_seconds": loaded - started, "seconds": finished - loaded,

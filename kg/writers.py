@@ -415,3 +415,59 @@ def render_files(graph: nx.Graph, resolution, formats: tuple[str, ...], records=
         files["neo4j/nodes.csv"] = lambda: neo4j_nodes_csv(graph).encode("utf-8")
         files["neo4j/relationships.csv"] = lambda: neo4j_relationships_csv(graph).encode("utf-8")
     return files
+
+
+# ---- rendering on several cores --------------------------------------------------------------
+
+_AHEAD: dict = {}  # name -> render function, set just before the fork (the children read their copy)
+
+
+def _ignore_sigint() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (it terminates the pool)
+
+
+def _render_ahead_one(name: str) -> bytes:
+    return _AHEAD[name]()
+
+
+class RenderedAhead:
+    """The files of `render_files` rendered by `jobs` forked processes while this one goes on
+    (the map, then writing): the XML, JSON and CSV writers are pure Python, one core each, and
+    the graph is shared copy-on-write. `files` has the same names; each file's function returns
+    the child's bytes. Serial where fork is not the platform's way (macOS, Windows) or with
+    one job. Use as a context manager: leaving it ends the processes."""
+
+    def __init__(self, files: dict, jobs: int):
+        import multiprocessing
+        import sys
+
+        self.files = dict(files)
+        self._pool = None
+        names = sorted(n for n, f in files.items() if callable(f))
+        if jobs < 2 or len(names) < 2 or not sys.platform.startswith("linux"):
+            return
+        _AHEAD.clear()
+        _AHEAD.update((n, files[n]) for n in names)
+        try:
+            self._pool = multiprocessing.get_context("fork").Pool(min(jobs, len(names)), initializer=_ignore_sigint)
+        finally:
+            _AHEAD.clear()  # the children hold their copy; this process keeps no reference
+        # largest first: the long XML files start at once and finish with the rest
+        order = sorted(names, key=lambda n: (not n.startswith("graph."), n))
+        pending = {n: self._pool.apply_async(_render_ahead_one, (n,)) for n in order}
+        for name in names:
+            self.files[name] = pending[name].get
+
+    def __enter__(self) -> dict:
+        return self.files
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
