@@ -45,10 +45,27 @@ _MARKS = _code_points(lambda ch: unicodedata.category(ch) in ("Mn", "Mc", "Me"),
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _INVISIBLE = re.compile(f"[{_FORMAT}]+")
 _MARKS_AFTER = re.compile(f"(^|.)([{_MARKS}]+)", re.S)
-# The regex above scans slowly (its class reaches past the BMP, so it is not a bitmap): a set
-# answers "any mark at all?" for the common text that has none.
-_MARK_SET = frozenset(re.sub(r"\\(.)", r"\1", _MARKS))
-_FORMAT_SET = frozenset(re.sub(r"\\(.)", r"\1", _FORMAT))
+
+
+def _presence_test(class_body: str):
+    """A fast "does the text hold any of these characters?" for a class of `_code_points`:
+    a class reaching past the BMP is no bitmap and scans slowly, so its BMP part is searched
+    first and the rest only in a text that has characters past the BMP at all."""
+    chars = sorted(set(re.sub(r"\\(.)", r"\1", class_body)))
+    bmp = re.compile("[" + "".join(re.escape(c) for c in chars if c < "\U00010000") + "]")
+    astral = "".join(re.escape(c) for c in chars if c >= "\U00010000")
+    astral_re = re.compile(f"[{astral}]") if astral else None
+
+    def present(text: str) -> bool:
+        if bmp.search(text):
+            return True
+        return astral_re is not None and _PAST_BMP.search(text) is not None and astral_re.search(text) is not None
+    return present
+
+
+_PAST_BMP = re.compile("[\U00010000-\U0010ffff]")
+_has_marks = _presence_test(_MARKS)
+_has_format = _presence_test(_FORMAT)
 _HAN_CHAR = re.compile(f"[{_HAN}]")
 _CONTROL_IN_WORD = re.compile(f"(?<=[{_HAN}])[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x84\\x86-\\x9f]+(?=[{_HAN}])")
 _LINE_BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n", "\x85": "\n"})
@@ -66,9 +83,9 @@ def remove_invisible(text: str) -> str:
         return text
     if "\u2028" in text or "\u2029" in text or "\x85" in text:  # translate() scans slowly
         text = text.translate(_LINE_BREAKS)
-    if not _FORMAT_SET.isdisjoint(text):
+    if _has_format(text):
         text = _INVISIBLE.sub("", text)
-    if not _MARK_SET.isdisjoint(text):
+    if _has_marks(text):
         text = _MARKS_AFTER.sub(_keep_marks_of_letters, text)
     return _CONTROL_IN_WORD.sub("", text)
 
@@ -218,7 +235,7 @@ _PASSAGE_KEY_DROP = re.compile(r"[\s\W_]+", re.UNICODE)
 
 def passage_key(passage: str) -> str:
     """Key under which near-identical passages collide: NFKC, no whitespace or punctuation."""
-    norm = unicodedata.normalize("NFKC", passage).lower()
+    norm = (passage if unicodedata.is_normalized("NFKC", passage) else unicodedata.normalize("NFKC", passage)).lower()
     norm = _PASSAGE_KEY_DROP.sub("", norm)
     return hashlib.blake2b(norm.encode("utf-8"), digest_size=12).hexdigest()
 
