@@ -426,6 +426,7 @@ def _ignore_sigint() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (it terminates the pool)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # pool.terminate() ends a child, not the CLI's inherited handler
 
 
 def _render_ahead_one(name: str) -> bytes:
@@ -442,11 +443,14 @@ class RenderedAhead:
     def __init__(self, files: dict, jobs: int):
         import multiprocessing
         import sys
+        import threading
 
         self.files = dict(files)
         self._pool = None
         names = sorted(n for n, f in files.items() if callable(f))
-        if jobs < 2 or len(names) < 2 or not sys.platform.startswith("linux"):
+        # only a process of one thread forks: the fork copies any lock another thread holds
+        # (a Dask client's offload thread, say), and a child that needs it waits forever
+        if jobs < 2 or len(names) < 2 or not sys.platform.startswith("linux") or threading.active_count() > 1:
             return
         _AHEAD.clear()
         _AHEAD.update((n, files[n]) for n in names)

@@ -478,3 +478,51 @@ def test_documents_csv_lists_every_document():
     assert table[2][0] == "'=b"  # spreadsheet-safe like the other tables
     files = export.render_files(nx.Graph(), None, ("html",), records)
     assert set(files) == {"documents.csv"}  # in every build, whatever the formats
+
+
+def test_files_rendered_ahead_by_forked_processes_match_and_end_under_an_inherited_sigterm_handler():
+    """kg.writers.RenderedAhead: the same bytes as rendering here; closing ends its children
+    even when this process has a SIGTERM handler they would inherit (the CLI installs one)."""
+    import signal
+    import sys
+    import time
+
+    from kg.writers import RenderedAhead
+
+    graph = nx.Graph()
+    graph.add_edge("ORG:甲", "ORG:乙", weight=2)
+    files = {"graph.json": lambda: export.node_link_text(graph).encode(), "graph.graphml": lambda: export.graphml_bytes(graph),
+             "summary.json": b"{}"}
+    before = signal.signal(signal.SIGTERM, lambda *_: time.sleep(3600))  # a handler that never returns
+    try:
+        started = time.perf_counter()
+        ahead = RenderedAhead(files, jobs=2)
+        with ahead as rendered:
+            assert {name: (f() if callable(f) else f) for name, f in rendered.items()} == \
+                {name: (f() if callable(f) else f) for name, f in files.items()}
+        assert time.perf_counter() - started < 60
+        if sys.platform.startswith("linux"):  # forked there; serial elsewhere
+            assert ahead._pool is None  # closed, its children ended
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def test_files_are_rendered_here_while_another_thread_runs():
+    """A fork copies the locks other threads hold: with a second thread alive (a Dask client's),
+    RenderedAhead forks nothing and the files render in this process."""
+    import threading
+
+    from kg.writers import RenderedAhead
+
+    graph = nx.Graph()
+    graph.add_edge("ORG:甲", "ORG:乙", weight=2)
+    files = {"graph.json": lambda: export.node_link_text(graph).encode(), "graph.graphml": lambda: export.graphml_bytes(graph)}
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        with RenderedAhead(files, jobs=2) as rendered:
+            assert rendered == files  # the same functions: nothing forked
+    finally:
+        stop.set()
+        other.join()
