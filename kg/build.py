@@ -32,7 +32,6 @@ from .cache import AnalysisCache, FactSpill, analysis_key
 from .clean import Deduplicator, clean_document
 from .entities import AliasConfig, DocFacts, document_facts, read_alias_file, resolve
 from .export import FORMATS, check_output_dir, render_files, write_outputs
-from .writers import RenderedAhead
 from .graph import GraphOptions, add_structure, build_graph
 from .events import add_event_edges, corpus_events, edge_events, event_files
 from .layout import add_layout
@@ -398,16 +397,12 @@ def resolve_graph(facts: Iterable[DocFacts], alias_config: AliasConfig, options:
 
 
 def output_files(graph: nx.Graph, resolution: Resolution, options: BuildOptions, summary: BuildSummary,
-                 timer: StageTimer, records: list[DocumentRecord], ahead: contextlib.ExitStack | None = None,
-                 jobs: int = 1) -> dict:
+                 timer: StageTimer, records: list[DocumentRecord]) -> dict:
     """Every output file of `graph` for `options.formats` but summary.json (also what
     KnowledgeGraph.save writes). Files are returned as functions that render them (see
-    kg.export.render_files); with `ahead` and `jobs` > 1 they are rendered meanwhile by `jobs`
-    forked processes (kg.writers.RenderedAhead), which `ahead` ends."""
+    kg.export.render_files)."""
     files = render_files(graph, resolution, options.formats, records)
     files.update(event_files(graph) if "csv" in options.formats else {})  # events.csv, neo4j/events.csv
-    if ahead is not None and jobs > 1:
-        files = ahead.enter_context(RenderedAhead(files, jobs))
     if "html" in options.formats:
         from .render import render_html_text
 
@@ -554,7 +549,6 @@ def run(paths: list[str], options: BuildOptions) -> BuildResult:
     made = check_output_dir(out_dir) if out_dir is not None else False  # before the analysis, not after hours of it
     facts = FactSpill(options.spill_dir)
     result: BuildResult | None = None
-    ahead = contextlib.ExitStack()  # the processes rendering files ahead of the writing
     try:
         alias_config = AliasConfig()
         if options.aliases:
@@ -598,7 +592,7 @@ def run(paths: list[str], options: BuildOptions) -> BuildResult:
             files, counts = stored
         else:
             resolution, graph = resolve_graph(facts, alias_config, options, timer, records)
-            files = output_files(graph, resolution, options, summary, timer, records, ahead, jobs)
+            files = output_files(graph, resolution, options, summary, timer, records)
             counts = graph_counts(graph)
             if output_cache is not None:
                 files = storing_outputs(output_cache, key, files, summary)
@@ -622,7 +616,6 @@ def run(paths: list[str], options: BuildOptions) -> BuildResult:
             if output_cache is not None and stored is None:
                 output_cache.put_many({key: {"names": names, "counts": list(counts), "html": summary.html}})
         finally:
-            ahead.close()
             if output_cache is not None:
                 summary.warnings.extend(w for w in output_cache.warnings if w not in summary.warnings)
                 output_cache.close()
@@ -635,7 +628,6 @@ def run(paths: list[str], options: BuildOptions) -> BuildResult:
                 out_dir.rmdir()
         raise
     finally:
-        ahead.close()
         if result is None or result.facts is None:
             facts.close()
     return result

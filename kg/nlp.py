@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -74,8 +75,9 @@ def load_pipeline(name: str | None = None):
 
     from thinc.api import get_current_ops, set_current_ops
 
-    from .ops import make_ops
+    from .ops import fast_single_thread_blas, make_ops
 
+    fast_single_thread_blas()  # before make_ops times numpy's BLAS against blis
     target = model_path(name)
     previous = get_current_ops()
     set_current_ops(make_ops())  # layers keep the ops current when they are built
@@ -176,7 +178,28 @@ _worker_nlp = None
 def _init_worker(model: str | None) -> None:
     global _worker_nlp
     _one_blas_thread()
+    _heap_for_arrays()
     _worker_nlp = load_pipeline(model)
+
+
+@lru_cache(maxsize=1)
+def _heap_for_arrays() -> None:
+    """Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which turns off glibc's
+    dynamic mmap threshold: every array over 128 KiB is then a fresh mmap, its pages faulted in
+    anew, and the NER ran 11% slower (3.34 vs 2.93 s on 60 articles). Where that variable is
+    set, arrays up to 32 MiB come from the heap again and the heap is trimmed past 64 MiB
+    (a worker's memory stays bounded by its model and one batch)."""
+    if "MALLOC_TRIM_THRESHOLD_" not in os.environ or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc (musl): no such tunables
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3  # <malloc.h>
+    libc.mallopt(m_mmap_threshold, 32 * 1024 * 1024)
+    libc.mallopt(m_trim_threshold, 64 * 1024 * 1024)
 
 
 @lru_cache(maxsize=1)
@@ -190,6 +213,9 @@ def _one_blas_thread() -> None:
     except ImportError:  # an install without it: the workers share the cores as before
         return
     threadpool_limits(1)
+    from .ops import fast_single_thread_blas
+
+    fast_single_thread_blas()  # OpenBLAS started with one thread is slow until it has run on two
 
 
 def default_jobs() -> int:

@@ -26,6 +26,31 @@ def _best_of(fn, repeat: int = 3) -> float:
     return best
 
 
+def fast_single_thread_blas() -> None:
+    """numpy's OpenBLAS (0.3.31 in the PyPI wheels) that starts with one thread
+    (OPENBLAS_NUM_THREADS=1, as Dask's nanny sets for its workers and kg's benches for every
+    process) multiplies the tok2vec's shapes at about 10 GFLOP/s on our 2-core AMD EPYC; once it
+    has run one such product on two threads, its one-thread products run at about 36 (blis: 34).
+    So where OpenBLAS has one thread: two threads for one product of that shape, then one again
+    (a few milliseconds). Nothing changes where BLAS is not OpenBLAS or has more threads."""
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:
+        return
+    import numpy
+
+    controller = ThreadpoolController()
+    single = [lib for lib in controller.info() if lib.get("internal_api") == "openblas" and lib.get("num_threads") == 1]
+    if not single:
+        return
+    m, k, n = SHAPE
+    a = numpy.ones((m, k), dtype=numpy.float32)
+    b = numpy.ones((k, n), dtype=numpy.float32)
+    controller.limit(limits=2, user_api="blas")
+    numpy.dot(a, b)
+    controller.limit(limits=1, user_api="blas")
+
+
 @lru_cache(maxsize=1)
 def gemm_backend() -> str:
     """"numpy" or "blis": KG_GEMM when set, else the faster of the two here (numpy must

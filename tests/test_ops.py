@@ -44,3 +44,48 @@ def test_both_backends_find_the_same_entities():
     both = found["blis"] | found["numpy"]
     assert len(both) > 50
     assert len(found["blis"] & found["numpy"]) / len(both) >= 0.999
+
+
+def test_openblas_started_with_one_thread_is_left_with_one_thread():
+    """fast_single_thread_blas runs one product on two threads and returns to one: the
+    process keeps the thread count it asked for (and a process with more is left alone)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import numpy  # noqa: loads OpenBLAS\nfrom threadpoolctl import threadpool_info\n"
+            "from kg.ops import fast_single_thread_blas\n"
+            "def blas(): return [lib['num_threads'] for lib in threadpool_info() if lib['internal_api'] == 'openblas']\n"
+            "before = blas(); fast_single_thread_blas(); print(before, blas())\n")
+    for threads, expected in (("1", "[1] [1]"), ("2", "[2] [2]")):
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": threads}
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+        assert out.stdout.strip() == expected
+
+
+def test_workers_under_dasks_malloc_setting_get_the_heap_back(monkeypatch):
+    """MALLOC_TRIM_THRESHOLD_ (set by Dask's nanny) turns off glibc's dynamic mmap threshold:
+    kg's worker set-up raises both thresholds again, and does nothing without the variable."""
+    import ctypes
+    import sys
+
+    from kg import nlp
+
+    calls = []
+
+    class FakeLibc:
+        def mallopt(self, param, value):
+            calls.append((param, value))
+            return 1
+
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: FakeLibc())
+    monkeypatch.setattr(sys, "platform", "linux")
+    nlp._heap_for_arrays.cache_clear()
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    nlp._heap_for_arrays()
+    assert calls == []
+    nlp._heap_for_arrays.cache_clear()
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")
+    nlp._heap_for_arrays()
+    assert calls == [(-3, 32 * 1024 * 1024), (-1, 64 * 1024 * 1024)]  # M_MMAP_THRESHOLD, M_TRIM_THRESHOLD
+    nlp._heap_for_arrays.cache_clear()
