@@ -45,6 +45,7 @@ _MARKS = _code_points(lambda ch: unicodedata.category(ch) in ("Mn", "Mc", "Me"),
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _INVISIBLE = re.compile(f"[{_FORMAT}]+")
 _MARKS_AFTER = re.compile(f"(^|.)([{_MARKS}]+)", re.S)
+_PAST_BMP = re.compile("[\U00010000-\U0010ffff]")
 
 
 def _presence_test(class_body: str):
@@ -63,7 +64,6 @@ def _presence_test(class_body: str):
     return present
 
 
-_PAST_BMP = re.compile("[\U00010000-\U0010ffff]")
 _has_marks = _presence_test(_MARKS)
 _has_format = _presence_test(_FORMAT)
 _HAN_CHAR = re.compile(f"[{_HAN}]")

@@ -212,10 +212,7 @@ def _one_blas_thread() -> None:
         from threadpoolctl import threadpool_limits
     except ImportError:  # an install without it: the workers share the cores as before
         return
-    threadpool_limits(1)
-    from .ops import fast_single_thread_blas
-
-    fast_single_thread_blas()  # OpenBLAS started with one thread is slow until it has run on two
+    threadpool_limits(1)  # OpenBLAS started with more threads is fast on one (load_pipeline warms one that was not)
 
 
 def default_jobs() -> int:

@@ -26,6 +26,7 @@ def _best_of(fn, repeat: int = 3) -> float:
     return best
 
 
+@lru_cache(maxsize=1)  # once per process: the state it leaves lasts (and forked children inherit it)
 def fast_single_thread_blas() -> None:
     """numpy's OpenBLAS (0.3.31 in the PyPI wheels) that starts with one thread
     (OPENBLAS_NUM_THREADS=1, as Dask's nanny sets for its workers and kg's benches for every

@@ -72,7 +72,7 @@ def _text_is_xml_safe(graph: nx.Graph) -> bool:
     """Whether every id, attribute name and string value of `graph` is already what xml_safe
     makes of it (one scan of the joined text instead of a call per value: far faster)."""
     parts: list[str] = []
-    for items in (graph.nodes(data=True), ((a, b, d) for a, b, d in graph.edges(data=True))):
+    for items in (graph.nodes(data=True), graph.edges(data=True)):
         for *ends, data in items:
             parts.extend(n if isinstance(n, str) else "\r" for n in ends)  # a non-str id: not safe as it is
             for key, value in data.items():
@@ -180,11 +180,7 @@ def _sanitized_items(graph: nx.Graph):
     safe = _text_is_xml_safe(graph)
     ids = {n: n for n in graph} if safe else _safe_ids(graph)
     nodes = [(ids[node], _clean_attrs(data, safe)) for node, data in graph.nodes(data=True)]
-    edges = []
-    for a, b, data in graph.edges(data=True):
-        a, b = oriented(graph, a, b, data)
-        edges.append((ids[a], ids[b], {**_clean_attrs(data, safe), "directed": data.get("relation") == "holds_position_at"}))
-    return nodes, edges
+    return nodes, [(ids[a], ids[b], _clean_attrs(data, safe)) for a, b, data in _oriented_edges(graph)]
 
 
 def graphml_bytes(graph: nx.Graph) -> bytes:
