@@ -28,7 +28,7 @@ from typing import Iterable, Iterator
 import networkx as nx
 
 from . import __version__
-from .cache import AnalysisCache, FactSpill, analysis_key
+from .cache import AnalysisCache, FactSpill, analysis_key, encode_entry
 from .clean import Deduplicator, clean_document
 from .entities import AliasConfig, DocFacts, document_facts, read_alias_file, resolve
 from .export import FORMATS, check_output_dir, render_files, write_outputs
@@ -39,6 +39,7 @@ from .progress import estimate_documents, model_notice, progress
 from .timeline import add_time
 from .ingest import iter_documents
 from . import entities as entities_module
+from . import offload
 from .nlp import _init_worker, analyse_documents, default_jobs, load_pipeline, pipeline_id
 from .options import BuildOptions  # noqa: F401  (kg.build.BuildOptions: the one options object)
 from .types import CleanDocument, DocAnalysis, DocumentRecord, Resolution, Skipped
@@ -381,8 +382,9 @@ def _open_cache(options: BuildOptions, summary: BuildSummary) -> AnalysisCache |
 
 
 def resolve_graph(facts: Iterable[DocFacts], alias_config: AliasConfig, options: BuildOptions, timer: StageTimer,
-                  records: list[DocumentRecord]) -> tuple[Resolution, nx.Graph]:
-    """Entities and the graph, with its dates and layout, from per-document facts."""
+                  records: list[DocumentRecord], helper: offload.Helper | None = None) -> tuple[Resolution, nx.Graph]:
+    """Entities and the graph, with its dates and layout, from per-document facts (a
+    `helper` process finds the communities meanwhile)."""
     with timer("resolve"):
         resolution = resolve(facts, alias_config, spill_dir=options.spill_dir)
     with timer("graph"):
@@ -390,21 +392,29 @@ def resolve_graph(facts: Iterable[DocFacts], alias_config: AliasConfig, options:
                                                         options.max_edges), structure=False)
     with timer("events"):  # typed relations (kg/events.py) on the graph's edges
         add_event_edges(graph, corpus_events(facts, resolution, {r.id: r.date for r in records}), structure=False)
-    with timer("graph"):  # communities and centrality once, with the events' edges
-        add_structure(graph)
-    with timer("time_and_layout"):
+    communities = helper.communities(graph) if helper is not None else None
+    with timer("time_and_layout"):  # neither adds nor re-weights an edge: Louvain's answer stands
         add_time(graph, resolution, records, options.window)
         add_layout(graph, options.max_html_nodes)  # one layout: the map and the GEXF
+    with timer("graph"):  # communities and centrality once, with the events' edges
+        add_structure(graph, communities() if communities is not None else None)
     return resolution, graph
 
 
 def output_files(graph: nx.Graph, resolution: Resolution, options: BuildOptions, summary: BuildSummary,
-                 timer: StageTimer, records: list[DocumentRecord]) -> dict:
+                 timer: StageTimer, records: list[DocumentRecord], helper: offload.Helper | None = None) -> dict:
     """Every output file of `graph` for `options.formats` but summary.json (also what
     KnowledgeGraph.save writes). Files are returned as functions that render them (see
-    kg.export.render_files)."""
+    kg.export.render_files), in the order to render them: those a `helper` process renders
+    come last, so that it works while this process renders the others."""
     files = render_files(graph, resolution, options.formats, records)
     files.update(event_files(graph) if "csv" in options.formats else {})  # events.csv, neo4j/events.csv
+    remote = {}
+    if helper is not None:
+        names = offload.wanted(files)
+        remote = helper.render(graph, names)  # the helper starts now: the map below runs beside it
+        for name in names:
+            del files[name]
     if "html" in options.formats:
         from .render import render_html_text
 
@@ -412,7 +422,15 @@ def output_files(graph: nx.Graph, resolution: Resolution, options: BuildOptions,
             html, info = render_html_text(graph, max_nodes=options.max_html_nodes, documents=records)
         files["graph.html"] = html.encode("utf-8")
         summary.html = info
+    files.update(remote)
     return files
+
+
+def _offloading(options: BuildOptions, summary: BuildSummary, documents: int) -> bool:
+    """Whether a helper process renders the XML files: the build may use more than one core
+    (--jobs, a cluster), this machine has another, and the corpus is not tiny."""
+    return (bool({"graphml", "gexf"} & set(options.formats)) and documents >= offload.MIN_DOCUMENTS
+            and (summary.jobs >= 2 or bool(options.scheduler)) and (os.cpu_count() or 1) >= 2)
 
 
 COUNTS = ("entities", "edges", "relations", "edges_over_max_edges", "events")  # what graph_counts gives
@@ -506,22 +524,50 @@ def cached_outputs(cache: AnalysisCache, key: str, summary: BuildSummary):
     return {name: loader(name) for name in manifest["names"]}, tuple(manifest["counts"])
 
 
-def storing_outputs(cache: AnalysisCache, key: str, files: dict, summary: BuildSummary | None = None) -> dict:
-    """`files` whose rendering also stores each file in the cache (the previous build's
-    files are dropped: one set is kept). A failed store (disk full) is a warning in
-    `summary` (summary.json is written last, so it lists them)."""
-    cache.trim(OUTPUTS_PREFIX, 0)
+class StoringOutputs:
+    """`files` (`.files`) whose rendering also stores each file in the cache, under `key`
+    (the previous build's files are dropped: one set is kept). A thread compresses each
+    file while the next renders; `store_files()` stores them in one transaction (before
+    summary.json is rendered, so that it lists a failed store, such as a full disk, among
+    its warnings) and `commit()` the manifest, once the files are written."""
 
-    def storing(name: str, render):
+    def __init__(self, cache: AnalysisCache, key: str, files: dict, summary: BuildSummary | None = None):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._cache, self._key, self._summary = cache, key, summary
+        self._encoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-cache-encode")
+        self._encoded: dict = {}
+        cache.trim(OUTPUTS_PREFIX, 0)
+        self.files = {name: self._storing(name, render) for name, render in files.items()}
+
+    def _storing(self, name: str, render):
         def run() -> bytes:
             data = render() if callable(render) else render
-            cache.put_many({f"{key}/{name}": data})
-            if summary is not None:
-                summary.warnings.extend(w for w in cache.warnings if w not in summary.warnings)
+            self._encoded[f"{self._key}/{name}"] = self._encoder.submit(encode_entry, data)
             return data
         return run
 
-    return {name: storing(name, render) for name, render in files.items()}
+    def store_files(self) -> None:
+        blobs = {key: future.result() for key, future in self._encoded.items()}
+        self._encoded = {}
+        self._cache.put_encoded(blobs)
+        self._warn()
+
+    def commit(self, manifest: dict) -> None:
+        try:
+            self.store_files()  # any rendered after the last store_files
+            self._cache.put_many({self._key: manifest})
+            self._warn()
+        finally:
+            self.close()
+
+    def _warn(self) -> None:
+        if self._summary is not None:
+            self._summary.warnings.extend(w for w in self._cache.warnings if w not in self._summary.warnings)
+
+    def close(self) -> None:
+        self._encoder.shutdown(wait=True, cancel_futures=True)
+        self._encoded = {}
 
 
 def build(paths: list[str], options: BuildOptions) -> BuildSummary:
@@ -550,6 +596,7 @@ def run(paths: list[str], options: BuildOptions) -> BuildResult:
     out_dir = Path(options.out_dir) if options.out_dir is not None else None
     made = check_output_dir(out_dir) if out_dir is not None else False  # before the analysis, not after hours of it
     facts = FactSpill(options.spill_dir)
+    helper: offload.Helper | None = None
     result: BuildResult | None = None
     try:
         alias_config = AliasConfig()
@@ -590,14 +637,18 @@ def run(paths: list[str], options: BuildOptions) -> BuildResult:
         output_cache = _open_cache(options, summary)
         stored = cached_outputs(output_cache, key, summary) if output_cache is not None else None
         graph = resolution = None
+        storing: StoringOutputs | None = None
         if stored is not None:
             files, counts = stored
         else:
-            resolution, graph = resolve_graph(facts, alias_config, options, timer, records)
-            files = output_files(graph, resolution, options, summary, timer, records)
+            if _offloading(options, summary, len(facts)):
+                helper = offload.Helper(options.spill_dir)  # its start overlaps the resolution
+            resolution, graph = resolve_graph(facts, alias_config, options, timer, records, helper)
+            files = output_files(graph, resolution, options, summary, timer, records, helper)
             counts = graph_counts(graph)
             if output_cache is not None:
-                files = storing_outputs(output_cache, key, files, summary)
+                storing = StoringOutputs(output_cache, key, files, summary)
+                files = storing.files
         summary.entities, summary.edges, summary.relations, summary.edges_over_max_edges, summary.events = counts
         if summary.html:
             summary.map = f"map shows {summary.html['nodes_shown']} of {summary.html['nodes_total']} nodes"
@@ -605,7 +656,9 @@ def run(paths: list[str], options: BuildOptions) -> BuildResult:
         names = sorted(files)
         write_started = time.perf_counter()
 
-        def summary_json() -> bytes:  # rendered last (its name sorts last): the timings are complete
+        def summary_json() -> bytes:  # rendered last: the timings and the cache's warnings are complete
+            if storing is not None:
+                storing.store_files()
             timer.seconds["write"] = round(time.perf_counter() - write_started, 3)
             timer.seconds["entities"] = round(timer.seconds.get("document_facts", 0.0) + timer.seconds.get("resolve", 0.0), 3)
             summary.timings = timer.seconds
@@ -615,9 +668,13 @@ def run(paths: list[str], options: BuildOptions) -> BuildResult:
         files["summary.json"] = summary_json
         try:
             write_outputs(out_dir, files)
-            if output_cache is not None and stored is None:
-                output_cache.put_many({key: {"names": names, "counts": list(counts), "html": summary.html}})
+            if storing is not None:
+                storing.commit({"names": names, "counts": list(counts), "html": summary.html})
         finally:
+            if storing is not None:
+                storing.close()
+            if helper is not None:
+                helper.close()
             if output_cache is not None:
                 summary.warnings.extend(w for w in output_cache.warnings if w not in summary.warnings)
                 output_cache.close()
@@ -625,6 +682,8 @@ def run(paths: list[str], options: BuildOptions) -> BuildResult:
         result = BuildResult(summary, options, records, graph, resolution,
                              facts if graph is None else None, alias_config)
     except BaseException:
+        if helper is not None:
+            helper.close()
         if made:  # leave no empty folder behind a failed run
             with contextlib.suppress(OSError):
                 out_dir.rmdir()

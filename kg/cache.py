@@ -218,8 +218,13 @@ class AnalysisCache:
         """Store `items` in one transaction: all of them or (interrupted, failed) none."""
         if not self.writable or not items:
             return
-        rows = [(key, zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 3)) for key, value in items.items()]
-        self._write("INSERT OR REPLACE INTO analysis (key, data) VALUES (?, ?)", rows, many=True)
+        self.put_encoded({key: encode_entry(value) for key, value in items.items()})
+
+    def put_encoded(self, blobs: dict[str, bytes]) -> None:
+        """`put_many` of values already encoded with `encode_entry`."""
+        if not self.writable or not blobs:
+            return
+        self._write("INSERT OR REPLACE INTO analysis (key, data) VALUES (?, ?)", list(blobs.items()), many=True)
 
     def trim(self, prefix: str, keep: int) -> None:
         """Keep only the `keep` newest entries whose key starts with `prefix`."""
@@ -281,21 +286,51 @@ class AnalysisCache:
         self._db.close()
 
 
-class FactSpill:
-    """Records (per-document facts) written to a temporary file as they come and read back
-    in the same order as often as needed, so that the later stages can make several passes
-    over a corpus without holding every document's facts in memory. The file is deleted on
-    `close()`, when the spill is garbage-collected, or at exit."""
+def encode_entry(value) -> bytes:
+    """A cache entry's stored form (zlib releases the GIL: a thread may encode beside Python work)."""
+    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 3)
 
-    def __init__(self, directory: str | Path | None = None):
-        self._dir = tempfile.TemporaryDirectory(prefix="kg-spill-", dir=directory)
-        self.path = Path(self._dir.name) / "records.pickle"
-        self._file = open(self.path, "wb", buffering=1 << 20)  # noqa: SIM115 - closed in close()
+
+SPILL_MEMORY_BYTES = 16 << 20  # pickled size of records a spill keeps in memory before it writes them out
+
+
+class FactSpill:
+    """Records (per-document facts) kept as they come and read back in the same order as
+    often as needed, so that the later stages can make several passes over a corpus
+    without holding every document's facts in memory: up to `memory_bytes` of them
+    (pickled size) stay in memory, as they are (the later stages only read them: reading
+    them back from the file costs a second per ten passes over 1,000 documents); past
+    that, all are written to a temporary file and read back from it. The file is deleted
+    on `close()`, when the spill is garbage-collected, or at exit."""
+
+    def __init__(self, directory: str | Path | None = None, memory_bytes: int = SPILL_MEMORY_BYTES):
+        self._directory = directory
+        self._dir: tempfile.TemporaryDirectory | None = None
+        self._file = None
+        self.path: Path | None = None
+        self._held: list = []
+        self._held_bytes = 0
+        self._memory_bytes = memory_bytes
         self._count = 0
 
     def append(self, record) -> None:
-        pickle.dump(record, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        blob = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+        if self._file is None and self._held_bytes + len(blob) <= self._memory_bytes:
+            self._held.append(record)
+            self._held_bytes += len(blob)
+        else:
+            if self._file is None:
+                self._spill()
+            self._file.write(blob)
         self._count += 1
+
+    def _spill(self) -> None:
+        self._dir = tempfile.TemporaryDirectory(prefix="kg-spill-", dir=self._directory)
+        self.path = Path(self._dir.name) / "records.pickle"
+        self._file = open(self.path, "wb", buffering=1 << 20)  # noqa: SIM115 - closed in close()
+        for record in self._held:
+            pickle.dump(record, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._held, self._held_bytes = [], 0
 
     def extend(self, records) -> None:
         for record in records:
@@ -305,16 +340,21 @@ class FactSpill:
         return self._count
 
     def __iter__(self):
-        self._file.flush()
         count = self._count  # what was written before this pass started
+        if self._file is None:
+            yield from self._held[:count]
+            return
+        self._file.flush()
         with open(self.path, "rb", buffering=1 << 20) as handle:
             for _ in range(count):
                 yield pickle.load(handle)
 
     def close(self) -> None:
-        if not self._file.closed:
+        self._held = []
+        if self._file is not None and not self._file.closed:
             self._file.close()
-        self._dir.cleanup()
+        if self._dir is not None:
+            self._dir.cleanup()
 
     def __enter__(self) -> FactSpill:
         return self

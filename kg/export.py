@@ -379,7 +379,7 @@ def write_outputs(out_dir: str | Path, files: dict[str, bytes]) -> list[Path]:
     except OSError as exc:
         raise _output_error(out_dir, exc) from None
     try:
-        for name in names:
+        for name in files:  # in the caller's order (summary.json last: it states the write's time)
             data = files[name]
             # a callable renders its file only now: one output in memory at a time
             _write_synced(staging / name, data() if callable(data) else data)

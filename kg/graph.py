@@ -336,14 +336,21 @@ def add_located_in(graph: nx.Graph, resolution: Resolution, located: dict[str, D
                            title="", evidence="")
 
 
-def add_structure(graph: nx.Graph) -> None:
-    """Louvain communities (deterministic seed) and degree centrality on the nodes."""
+def louvain(graph: nx.Graph) -> list[list]:
+    """Louvain communities (deterministic seed), each in the graph's node order: the same
+    lists in any process, whatever its hash seed."""
+    if graph.number_of_edges() == 0:
+        return [[n] for n in graph]
+    order = {node: i for i, node in enumerate(graph)}
+    return [sorted(c, key=order.__getitem__) for c in nx.community.louvain_communities(graph, weight="weight", seed=0)]
+
+
+def add_structure(graph: nx.Graph, communities: list | None = None) -> None:
+    """Communities (`louvain`'s, computed here unless given) and degree centrality on the nodes."""
     if graph.number_of_nodes() == 0:
         return
     centrality = nx.degree_centrality(graph)
-    communities = nx.community.louvain_communities(graph, weight="weight", seed=0) if graph.number_of_edges() else [
-        {n} for n in graph
-    ]
+    communities = communities if communities is not None else louvain(graph)
     ordered = sorted(communities, key=lambda c: (-len(c), min(c)))
     for index, community in enumerate(ordered):
         for node in community:

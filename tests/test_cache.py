@@ -224,10 +224,11 @@ def test_key_of_text_with_lone_surrogates_does_not_crash():
     assert len(analysis_key(doc, "m")) == 64
 
 
-def test_fact_spill_reads_back_in_order_as_often_as_asked_and_cleans_up(tmp_path):
+@pytest.mark.parametrize("memory_bytes", [0, 40, 1 << 20], ids=["file", "memory-then-file", "memory"])
+def test_fact_spill_reads_back_in_order_as_often_as_asked_and_cleans_up(tmp_path, memory_bytes):
     from kg.cache import FactSpill
 
-    spill = FactSpill(tmp_path)
+    spill = FactSpill(tmp_path, memory_bytes=memory_bytes)
     spill.extend([{"doc": i} for i in range(3)])
     first = iter(spill)
     assert next(first) == {"doc": 0}
@@ -235,8 +236,12 @@ def test_fact_spill_reads_back_in_order_as_often_as_asked_and_cleans_up(tmp_path
     assert list(first) == [{"doc": 1}, {"doc": 2}]
     assert list(spill) == [{"doc": i} for i in range(4)] and len(spill) == 4
     path = spill.path
+    if memory_bytes >= 1 << 20:  # all of it fits: no file at all
+        assert path is None and list(tmp_path.iterdir()) == []
+    else:  # past the budget every record, the earlier ones too, is in the file
+        assert path.stat().st_size > 0 and spill._held == []
     spill.close()
-    assert not path.exists() and list(tmp_path.iterdir()) == []
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_two_processes_finding_the_same_damage_replace_the_database_once(tmp_path):
