@@ -291,7 +291,7 @@ def encode_entry(value) -> bytes:
     return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 3)
 
 
-SPILL_MEMORY_BYTES = 16 << 20  # pickled size of records a spill keeps in memory before it writes them out
+SPILL_MEMORY_BYTES = 4 << 20  # pickled size of records a spill keeps in memory (about 2,000 articles' facts)
 
 
 class FactSpill:

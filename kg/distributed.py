@@ -38,7 +38,7 @@ RETRIES = 2  # re-runs of a batch whose code raised (a dead worker is reschedule
 DEFAULT_TIMEOUT = 30.0  # seconds to reach the scheduler, and for a first worker to join ($KG_DASK_TIMEOUT)
 # A local cluster shares this machine's cores with its workers, so the servers' periodic
 # work is cut: a worker's profiler samples the task's stack every 10 ms and the event loops
-# tick every 20 ms, each time taking the GIL from the NER; no dashboard is served.
+# tick every 20 ms, each time taking the GIL from the NER.
 LOCAL_CONFIG = {
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "500ms",
@@ -188,7 +188,7 @@ class DaskPool:
                 with dask.config.set(LOCAL_CONFIG):
                     self.cluster = distributed.LocalCluster(n_workers=int(scheduler.split(":", 1)[1]),
                                                             threads_per_worker=1, processes=True,
-                                                            dashboard_address=None, silence_logs=logging.CRITICAL)
+                                                            dashboard_address="127.0.0.1:0", silence_logs=logging.CRITICAL)
                 address = self.cluster.scheduler_address
             self.client = distributed.Client(address, timeout=timeout, set_as_default=False)
         except (OSError, TimeoutError) as exc:

@@ -350,3 +350,25 @@ def test_pool_workers_start_with_the_model_this_process_loaded():
     assert all(pid != os.getpid() for pid, _, _ in seen)
     # the very object loaded here (inherited by fork), and no load of their own
     assert {(model, misses) for _, model, misses in seen} == {(id(nlp), loads)}
+
+
+def _worker_settings():
+    import dask
+
+    return (dask.config.get("distributed.worker.profile.enabled"), dask.config.get("distributed.admin.tick.interval"))
+
+
+@needs_dask
+def test_a_local_cluster_starts_its_workers_without_the_profiler():
+    from kg.distributed import LOCAL_CONFIG, DaskPool
+
+    pool = DaskPool("local:1", None, ("m", "r"))
+    try:
+        assert set(pool.client.run(_worker_settings).values()) == {
+            (LOCAL_CONFIG["distributed.worker.profile.enabled"], LOCAL_CONFIG["distributed.admin.tick.interval"])}
+        assert LOCAL_CONFIG["distributed.worker.profile.enabled"] is False
+    finally:
+        pool.terminate()
+    import dask
+
+    assert dask.config.get("distributed.worker.profile.enabled") is True  # this process's own settings are untouched
