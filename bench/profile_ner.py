@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data" / "people_daily_ner" / "example.dev"
 TOK2VEC_SHARE = 0.60  # the threshold: the tok2vec's GFLOP/s against the measured GEMM peak
 TIMED_OPS = ("gemm", "seq2col", "backprop_seq2col", "maxout", "hash", "gather_add", "reduce_sum", "reduce_mean",
-             "affine", "relu", "asarray", "alloc", "as_contig", "layer_norm")
+             "affine", "relu", "mish", "asarray", "alloc", "as_contig", "layer_norm")
 
 
 def timed_ops_class(base):

@@ -427,10 +427,11 @@ def output_files(graph: nx.Graph, resolution: Resolution, options: BuildOptions,
 
 
 def _offloading(options: BuildOptions, summary: BuildSummary, documents: int) -> bool:
-    """Whether a helper process renders the XML files: the build may use more than one core
-    (--jobs, a cluster), this machine has another, and the corpus is not tiny."""
-    return (bool({"graphml", "gexf"} & set(options.formats)) and documents >= offload.MIN_DOCUMENTS
-            and (summary.jobs >= 2 or bool(options.scheduler)) and (os.cpu_count() or 1) >= 2)
+    """Whether a helper process (kg.offload) finds the communities and renders the GraphML,
+    GEXF and JSON files: the build may use more than one core (--jobs, a cluster), this
+    machine has another, and the corpus is not tiny."""
+    return (documents >= offload.MIN_DOCUMENTS and (summary.jobs >= 2 or bool(options.scheduler))
+            and (os.cpu_count() or 1) >= 2)
 
 
 COUNTS = ("entities", "edges", "relations", "edges_over_max_edges", "events")  # what graph_counts gives
