@@ -53,6 +53,18 @@ def _char_class(ch: str) -> str:
     return "p" if not ch.isalpha() else "X"
 
 
+def _feature_label(ch: str, mark: int) -> str:
+    """A character's feature: its class, then each lexicon kind whose match begins (B),
+    continues (M) or ends (E) on it."""
+    parts = [_char_class(ch)]
+    if mark:
+        for k, kind in enumerate(LEXICON_KINDS):
+            bits = mark >> (3 * k) & 7
+            if bits:
+                parts.append(kind + ":" + "".join(c for b, c in ((1, "B"), (2, "M"), (4, "E")) if bits & b))
+    return "|".join(parts)
+
+
 class LexiconFeatures:
     """Sets each token's LEMMA (unused by a character-level model) to its character class plus
     the lexicon matches over it, e.g. ``H|org:B|loc:E``: the embedding then knows that a
@@ -68,20 +80,27 @@ class LexiconFeatures:
         self.lexicon: dict[str, int] = {}
         self.lengths: tuple[int, ...] = ()
         self.prefixes: frozenset = frozenset()
-        if lexicon:
-            self.set_lexicon(lexicon)
+        self.set_lexicon(lexicon or {})
 
     def set_lexicon(self, lexicon: dict[str, int]) -> None:
         self.lexicon = {k: v for k, v in lexicon.items() if MIN_MATCH <= len(k) <= MAX_MATCH and v}
         self.lengths = tuple(sorted({len(k) for k in self.lexicon}, reverse=True))
         self.prefixes = frozenset(k[:MIN_MATCH] for k in self.lexicon)
+        # per first two characters, the lengths of the entries that start with them (longest
+        # first): a position is tried only at the lengths some entry there can have
+        by_prefix: dict[str, set[int]] = {}
+        for k in self.lexicon:
+            by_prefix.setdefault(k[:MIN_MATCH], set()).add(len(k))
+        self._lengths_at = {p: tuple(sorted(ls, reverse=True)) for p, ls in by_prefix.items()}
+        self._labels: dict[tuple[str, int], str] = {}
 
     def features(self, text: str) -> list[str]:
         n = len(text)
         marks = [0] * n  # 3 bits per kind: B, M, E
-        lexicon, prefixes, lengths = self.lexicon, self.prefixes, self.lengths
+        lexicon, lengths_at = self.lexicon, self._lengths_at
         for i in range(n - MIN_MATCH + 1):
-            if text[i:i + MIN_MATCH] not in prefixes:
+            lengths = lengths_at.get(text[i:i + MIN_MATCH])
+            if lengths is None:
                 continue
             for length in lengths:
                 if i + length > n:
@@ -96,15 +115,13 @@ class LexiconFeatures:
                         marks[last] |= 4 << (3 * k)
                         for j in range(i + 1, last):
                             marks[j] |= 2 << (3 * k)
+        labels = self._labels  # (character, marks) -> its feature string, made once
         out = []
         for ch, mark in zip(text, marks):
-            parts = [_char_class(ch)]
-            if mark:
-                for k, kind in enumerate(LEXICON_KINDS):
-                    bits = mark >> (3 * k) & 7
-                    if bits:
-                        parts.append(kind + ":" + "".join(c for b, c in ((1, "B"), (2, "M"), (4, "E")) if bits & b))
-            out.append("|".join(parts))
+            label = labels.get((ch, mark))
+            if label is None:
+                label = labels[(ch, mark)] = _feature_label(ch, mark)
+            out.append(label)
         return out
 
     def __call__(self, doc: Doc) -> Doc:
