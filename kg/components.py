@@ -78,14 +78,10 @@ class LexiconFeatures:
 
     def __init__(self, lexicon: dict[str, int] | None = None):
         self.lexicon: dict[str, int] = {}
-        self.lengths: tuple[int, ...] = ()
-        self.prefixes: frozenset = frozenset()
         self.set_lexicon(lexicon or {})
 
     def set_lexicon(self, lexicon: dict[str, int]) -> None:
         self.lexicon = {k: v for k, v in lexicon.items() if MIN_MATCH <= len(k) <= MAX_MATCH and v}
-        self.lengths = tuple(sorted({len(k) for k in self.lexicon}, reverse=True))
-        self.prefixes = frozenset(k[:MIN_MATCH] for k in self.lexicon)
         # per first two characters, the lengths of the entries that start with them (longest
         # first): a position is tried only at the lengths some entry there can have
         by_prefix: dict[str, set[int]] = {}

@@ -41,11 +41,12 @@ OFFLOADED = ("graph.graphml", "graph.gexf", "graph.json")  # the slowest files t
 MIN_DOCUMENTS = 200  # below this an interpreter's start costs about what the files do
 
 
-def _renderers() -> dict[str, Callable[[nx.Graph], bytes]]:
-    from .writers import gexf_bytes, graphml_bytes, node_link_text
+def _renderers(graph: nx.Graph) -> dict[str, Callable[[], bytes]]:
+    """The offloaded files of `graph`, rendered by kg.writers.render_files' own functions."""
+    from .writers import render_files
 
-    return {"graph.graphml": graphml_bytes, "graph.gexf": gexf_bytes,
-            "graph.json": lambda graph: node_link_text(graph).encode("utf-8")}
+    files = render_files(graph, None, ("graphml", "gexf", "json"))
+    return {name: files[name] for name in OFFLOADED}
 
 
 def wanted(files: dict) -> list[str]:
@@ -103,12 +104,12 @@ class Helper:
         here if the helper failed."""
         names = list(names)
         self._request("files", graph, names)
-        renderers = _renderers()
+        renderers = _renderers(graph)
 
         def result(name: str) -> Callable[[], bytes]:
             def get() -> bytes:
                 data = self._receive(name)
-                return data if data is not None else renderers[name](graph)
+                return data if data is not None else renderers[name]()
             return get
 
         return {name: result(name) for name in names}
@@ -169,7 +170,6 @@ def main() -> int:
     """The helper: one request per line of stdin ({"task", "graph", "names", "folder"}),
     each answer written into the folder and its name written to stdout; ends at EOF."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C reaches the group: end quietly
-    renderers = _renderers()
     for line in sys.stdin:
         request = json.loads(line)
         folder = Path(request["folder"])
@@ -181,8 +181,9 @@ def main() -> int:
 
             _answer(folder, "communities", pickle.dumps(louvain(graph), protocol=pickle.HIGHEST_PROTOCOL))
         else:
+            renderers = _renderers(graph)
             for name in request["names"]:
-                _answer(folder, name, renderers[name](graph))
+                _answer(folder, name, renderers[name]())
     return 0
 
 
