@@ -179,3 +179,6 @@ def read_feature_lexicon(path) -> dict[str, int]:
 @Language.factory("kg_lexicon_features")
 def make_lexicon_features(nlp: Language, name: str) -> LexiconFeatures:
     return LexiconFeatures()
+
+
+from . import tag_ner  # noqa: E402,F401  (registers kg_tag_ner)

@@ -40,6 +40,8 @@ NER_SETS = {
     "exec_bio_dev": (DATA / "exec_bio_ner" / "example.dev", "exec_bio"),
 }
 
+NER_HEADS = {"ner": "transition-based NER", "kg_tag_ner": "BILUO tagger with Viterbi decoding"}
+
 
 def package_ner(source: Path, version: str) -> dict:
     nlp = spacy.load(source)
@@ -47,8 +49,9 @@ def package_ner(source: Path, version: str) -> dict:
         "name": "kg_news",
         "version": version,
         "description": "kg's Chinese news NER: character tokens + char-bigram and lexicon features, CNN tok2vec, "
-                       "transition-based NER (PERSON, ORG, LOC); trained on People's Daily 1998, MSRA and the modern "
-                       "sets (CLUENER2020, Resume, Weibo, listed-company announcements, executive biographies).",
+                       f"{NER_HEADS.get(nlp.get_pipe_meta('ner').factory, 'NER')} (PERSON, ORG, LOC); trained on "
+                       "People's Daily 1998, MSRA and the modern sets (CLUENER2020, Resume, Weibo, listed-company "
+                       "announcements, executive biographies).",
         "author": "kg",
         "license": "MIT (model weights); training data terms: see shared/data/README.md",
     })

@@ -1,0 +1,121 @@
+import itertools
+
+import numpy
+import pytest
+import spacy
+from spacy.tokens import Doc, Span
+from spacy.training import Example
+
+from kg.tag_ner import tag_names, tags_to_spans, valid, viterbi
+
+
+def _ids(*names, labels=("LOC", "ORG")):
+    index = {tag: i for i, tag in enumerate(tag_names(labels))}
+    return [index[name] for name in names]
+
+
+def test_valid_accepts_whole_entities_only():
+    assert valid(_ids("O", "B-ORG", "I-ORG", "L-ORG", "U-LOC", "O"))
+    assert valid([])
+    assert not valid(_ids("I-ORG"))  # no B before it
+    assert not valid(_ids("B-ORG", "L-LOC"))  # labels differ
+    assert not valid(_ids("B-ORG", "O"))  # never closed
+    assert not valid(_ids("O", "B-ORG"))  # open at the end
+    assert not valid(_ids("U-ORG", "L-ORG"))
+
+
+def _brute_force(scores, n_labels):
+    n_tags = 1 + 4 * n_labels
+    candidates = [s for s in itertools.product(range(n_tags), repeat=len(scores)) if valid(list(s))]
+    return max(candidates, key=lambda seq: sum(scores[i, t] for i, t in enumerate(seq)))
+
+
+@pytest.mark.parametrize("n_labels", [1, 2])
+def test_viterbi_finds_the_best_valid_sequence_in_a_batch_of_mixed_lengths(n_labels):
+    rng = numpy.random.default_rng(7)
+    n_tags = 1 + 4 * n_labels
+    for _ in range(20):
+        lengths = rng.integers(0, 5, size=6)
+        batch = [numpy.log(rng.dirichlet(numpy.full(n_tags, 0.4), size=n)).astype("float32") for n in lengths]
+        decoded = viterbi(batch, n_labels)
+        assert [len(d) for d in decoded] == list(lengths)
+        for scores, tags in zip(batch, decoded):
+            assert valid(list(tags))
+            best = _brute_force(scores, n_labels)
+            assert sum(scores[i, t] for i, t in enumerate(tags)) == pytest.approx(
+                sum(scores[i, t] for i, t in enumerate(best)), abs=1e-4)
+
+
+def test_viterbi_prefers_a_valid_entity_to_the_locally_best_tags():
+    # Locally, B-ORG then O wins; O cannot follow an open B, so the search closes the entity.
+    tags = tag_names(["ORG"])
+    scores = numpy.full((2, len(tags)), numpy.log(0.01), dtype="float32")
+    scores[0, tags.index("B-ORG")] = numpy.log(0.9)
+    scores[1, tags.index("O")] = numpy.log(0.6)
+    scores[1, tags.index("L-ORG")] = numpy.log(0.3)
+    (decoded,) = viterbi([scores], 1)
+    assert [tags[t] for t in decoded] == ["B-ORG", "L-ORG"]
+
+
+def test_tags_to_spans_reads_entities_with_their_labels():
+    nlp = spacy.blank("zh")
+    doc = Doc(nlp.vocab, words=list("张明在沈阳市"), spaces=[False] * 6)
+    labels = ("LOC", "PERSON")
+    spans = tags_to_spans(doc, numpy.array(_ids("B-PERSON", "L-PERSON", "O", "B-LOC", "I-LOC", "L-LOC",
+                                                 labels=labels)), labels)
+    assert [(s.text, s.label_) for s in spans] == [("张明", "PERSON"), ("沈阳市", "LOC")]
+
+
+def _pipeline():
+    nlp = spacy.blank("zh")  # character tokens
+    nlp.add_pipe("tok2vec", config={"model": {
+        "@architectures": "spacy.Tok2Vec.v2",
+        "embed": {"@architectures": "spacy.MultiHashEmbed.v2", "width": 32, "attrs": ["ORTH"], "rows": [500],
+                  "include_static_vectors": False},
+        "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": 32, "depth": 1,
+                   "window_size": 1, "maxout_pieces": 2}}})
+    nlp.add_pipe("kg_tag_ner", name="ner", config={"model": {
+        "@architectures": "spacy.Tagger.v2", "nO": None, "normalize": False,
+        "tok2vec": {"@architectures": "spacy.Tok2VecListener.v1", "width": 32, "upstream": "*"}}})
+    return nlp
+
+
+TRAIN = [("张明在沈阳市工作", [(0, 2, "PERSON"), (3, 6, "LOC")]),
+         ("李华去沈阳市", [(0, 2, "PERSON"), (3, 6, "LOC")]),
+         ("沈阳市欢迎张明", [(0, 3, "LOC"), (5, 7, "PERSON")])]
+
+
+def _examples(nlp):
+    return [Example.from_dict(nlp.make_doc(text), {"entities": ents}) for text, ents in TRAIN]
+
+
+def test_the_component_learns_entities_and_round_trips_through_disk(tmp_path):
+    nlp = _pipeline()
+    examples = _examples(nlp)
+    optimizer = nlp.initialize(lambda: examples)
+    assert nlp.get_pipe("ner").labels == ("LOC", "PERSON")
+    for _ in range(60):
+        nlp.update(examples, sgd=optimizer, drop=0.0)
+    got = [[(e.text, e.label_) for e in nlp(text).ents] for text, _ in TRAIN]
+    assert got == [[(text[s:e], label) for s, e, label in ents] for text, ents in TRAIN]
+    scores = nlp.evaluate(_examples(nlp))
+    assert scores["ents_f"] == pytest.approx(1.0)
+    nlp.to_disk(tmp_path / "pipe")
+    again = spacy.load(tmp_path / "pipe")
+    assert [[(e.text, e.label_) for e in again(t).ents] for t, _ in TRAIN] == got
+    assert again("").ents == ()
+
+
+def test_unannotated_tokens_add_no_loss():
+    nlp = _pipeline()
+    optimizer = nlp.initialize(lambda: _examples(nlp))
+    ner = nlp.get_pipe("ner")
+    doc = nlp.make_doc("张明在沈阳市")
+    reference = nlp.make_doc("张明在沈阳市")
+    reference.set_ents([Span(reference, 0, 2, "PERSON")], missing=[Span(reference, 2, 6)])
+    example = Example(doc, reference)
+    nlp.get_pipe("tok2vec").update([example], sgd=optimizer)  # the listener needs its batch
+    scores = ner.model.predict([doc])
+    _, d_scores = ner.get_loss([example], scores)
+    assert numpy.abs(d_scores[0][2:]).sum() == 0.0
+    assert numpy.abs(d_scores[0][:2]).sum() > 0.0
