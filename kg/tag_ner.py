@@ -157,22 +157,8 @@ class TagNER(Tagger):
         super().__init__(vocab, model, name, scorer=scorer)
 
     @property
-    def labels(self) -> tuple[str, ...]:
-        return tuple(self.cfg["labels"])
-
-    @property
     def tags(self) -> list[str]:
         return tag_names(self.labels)
-
-    def add_label(self, label: str) -> int:
-        if not isinstance(label, str):
-            raise ValueError(f"an entity label must be a string, not {label!r}")
-        if label in self.labels:
-            return 0
-        self._allow_extra_label()
-        self.cfg["labels"].append(label)
-        self.vocab.strings.add(label)
-        return 1
 
     def predict(self, docs):
         """Each document's (tokens x tags) log-probabilities."""
