@@ -2,10 +2,13 @@
 declares them as `spacy_factories` entry points so plain `spacy.load` finds them)."""
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import IDX, LEMMA, NORM, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
 BOUNDARY = "\x00"  # stands for "no character" beyond the ends of the text
+CACHE_LIMIT = 1 << 20  # feature strings -> hashes kept per component before starting afresh
 
 
 class CharBigrams:
@@ -16,11 +19,29 @@ class CharBigrams:
     NORM is otherwise unused by a character-level model.
     """
 
+    def __init__(self):
+        self._hashes: dict[tuple[int, int], int] = {}  # (ORTH, next ORTH) -> the bigram's hash
+        self._strings = None
+
     def __call__(self, doc: Doc) -> Doc:
-        texts = [t.text for t in doc]
-        texts.append(BOUNDARY)
-        for i, token in enumerate(doc):
-            token.norm_ = texts[i] + texts[i + 1][:1]
+        if not len(doc):
+            return doc
+        # the attributes go in as hashes through one from_array: setting token.norm_ token by
+        # token costs more than the tok2vec's embedding of them
+        strings = doc.vocab.strings
+        if strings is not self._strings or len(self._hashes) > CACHE_LIMIT:
+            self._hashes, self._strings = {}, strings
+        hashes = self._hashes
+        orths = doc.to_array(ORTH).tolist()
+        following = orths[1:] + [0]
+        norms = []
+        for pair in zip(orths, following):
+            value = hashes.get(pair)
+            if value is None:
+                nxt = strings[pair[1]][:1] if pair[1] else BOUNDARY
+                value = hashes[pair] = strings.add(strings[pair[0]] + nxt)
+            norms.append(value)
+        doc.from_array([NORM], numpy.array(norms, dtype="uint64"))
         return doc
 
 
@@ -89,8 +110,10 @@ class LexiconFeatures:
             by_prefix.setdefault(k[:MIN_MATCH], set()).add(len(k))
         self._lengths_at = {p: tuple(sorted(ls, reverse=True)) for p, ls in by_prefix.items()}
         self._labels: dict[tuple[str, int], str] = {}
+        self._hashes: dict[tuple[str, int], int] = {}
+        self._strings = None
 
-    def features(self, text: str) -> list[str]:
+    def _marks(self, text: str) -> list[int]:
         n = len(text)
         marks = [0] * n  # 3 bits per kind: B, M, E
         lexicon, lengths_at = self.lexicon, self._lengths_at
@@ -111,9 +134,13 @@ class LexiconFeatures:
                         marks[last] |= 4 << (3 * k)
                         for j in range(i + 1, last):
                             marks[j] |= 2 << (3 * k)
+        return marks
+
+    def features(self, text: str) -> list[str]:
+        """Each character's feature string."""
         labels = self._labels  # (character, marks) -> its feature string, made once
         out = []
-        for ch, mark in zip(text, marks):
+        for ch, mark in zip(text, self._marks(text)):
             label = labels.get((ch, mark))
             if label is None:
                 label = labels[(ch, mark)] = _feature_label(ch, mark)
@@ -123,10 +150,26 @@ class LexiconFeatures:
     def __call__(self, doc: Doc) -> Doc:
         # character tokens: one feature per token, read off the token's first character
         # (a multi-character token, from another tokenizer, takes its first character's)
+        if not len(doc):
+            return doc
         text = doc.text
-        feats = self.features(text)
-        for token in doc:
-            token.lemma_ = feats[token.idx] if token.idx < len(feats) else "s"
+        strings = doc.vocab.strings
+        if strings is not self._strings or len(self._hashes) > CACHE_LIMIT:
+            self._hashes, self._strings = {}, strings
+        hashes = self._hashes  # (character, marks) -> the feature string's hash
+        marks = self._marks(text)
+        space = None
+        values = []
+        for start in doc.to_array(IDX).tolist():
+            if start < len(text):
+                key = (text[start], marks[start])
+                value = hashes.get(key)
+                if value is None:
+                    value = hashes[key] = strings.add(_feature_label(*key))
+            else:
+                value = space = space or strings.add("s")
+            values.append(value)
+        doc.from_array([LEMMA], numpy.array(values, dtype="uint64"))
         return doc
 
     def initialize(self, get_examples=None, *, nlp=None, lexicon_path: str | None = None) -> None:

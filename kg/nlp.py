@@ -75,7 +75,7 @@ def load_pipeline(name: str | None = None):
 
     from thinc.api import get_current_ops, set_current_ops
 
-    from .ops import fast_single_thread_blas, make_ops
+    from .ops import fast_single_thread_blas, fuse_inference, make_ops
 
     fast_single_thread_blas()  # before make_ops times numpy's BLAS against blis
     target = model_path(name)
@@ -92,6 +92,9 @@ def load_pipeline(name: str | None = None):
         set_current_ops(previous)
     if "ner" not in nlp.pipe_names and not any("ner" in n for n in nlp.pipe_names):
         raise ModelNotFound(f"spaCy pipeline {name!r} has no 'ner' component")
+    for _, component in nlp.pipeline:
+        if hasattr(component, "model") and hasattr(component.model, "walk"):
+            fuse_inference(component.model)
     return nlp
 
 

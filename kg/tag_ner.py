@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 import numpy
+from spacy.attrs import ENT_IOB, ENT_TYPE
 from spacy.language import Language
 from spacy.pipeline.tagger import Tagger
 from spacy.scorer import get_ner_prf
@@ -145,6 +146,21 @@ def tags_to_spans(doc: Doc, tags: numpy.ndarray, labels: tuple[str, ...]) -> lis
     return [Span(doc, int(s), int(e), label=labels[(int(tags[s]) - 1) // 4]) for s, e in zip(starts, ends)]
 
 
+IOB_OF_PREFIX = numpy.array([3, 1, 1, 3], dtype="uint64")  # B, I, L, U -> spaCy's ENT_IOB (3 B, 1 I)
+
+
+def tags_to_iob(tags: numpy.ndarray, label_ids: numpy.ndarray) -> numpy.ndarray:
+    """A valid BILUO tag sequence as the (tokens x 2) ENT_IOB, ENT_TYPE array of
+    `Doc.from_array` (O is ENT_IOB 2 with no type); `label_ids` are the labels' string ids."""
+    tags = tags.astype("int64")
+    out = numpy.empty((len(tags), 2), dtype="uint64")
+    inside = tags > 0
+    shifted = numpy.maximum(tags - 1, 0)
+    out[:, 0] = numpy.where(inside, IOB_OF_PREFIX[shifted % 4], 2)
+    out[:, 1] = numpy.where(inside, label_ids[shifted // 4], 0)
+    return out
+
+
 def ner_score(examples, **kwargs):
     return get_ner_prf(examples, **kwargs)
 
@@ -161,20 +177,43 @@ class TagNER(Tagger):
         return tag_names(self.labels)
 
     def predict(self, docs):
-        """Each document's (tokens x tags) log-probabilities."""
+        """Each document's (tokens x tags) log-scores: log-probabilities, or the logits of
+        an unnormalised softmax."""
         docs = list(docs)
         n_tags = len(self.tags)
         if not any(len(doc) for doc in docs):
             return [numpy.zeros((0, n_tags), dtype="float32") for _ in docs]
-        scores = self.model.predict(docs)
-        return [numpy.log(numpy.maximum(self.model.ops.to_numpy(s), FLOOR)) for s in scores]
+        scores = [self.model.ops.to_numpy(s) for s in self.model.predict(docs)]
+        if self._outputs_probabilities():
+            return [numpy.log(numpy.maximum(s, FLOOR)) for s in scores]
+        # logits are the log-probabilities plus one constant per token, which every tag
+        # sequence gains alike: the search finds the same best sequence on them
+        return scores
+
+    def _outputs_probabilities(self) -> bool:
+        # spacy.Tagger.v2 with normalize = false (the usual setting) skips its softmax at
+        # inference and returns logits; with normalize = true it returns probabilities
+        for node in self.model.walk():
+            if "softmax_normalize" in node.attrs:
+                return bool(node.attrs["softmax_normalize"])
+        return True
 
     def set_annotations(self, docs, scores) -> None:
         if isinstance(docs, Doc):
             docs = [docs]
         labels = self.labels
-        for doc, tags in zip(docs, viterbi(list(scores), len(labels))):
-            doc.set_ents(tags_to_spans(doc, tags, labels), default="outside")
+        label_ids = numpy.array([self.vocab.strings.add(label) for label in labels], dtype="uint64")
+        tags = viterbi(list(scores), len(labels))
+        if not tags:
+            return
+        # the same entities as doc.set_ents(tags_to_spans(...), default="outside"), read off
+        # the whole batch at once and set by one from_array per document, without Spans
+        values = tags_to_iob(numpy.concatenate(tags), label_ids)
+        start = 0
+        for doc, doc_tags in zip(docs, tags):
+            if len(doc):
+                doc.from_array([ENT_IOB, ENT_TYPE], values[start:start + len(doc_tags)])
+            start += len(doc_tags)
 
     def get_loss(self, examples, scores):
         validate_examples(examples, "TagNER.get_loss")

@@ -43,3 +43,25 @@ def test_feature_lexicon_reader_rejects_unknown_kinds(tmp_path):
     path.write_text("沈阳\tadm\n鞍钢\tfactory\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"bad\.tsv:2"):
         read_feature_lexicon(path)
+
+
+def test_char_bigrams_pair_each_character_with_the_next():
+    from kg.components import BOUNDARY
+
+    for _ in range(2):  # a second, fresh vocabulary gets its own strings
+        nlp = spacy.blank("zh")
+        pipe = nlp.add_pipe("kg_char_bigrams")
+        doc = pipe(nlp.make_doc("沈阳市a沈阳"))
+        assert [t.norm_ for t in doc] == ["沈阳", "阳市", "市a", "a沈", "沈阳", "阳" + BOUNDARY]
+        assert pipe(nlp.make_doc("")).text == ""
+
+
+def test_lexicon_features_set_the_same_features_as_their_strings():
+    nlp = spacy.blank("zh")
+    pipe = nlp.add_pipe("kg_lexicon_features")
+    pipe.set_lexicon({"沈阳市": _bits("adm"), "张明": _bits("per2")})
+    text = "张明 在沈阳市"
+    doc = pipe(nlp.make_doc(text))
+    features = pipe.features(text)
+    assert [t.lemma_ for t in doc] == [features[t.idx] for t in doc]
+    assert doc[0].lemma_ == "H|per2:B"

@@ -89,3 +89,51 @@ def test_workers_under_dasks_malloc_setting_get_the_heap_back(monkeypatch):
     nlp._heap_for_arrays()
     assert calls == [(-3, 32 * 1024 * 1024), (-1, 64 * 1024 * 1024)]  # M_MMAP_THRESHOLD, M_TRIM_THRESHOLD
     nlp._heap_for_arrays.cache_clear()
+
+
+def _tok2vec(width=16, depth=2):
+    from thinc.api import NumpyOps, set_current_ops
+    import spacy
+
+    set_current_ops(NumpyOps())
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("tok2vec", config={"model": {
+        "@architectures": "spacy.Tok2Vec.v2",
+        "embed": {"@architectures": "spacy.MultiHashEmbed.v2", "width": width, "attrs": ["ORTH", "NORM"],
+                  "rows": [500, 500], "include_static_vectors": False},
+        "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": width, "depth": depth,
+                   "window_size": 1, "maxout_pieces": 3}}})
+    nlp.initialize()
+    model = nlp.get_pipe("tok2vec").model
+    # trained-looking layer norms: not the identity they start as
+    rng = __import__("numpy").random.default_rng(0)
+    for node in model.walk():
+        if node.name == "layernorm":
+            node.set_param("G", (1 + rng.standard_normal(width)).astype("float32"))
+            node.set_param("b", rng.standard_normal(width).astype("float32"))
+    docs = [nlp.make_doc(t) for t in ("张明在沈阳市工作", "沈阳", "李", "北京市海淀区中关村大街")]
+    return model, docs
+
+
+def test_fused_inference_gives_thincs_outputs():
+    import numpy
+
+    model, docs = _tok2vec()
+    before = model.predict(docs)
+    assert ops.fuse_inference(model) == 3 + 2  # embedding mix and two encoder blocks; two residuals
+    after = model.predict(docs)
+    for a, b in zip(before, after):
+        assert a.shape == b.shape and numpy.abs(a - b).max() < 1e-4
+    # training keeps thinc's forward and backward passes
+    Y, backprop = model.begin_update(docs)
+    for a, b in zip(before, Y):
+        assert numpy.abs(a - b).max() < 1e-4
+    backprop([numpy.ones_like(y) for y in Y])
+
+
+def test_fusion_can_be_turned_off(monkeypatch):
+    monkeypatch.setenv("KG_FUSED", "0")
+    model, _ = _tok2vec()
+    funcs = [node._func for node in model.walk()]
+    assert ops.fuse_inference(model) == 0
+    assert [node._func for node in model.walk()] == funcs

@@ -119,3 +119,43 @@ def test_unannotated_tokens_add_no_loss():
     _, d_scores = ner.get_loss([example], scores)
     assert numpy.abs(d_scores[0][2:]).sum() == 0.0
     assert numpy.abs(d_scores[0][:2]).sum() > 0.0
+
+
+def test_logits_and_probabilities_decode_alike():
+    """Tagger.v2 with normalize = false returns logits at inference: predict must pass them on
+    as log-scores (log-probabilities plus one constant per token), not take their log."""
+    nlp = _pipeline()
+    examples = _examples(nlp)
+    optimizer = nlp.initialize(lambda: examples)
+    for _ in range(30):
+        nlp.update(examples, sgd=optimizer, drop=0.0)
+    ner = nlp.get_pipe("ner")
+    docs = [nlp.get_pipe("tok2vec")(nlp.make_doc(text)) for text, _ in TRAIN]
+    from_logits = ner.predict(docs)
+    (softmax,) = [node for node in ner.model.walk() if "softmax_normalize" in node.attrs]
+    softmax.attrs["softmax_normalize"] = True
+    from_probabilities = ner.predict(docs)
+    for a, b in zip(from_logits, from_probabilities):
+        assert (b <= 0).all()  # log-probabilities
+        gap = a - b
+        assert gap == pytest.approx(numpy.repeat(gap[:, :1], gap.shape[1], axis=1), abs=1e-4)
+    assert [list(t) for t in viterbi(from_logits, 2)] == [list(t) for t in viterbi(from_probabilities, 2)]
+
+
+def test_annotations_set_from_arrays_match_the_spans():
+    from kg.tag_ner import tags_to_iob
+
+    nlp = spacy.blank("zh")
+    labels = ("LOC", "ORG", "PERSON")
+    label_ids = numpy.array([nlp.vocab.strings.add(x) for x in labels], dtype="uint64")
+    rng = numpy.random.default_rng(3)
+    for _ in range(30):
+        n = int(rng.integers(1, 12))
+        scores = numpy.log(rng.dirichlet(numpy.full(1 + 4 * len(labels), 0.3), size=n)).astype("float32")
+        (tags,) = viterbi([scores], len(labels))
+        doc = Doc(nlp.vocab, words=["字"] * n, spaces=[False] * n)
+        doc.from_array(["ENT_IOB", "ENT_TYPE"], tags_to_iob(tags, label_ids))
+        want = Doc(nlp.vocab, words=["字"] * n, spaces=[False] * n)
+        want.set_ents(tags_to_spans(want, tags, labels), default="outside")
+        assert [(e.start, e.end, e.label_) for e in doc.ents] == [(e.start, e.end, e.label_) for e in want.ents]
+        assert [t.ent_iob_ for t in doc] == [t.ent_iob_ for t in want]
