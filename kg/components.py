@@ -3,7 +3,7 @@ declares them as `spacy_factories` entry points so plain `spacy.load` finds them
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import IDX, LEMMA, NORM, ORTH
+from spacy.attrs import IDX, LEMMA, NORM, ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -43,6 +43,64 @@ class CharBigrams:
             norms.append(value)
         doc.from_array([NORM], numpy.array(norms, dtype="uint64"))
         return doc
+
+
+def char_words_and_spaces(text: str) -> tuple[list[str], list[bool]]:
+    """spaCy's character segmentation (`spacy.util.get_words_and_spaces(list(text), text)`) in
+    one pass: each non-space character a word; a run of whitespace a word of its own, except
+    one plain space after a word, which is that word's trailing space. spaCy's version searches
+    the rest of the text for each word, which is quadratic in a long paragraph."""
+    if not any(ch.isspace() for ch in text):
+        return list(text), [False] * len(text)
+    words: list[str] = []
+    spaces: list[bool] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            j = i
+            while j < n and text[j].isspace():
+                j += 1
+            words.append(text[i:j])
+            spaces.append(False)
+            i = j
+            continue
+        words.append(text[i])
+        spaces.append(False)
+        i += 1
+        if i < n and text[i] == " ":
+            spaces[-1] = True
+            i += 1
+    return words, spaces
+
+
+class CharTokenizer:
+    """Wraps spaCy's Chinese tokenizer in its character mode with `char_words_and_spaces`:
+    the same Doc, made in linear time. Anything else (saving, other modes) goes to the wrapped
+    tokenizer."""
+
+    def __init__(self, tokenizer):
+        self.tokenizer = tokenizer
+        self.vocab = tokenizer.vocab
+
+    def __call__(self, text: str) -> Doc:
+        words, spaces = char_words_and_spaces(text)
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+    def pipe(self, texts, batch_size: int = 1000):
+        for text in texts:
+            yield self(text)
+
+    def __getattr__(self, name):
+        if name == "tokenizer":  # not set yet (unpickling)
+            raise AttributeError(name)
+        return getattr(self.tokenizer, name)
+
+    @staticmethod
+    def wraps(tokenizer) -> bool:
+        """Whether `tokenizer` is spaCy's Chinese tokenizer splitting into characters."""
+        from spacy.lang.zh import ChineseTokenizer, Segmenter
+
+        return isinstance(tokenizer, ChineseTokenizer) and tokenizer.segmenter == Segmenter.char
 
 
 @Language.factory("kg_char_bigrams")
@@ -111,6 +169,7 @@ class LexiconFeatures:
         self._lengths_at = {p: tuple(sorted(ls, reverse=True)) for p, ls in by_prefix.items()}
         self._labels: dict[tuple[str, int], str] = {}
         self._hashes: dict[tuple[str, int], int] = {}
+        self._texts: dict[int, str] = {}
         self._strings = None
 
     def _marks(self, text: str) -> list[int]:
@@ -152,15 +211,24 @@ class LexiconFeatures:
         # (a multi-character token, from another tokenizer, takes its first character's)
         if not len(doc):
             return doc
-        text = doc.text
         strings = doc.vocab.strings
         if strings is not self._strings or len(self._hashes) > CACHE_LIMIT:
-            self._hashes, self._strings = {}, strings
+            self._hashes, self._texts, self._strings = {}, {}, strings
         hashes = self._hashes  # (character, marks) -> the feature string's hash
+        texts = self._texts  # ORTH -> the token's text
+        # doc.text, from the arrays: doc.text makes a Token object per character
+        orths, spaces, starts = doc.to_array([ORTH, SPACY, IDX]).T.tolist()
+        pieces = []
+        for orth, space in zip(orths, spaces):
+            piece = texts.get(orth)
+            if piece is None:
+                piece = texts[orth] = strings[orth]
+            pieces.append(piece + " " if space else piece)
+        text = "".join(pieces)
         marks = self._marks(text)
         space = None
         values = []
-        for start in doc.to_array(IDX).tolist():
+        for start in starts:
             if start < len(text):
                 key = (text[start], marks[start])
                 value = hashes.get(key)

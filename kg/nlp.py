@@ -75,7 +75,7 @@ def load_pipeline(name: str | None = None):
 
     from thinc.api import get_current_ops, set_current_ops
 
-    from .ops import fast_single_thread_blas, fuse_inference, make_ops
+    from .ops import fast_single_thread_blas, make_ops
 
     fast_single_thread_blas()  # before make_ops times numpy's BLAS against blis
     target = model_path(name)
@@ -92,10 +92,25 @@ def load_pipeline(name: str | None = None):
         set_current_ops(previous)
     if "ner" not in nlp.pipe_names and not any("ner" in n for n in nlp.pipe_names):
         raise ModelNotFound(f"spaCy pipeline {name!r} has no 'ner' component")
-    for _, component in nlp.pipeline:
-        if hasattr(component, "model") and hasattr(component.model, "walk"):
-            fuse_inference(component.model)
+    speed_up(nlp)
     return nlp
+
+
+def speed_up(nlp) -> dict:
+    """kg's faster inference paths, each giving spaCy's results up to float rounding: the
+    tok2vec blocks' fused forwards (`kg.ops.fuse_inference`) and the linear-time character
+    tokenizer (`kg.components.CharTokenizer`). Returns what changed."""
+    from . import components
+    from .ops import fuse_inference
+
+    fused = 0
+    for _, component in nlp.pipeline:
+        if hasattr(getattr(component, "model", None), "walk"):
+            fused += fuse_inference(component.model)
+    wrapped = components.CharTokenizer.wraps(nlp.tokenizer)
+    if wrapped:
+        nlp.tokenizer = components.CharTokenizer(nlp.tokenizer)
+    return {"fused_blocks": fused, "char_tokenizer": wrapped}
 
 
 def model_id(nlp) -> str:

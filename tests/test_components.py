@@ -65,3 +65,36 @@ def test_lexicon_features_set_the_same_features_as_their_strings():
     features = pipe.features(text)
     assert [t.lemma_ for t in doc] == [features[t.idx] for t in doc]
     assert doc[0].lemma_ == "H|per2:B"
+
+
+def test_char_tokenizer_makes_spacys_character_docs():
+    import random
+
+    from spacy.util import get_words_and_spaces
+
+    from kg.components import CharTokenizer, char_words_and_spaces
+
+    rng = random.Random(5)
+    alphabet = ["张", "明", "a", "1", "，", " ", "  ", "\n", "\u3000", "\t", " \n "]
+    texts = ["", " ", "张明", " 张 明 ", "张  明\n", "a b\u3000c"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))) for _ in range(300)]
+    for text in texts:
+        assert char_words_and_spaces(text) == get_words_and_spaces(list(text), text), repr(text)
+    nlp = spacy.blank("zh")  # the character segmenter
+    assert CharTokenizer.wraps(nlp.tokenizer)
+    fast = CharTokenizer(nlp.tokenizer)
+    for text in texts[:50]:
+        a, b = fast(text), nlp.tokenizer(text)
+        assert a.text == text and [(t.text, t.whitespace_) for t in a] == [(t.text, t.whitespace_) for t in b]
+    assert fast.to_bytes() == nlp.tokenizer.to_bytes()  # the rest goes to spaCy's tokenizer
+
+
+def test_lexicon_features_read_text_with_spaces_and_newlines():
+    nlp = spacy.blank("zh")
+    pipe = nlp.add_pipe("kg_lexicon_features")
+    pipe.set_lexicon({"沈阳市": _bits("adm")})
+    text = "在 沈阳市\n\n沈阳市  a"
+    doc = pipe(nlp.make_doc(text))
+    features = pipe.features(text)
+    assert [t.lemma_ for t in doc] == [features[t.idx] for t in doc]
+    assert [t.lemma_ for t in doc if t.text == "沈"] == ["H|adm:B", "H|adm:B"]
