@@ -169,8 +169,12 @@ class TagNER(Tagger):
     """Named entities from per-token BILUO tags (see the module's docstring). `labels` are
     entity labels, as for spaCy's EntityRecognizer; `tags` are the model's outputs."""
 
-    def __init__(self, vocab, model: Model, name: str = "ner", *, scorer: Callable = ner_score):
+    def __init__(self, vocab, model: Model, name: str = "ner", *, scorer: Callable = ner_score,
+                 outside_penalty: float = 0.0):
         super().__init__(vocab, model, name, scorer=scorer)
+        # subtracted from every O score before the search: above 0 the decoder prefers entities
+        # (recall for precision); chosen on the mixed dev set, stored in the pipeline's config
+        self.outside_penalty = float(outside_penalty)
 
     @property
     def tags(self) -> list[str]:
@@ -203,7 +207,10 @@ class TagNER(Tagger):
             docs = [docs]
         labels = self.labels
         label_ids = numpy.array([self.vocab.strings.add(label) for label in labels], dtype="uint64")
-        tags = viterbi(list(scores), len(labels))
+        scores = list(scores)
+        if self.outside_penalty:
+            scores = [s - self._penalty_row(s.shape[1]) for s in scores]
+        tags = viterbi(scores, len(labels))
         if not tags:
             return
         # the same entities as doc.set_ents(tags_to_spans(...), default="outside"), read off
@@ -214,6 +221,11 @@ class TagNER(Tagger):
             if len(doc):
                 doc.from_array([ENT_IOB, ENT_TYPE], values[start:start + len(doc_tags)])
             start += len(doc_tags)
+
+    def _penalty_row(self, n_tags: int) -> numpy.ndarray:
+        row = numpy.zeros(n_tags, dtype="float32")
+        row[0] = self.outside_penalty
+        return row
 
     def get_loss(self, examples, scores):
         validate_examples(examples, "TagNER.get_loss")
@@ -260,11 +272,11 @@ class TagNER(Tagger):
 @Language.factory(
     "kg_tag_ner",
     assigns=["doc.ents", "token.ent_iob", "token.ent_type"],
-    default_config={"model": DEFAULT_MODEL, "scorer": {"@scorers": "kg.tag_ner_scorer.v1"}},
+    default_config={"model": DEFAULT_MODEL, "scorer": {"@scorers": "kg.tag_ner_scorer.v1"}, "outside_penalty": 0.0},
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
 )
-def make_tag_ner(nlp: Language, name: str, model: Model, scorer: Callable) -> TagNER:
-    return TagNER(nlp.vocab, model, name, scorer=scorer)
+def make_tag_ner(nlp: Language, name: str, model: Model, scorer: Callable, outside_penalty: float) -> TagNER:
+    return TagNER(nlp.vocab, model, name, scorer=scorer, outside_penalty=outside_penalty)
 
 
 @registry.scorers("kg.tag_ner_scorer.v1")

@@ -43,8 +43,16 @@ NER_SETS = {
 NER_HEADS = {"ner": "transition-based NER", "kg_tag_ner": "BILUO tagger with Viterbi decoding"}
 
 
-def package_ner(source: Path, version: str) -> dict:
+def package_ner(source: Path, version: str, outside_penalty: float | None = None) -> dict:
     nlp = spacy.load(source)
+    if nlp.get_pipe_meta("ner").factory == "kg_tag_ner":
+        # the tagger's decoder setting: the best F on the mixed dev set unless given
+        if outside_penalty is None:
+            from pipelines.decoder import best, sweep
+
+            outside_penalty = best(sweep(nlp))
+        print(f"outside_penalty = {outside_penalty}")
+        nlp = spacy.load(source, config={"components": {"ner": {"outside_penalty": float(outside_penalty)}}})
     nlp.meta.update({
         "name": "kg_news",
         "version": version,
@@ -96,10 +104,13 @@ def main(argv=None) -> int:
     parser.add_argument("--ner", type=Path, help="trained NER pipeline (model-best)")
     parser.add_argument("--pkuseg", type=Path, help="trained pkuseg model folder")
     parser.add_argument("--version", default=VERSION)
+    parser.add_argument("--outside-penalty", type=float, default=None,
+                        help="kg_tag_ner only: the decoder's O penalty (default: the best F on the mixed dev set, "
+                             "pipelines/decoder.py)")
     args = parser.parse_args(argv)
     MODELS.mkdir(parents=True, exist_ok=True)
     if args.ner:
-        print(json.dumps(package_ner(args.ner, args.version), ensure_ascii=False, indent=1))
+        print(json.dumps(package_ner(args.ner, args.version, args.outside_penalty), ensure_ascii=False, indent=1))
     if args.pkuseg:
         print(json.dumps(package_segmenter(args.pkuseg, args.version), ensure_ascii=False, indent=1))
     return 0

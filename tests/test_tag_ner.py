@@ -159,3 +159,34 @@ def test_annotations_set_from_arrays_match_the_spans():
         want.set_ents(tags_to_spans(want, tags, labels), default="outside")
         assert [(e.start, e.end, e.label_) for e in doc.ents] == [(e.start, e.end, e.label_) for e in want.ents]
         assert [t.ent_iob_ for t in doc] == [t.ent_iob_ for t in want]
+
+
+def test_the_outside_penalty_trades_o_for_entities_and_is_saved(tmp_path):
+    nlp = _pipeline()
+    examples = _examples(nlp)
+    optimizer = nlp.initialize(lambda: examples)
+    for _ in range(5):  # barely trained: scores close, so the penalty matters
+        nlp.update(examples, sgd=optimizer, drop=0.0)
+    texts = [text for text, _ in TRAIN] + ["王五在北京", "沈阳张明李华"]
+
+    def entity_tokens(pipeline):
+        return sum(len(e) for doc in pipeline.pipe(texts) for e in doc.ents)
+
+    ner = nlp.get_pipe("ner")
+    counts = []
+    for penalty in (0.0, 2.0, 50.0):
+        ner.outside_penalty = penalty
+        counts.append(entity_tokens(nlp))
+    assert counts[0] <= counts[1] <= counts[2] == sum(map(len, texts))  # a huge penalty: no O left
+    nlp.to_disk(tmp_path / "plain")
+    again = spacy.load(tmp_path / "plain", config={"components": {"ner": {"outside_penalty": 50.0}}})
+    again.to_disk(tmp_path / "penalised")
+    assert spacy.load(tmp_path / "penalised").get_pipe("ner").outside_penalty == 50.0
+
+
+def test_the_decoder_sweep_picks_the_best_f_and_the_smaller_penalty_on_a_tie():
+    from pipelines.decoder import best
+
+    rows = [{"outside_penalty": 0.0, "f": 0.80}, {"outside_penalty": 0.5, "f": 0.82},
+            {"outside_penalty": 1.0, "f": 0.82}, {"outside_penalty": 2.0, "f": 0.79}]
+    assert best(rows) == 0.5
