@@ -6,9 +6,54 @@ import numpy
 from spacy.attrs import IDX, LEMMA, NORM, ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import minibatch
 
 BOUNDARY = "\x00"  # stands for "no character" beyond the ends of the text
 CACHE_LIMIT = 1 << 20  # feature strings -> hashes kept per component before starting afresh
+
+
+class KeyTable:
+    """uint64 keys -> uint64 values, looked up for a whole array at once: known keys are found
+    with numpy.searchsorted in a sorted array; a key not seen before is made once by `make` (one
+    Python call) and waits in a dict until enough have come to merge them into the array, so
+    the merges cost O(n log n) in all."""
+
+    def __init__(self, make):
+        self.make = make
+        self.keys = numpy.zeros(0, dtype="uint64")
+        self.values = numpy.zeros(0, dtype="uint64")
+        self.pending: dict[int, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.keys) + len(self.pending)
+
+    def __call__(self, keys: numpy.ndarray) -> numpy.ndarray:
+        out = numpy.empty(len(keys), dtype="uint64")
+        if len(self.keys):
+            pos = numpy.searchsorted(self.keys, keys)
+            numpy.minimum(pos, len(self.keys) - 1, out=pos)
+            found = self.keys[pos] == keys
+            out[found] = self.values[pos[found]]
+            missing = numpy.flatnonzero(~found)
+        else:
+            missing = numpy.arange(len(keys))
+        if len(missing):
+            pending, make = self.pending, self.make
+            for i, key in zip(missing.tolist(), keys[missing].tolist()):
+                value = pending.get(key)
+                if value is None:
+                    value = pending[key] = make(key)
+                out[i] = value
+            if len(pending) > max(256, len(self.keys) // 8):
+                self._merge()
+        return out
+
+    def _merge(self) -> None:
+        count = len(self.pending)
+        keys = numpy.concatenate([self.keys, numpy.fromiter(self.pending.keys(), dtype="uint64", count=count)])
+        values = numpy.concatenate([self.values, numpy.fromiter(self.pending.values(), dtype="uint64", count=count)])
+        order = numpy.argsort(keys, kind="stable")
+        self.keys, self.values, self.pending = keys[order], values[order], {}
 
 
 class CharBigrams:
@@ -20,29 +65,52 @@ class CharBigrams:
     """
 
     def __init__(self):
-        self._hashes: dict[tuple[int, int], int] = {}  # (ORTH, next ORTH) -> the bigram's hash
         self._strings = None
 
+    def _reset(self, strings) -> None:
+        # per vocabulary: ORTH -> a small id (from 1; 0 is "no next token"), and the pair of
+        # ids (first << 32 | next) -> the bigram string's hash
+        texts = [BOUNDARY]
+
+        def new_id(orth: int) -> int:
+            texts.append(strings[orth])
+            return len(texts) - 1
+
+        def new_bigram(key: int) -> int:
+            return strings.add(texts[key >> 32] + texts[key & 0xFFFFFFFF][:1])
+
+        self._strings, self._ids, self._bigrams = strings, KeyTable(new_id), KeyTable(new_bigram)
+
     def __call__(self, doc: Doc) -> Doc:
-        if not len(doc):
-            return doc
-        # the attributes go in as hashes through one from_array: setting token.norm_ token by
-        # token costs more than the tok2vec's embedding of them
-        strings = doc.vocab.strings
-        if strings is not self._strings or len(self._hashes) > CACHE_LIMIT:
-            self._hashes, self._strings = {}, strings
-        hashes = self._hashes
-        orths = doc.to_array(ORTH).tolist()
-        following = orths[1:] + [0]
-        norms = []
-        for pair in zip(orths, following):
-            value = hashes.get(pair)
-            if value is None:
-                nxt = strings[pair[1]][:1] if pair[1] else BOUNDARY
-                value = hashes[pair] = strings.add(strings[pair[0]] + nxt)
-            norms.append(value)
-        doc.from_array([NORM], numpy.array(norms, dtype="uint64"))
+        self.set_batch([doc])
         return doc
+
+    def pipe(self, docs, batch_size: int = 1000):
+        for batch in minibatch(docs, batch_size):
+            self.set_batch(batch)
+            yield from batch
+
+    def set_batch(self, docs: list[Doc]) -> None:
+        """The NORMs of a batch of documents: the attributes go in as hashes through one
+        from_array per document, looked up for the whole batch at once (setting token.norm_
+        token by token costs more than the tok2vec's embedding of them)."""
+        docs = [doc for doc in docs if len(doc)]
+        if not docs:
+            return
+        strings = docs[0].vocab.strings
+        if strings is not self._strings or len(self._bigrams) > CACHE_LIMIT or len(self._ids) > CACHE_LIMIT:
+            self._reset(strings)
+        orths = [doc.to_array(ORTH) for doc in docs]
+        ids = self._ids(numpy.concatenate(orths))
+        following = numpy.zeros_like(ids)
+        following[:-1] = ids[1:]
+        ends = numpy.cumsum([len(a) for a in orths])
+        following[ends - 1] = 0  # a document's last token has no next one
+        norms = self._bigrams((ids << numpy.uint64(32)) | following)
+        start = 0
+        for doc, end in zip(docs, ends.tolist()):
+            doc.from_array([NORM], norms[start:end])
+            start = end
 
 
 def char_words_and_spaces(text: str) -> tuple[list[str], list[bool]]:
@@ -114,6 +182,10 @@ def make_char_bigrams(nlp: Language, name: str) -> CharBigrams:
 # continues or ends on it (B/M/E), as in SoftLexicon-style character models.
 LEXICON_KINDS = ("org", "stock", "per", "per2", "loc", "adm", "title", "country")
 MIN_MATCH, MAX_MATCH = 2, 16
+MARK_BITS = 3 * len(LEXICON_KINDS)  # B, M, E per kind
+MARK_MASK = (1 << MARK_BITS) - 1
+# a bit set of kinds -> the B bit of each of its kinds (kind k's B, M, E are bits 3k, 3k+1, 3k+2)
+SPREAD = [sum(1 << (3 * k) for k in range(len(LEXICON_KINDS)) if kinds >> k & 1) for kinds in range(1 << len(LEXICON_KINDS))]
 
 
 def _char_class(ch: str) -> str:
@@ -168,14 +240,12 @@ class LexiconFeatures:
             by_prefix.setdefault(k[:MIN_MATCH], set()).add(len(k))
         self._lengths_at = {p: tuple(sorted(ls, reverse=True)) for p, ls in by_prefix.items()}
         self._labels: dict[tuple[str, int], str] = {}
-        self._hashes: dict[tuple[str, int], int] = {}
-        self._texts: dict[int, str] = {}
         self._strings = None
 
     def _marks(self, text: str) -> list[int]:
         n = len(text)
         marks = [0] * n  # 3 bits per kind: B, M, E
-        lexicon, lengths_at = self.lexicon, self._lengths_at
+        lexicon, lengths_at, spread = self.lexicon, self._lengths_at, SPREAD
         for i in range(n - MIN_MATCH + 1):
             lengths = lengths_at.get(text[i:i + MIN_MATCH])
             if lengths is None:
@@ -186,13 +256,13 @@ class LexiconFeatures:
                 kinds = lexicon.get(text[i:i + length])
                 if not kinds:
                     continue
+                begin = spread[kinds]  # the B bit of each of the entry's kinds; M and E follow it
                 last = i + length - 1
-                for k in range(len(LEXICON_KINDS)):
-                    if kinds >> k & 1:
-                        marks[i] |= 1 << (3 * k)
-                        marks[last] |= 4 << (3 * k)
-                        for j in range(i + 1, last):
-                            marks[j] |= 2 << (3 * k)
+                marks[i] |= begin
+                marks[last] |= begin << 2
+                middle = begin << 1
+                for j in range(i + 1, last):
+                    marks[j] |= middle
         return marks
 
     def features(self, text: str) -> list[str]:
@@ -207,38 +277,59 @@ class LexiconFeatures:
         return out
 
     def __call__(self, doc: Doc) -> Doc:
-        # character tokens: one feature per token, read off the token's first character
-        # (a multi-character token, from another tokenizer, takes its first character's)
-        if not len(doc):
-            return doc
-        strings = doc.vocab.strings
-        if strings is not self._strings or len(self._hashes) > CACHE_LIMIT:
-            self._hashes, self._texts, self._strings = {}, {}, strings
-        hashes = self._hashes  # (character, marks) -> the feature string's hash
-        texts = self._texts  # ORTH -> the token's text
-        # doc.text, from the arrays: doc.text makes a Token object per character
-        orths, spaces, starts = doc.to_array([ORTH, SPACY, IDX]).T.tolist()
-        pieces = []
-        for orth, space in zip(orths, spaces):
-            piece = texts.get(orth)
-            if piece is None:
-                piece = texts[orth] = strings[orth]
-            pieces.append(piece + " " if space else piece)
-        text = "".join(pieces)
-        marks = self._marks(text)
-        space = None
-        values = []
-        for start in starts:
-            if start < len(text):
-                key = (text[start], marks[start])
-                value = hashes.get(key)
-                if value is None:
-                    value = hashes[key] = strings.add(_feature_label(*key))
-            else:
-                value = space = space or strings.add("s")
-            values.append(value)
-        doc.from_array([LEMMA], numpy.array(values, dtype="uint64"))
+        self.set_batch([doc])
         return doc
+
+    def pipe(self, docs, batch_size: int = 1000):
+        for batch in minibatch(docs, batch_size):
+            self.set_batch(batch)
+            yield from batch
+
+    def _reset(self, strings) -> None:
+        # per vocabulary: ORTH -> 1 + the code point of a one-character token (0 otherwise),
+        # and (code point << MARK_BITS | marks) -> the feature string's hash
+        def code(orth: int) -> int:
+            text = strings[orth]
+            return ord(text) + 1 if len(text) == 1 else 0
+
+        def feature(key: int) -> int:
+            return strings.add(_feature_label(chr(key >> MARK_BITS), key & MARK_MASK))
+
+        self._strings, self._codes, self._features = strings, KeyTable(code), KeyTable(feature)
+
+    def set_batch(self, docs: list[Doc]) -> None:
+        """The LEMMAs of a batch of documents. Character tokens: one feature per token, read
+        off the token's first character (a multi-character token, from another tokenizer,
+        takes its first character's); looked up for the whole batch at once and set by one
+        from_array per document."""
+        docs = [doc for doc in docs if len(doc)]
+        if not docs:
+            return
+        strings = docs[0].vocab.strings
+        if strings is not self._strings or len(self._features) > CACHE_LIMIT or len(self._codes) > CACHE_LIMIT:
+            self._reset(strings)
+        arrays = [doc.to_array([ORTH, SPACY, IDX]) for doc in docs]
+        ends = numpy.cumsum([len(a) for a in arrays]).tolist()
+        codes = self._codes(numpy.concatenate([a[:, 0] for a in arrays]))
+        keys = []
+        start = 0
+        for doc, array, end in zip(docs, arrays, ends):
+            doc_codes = codes[start:end]
+            start = end
+            # doc.text from the arrays (doc.text makes a Token object per character)
+            if doc_codes.all() and not array[:, 1].any():  # one character per token, no trailing spaces
+                text = (doc_codes - numpy.uint64(1)).astype("uint32").tobytes().decode("utf-32-le", "surrogatepass")
+            else:
+                text = "".join(strings[orth] + (" " if space else "") for orth, space in array[:, :2].tolist())
+            chars = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="uint32").astype("uint64")
+            marks = numpy.array(self._marks(text), dtype="uint64")
+            starts = array[:, 2]
+            keys.append((chars[starts] << numpy.uint64(MARK_BITS)) | marks[starts])
+        values = self._features(numpy.concatenate(keys))
+        start = 0
+        for doc, end in zip(docs, ends):
+            doc.from_array([LEMMA], values[start:end])
+            start = end
 
     def initialize(self, get_examples=None, *, nlp=None, lexicon_path: str | None = None) -> None:
         if lexicon_path:
