@@ -98,3 +98,23 @@ def test_lexicon_features_read_text_with_spaces_and_newlines():
     features = pipe.features(text)
     assert [t.lemma_ for t in doc] == [features[t.idx] for t in doc]
     assert [t.lemma_ for t in doc if t.text == "沈"] == ["H|adm:B", "H|adm:B"]
+
+
+def test_key_table_makes_each_key_once_and_finds_it_after_merges():
+    import numpy
+
+    from kg.components import KeyTable
+
+    made = []
+
+    def make(key):
+        made.append(key)
+        return key * 7 + 1
+
+    table = KeyTable(make)
+    rng = numpy.random.default_rng(1)
+    for _ in range(40):  # enough new keys to merge the pending ones several times
+        keys = rng.integers(0, 3000, size=200).astype("uint64") * numpy.uint64(1 << 40)
+        assert (table(keys) == keys * numpy.uint64(7) + numpy.uint64(1)).all()
+    assert len(made) == len(set(made)) == len(table)
+    assert len(table.keys) > 0 and table(numpy.zeros(0, dtype="uint64")).shape == (0,)
