@@ -56,7 +56,39 @@ class KeyTable:
         self.keys, self.values, self.pending = keys[order], values[order], {}
 
 
-class CharBigrams:
+class _BatchedFeature:
+    """A component that sets one token attribute for a batch of documents at once: its
+    `set_batch` looks the values up in KeyTables made per vocabulary (`_reset`, `_tables`)."""
+
+    _strings = None
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_batch([doc])
+        return doc
+
+    def pipe(self, docs, batch_size: int = 1000):
+        for batch in minibatch(docs, batch_size):
+            self.set_batch(batch)
+            yield from batch
+
+    def _start(self, docs: list[Doc]) -> list[Doc]:
+        """The non-empty documents, with the tables ready for their vocabulary."""
+        docs = [doc for doc in docs if len(doc)]
+        if docs:
+            strings = docs[0].vocab.strings
+            if strings is not self._strings or any(len(table) > CACHE_LIMIT for table in self._tables()):
+                self._reset(strings)
+        return docs
+
+    @staticmethod
+    def _set(docs: list[Doc], attr: int, values: numpy.ndarray, ends: list[int]) -> None:
+        start = 0
+        for doc, end in zip(docs, ends):
+            doc.from_array([attr], values[start:end])
+            start = end
+
+
+class CharBigrams(_BatchedFeature):
     """Sets each token's NORM to its text plus the next token's first character.
 
     The shipped NER tokenises into single characters; the bigram gives the embedding a
@@ -64,8 +96,8 @@ class CharBigrams:
     NORM is otherwise unused by a character-level model.
     """
 
-    def __init__(self):
-        self._strings = None
+    def _tables(self):
+        return self._ids, self._bigrams
 
     def _reset(self, strings) -> None:
         # per vocabulary: ORTH -> a small id (from 1; 0 is "no next token"), and the pair of
@@ -81,36 +113,20 @@ class CharBigrams:
 
         self._strings, self._ids, self._bigrams = strings, KeyTable(new_id), KeyTable(new_bigram)
 
-    def __call__(self, doc: Doc) -> Doc:
-        self.set_batch([doc])
-        return doc
-
-    def pipe(self, docs, batch_size: int = 1000):
-        for batch in minibatch(docs, batch_size):
-            self.set_batch(batch)
-            yield from batch
-
     def set_batch(self, docs: list[Doc]) -> None:
         """The NORMs of a batch of documents: the attributes go in as hashes through one
         from_array per document, looked up for the whole batch at once (setting token.norm_
         token by token costs more than the tok2vec's embedding of them)."""
-        docs = [doc for doc in docs if len(doc)]
+        docs = self._start(docs)
         if not docs:
             return
-        strings = docs[0].vocab.strings
-        if strings is not self._strings or len(self._bigrams) > CACHE_LIMIT or len(self._ids) > CACHE_LIMIT:
-            self._reset(strings)
         orths = [doc.to_array(ORTH) for doc in docs]
         ids = self._ids(numpy.concatenate(orths))
         following = numpy.zeros_like(ids)
         following[:-1] = ids[1:]
         ends = numpy.cumsum([len(a) for a in orths])
         following[ends - 1] = 0  # a document's last token has no next one
-        norms = self._bigrams((ids << numpy.uint64(32)) | following)
-        start = 0
-        for doc, end in zip(docs, ends.tolist()):
-            doc.from_array([NORM], norms[start:end])
-            start = end
+        self._set(docs, NORM, self._bigrams((ids << numpy.uint64(32)) | following), ends.tolist())
 
 
 def char_words_and_spaces(text: str) -> tuple[list[str], list[bool]]:
@@ -216,7 +232,7 @@ def _feature_label(ch: str, mark: int) -> str:
     return "|".join(parts)
 
 
-class LexiconFeatures:
+class LexiconFeatures(_BatchedFeature):
     """Sets each token's LEMMA (unused by a character-level model) to its character class plus
     the lexicon matches over it, e.g. ``H|org:B|loc:E``: the embedding then knows that a
     character starts a known organisation name or ends a known place, which a character model
@@ -240,7 +256,6 @@ class LexiconFeatures:
             by_prefix.setdefault(k[:MIN_MATCH], set()).add(len(k))
         self._lengths_at = {p: tuple(sorted(ls, reverse=True)) for p, ls in by_prefix.items()}
         self._labels: dict[tuple[str, int], str] = {}
-        self._strings = None
 
     def _marks(self, text: str) -> list[int]:
         n = len(text)
@@ -276,14 +291,8 @@ class LexiconFeatures:
             out.append(label)
         return out
 
-    def __call__(self, doc: Doc) -> Doc:
-        self.set_batch([doc])
-        return doc
-
-    def pipe(self, docs, batch_size: int = 1000):
-        for batch in minibatch(docs, batch_size):
-            self.set_batch(batch)
-            yield from batch
+    def _tables(self):
+        return self._codes, self._features
 
     def _reset(self, strings) -> None:
         # per vocabulary: ORTH -> 1 + the code point of a one-character token (0 otherwise),
@@ -302,12 +311,10 @@ class LexiconFeatures:
         off the token's first character (a multi-character token, from another tokenizer,
         takes its first character's); looked up for the whole batch at once and set by one
         from_array per document."""
-        docs = [doc for doc in docs if len(doc)]
+        docs = self._start(docs)
         if not docs:
             return
         strings = docs[0].vocab.strings
-        if strings is not self._strings or len(self._features) > CACHE_LIMIT or len(self._codes) > CACHE_LIMIT:
-            self._reset(strings)
         arrays = [doc.to_array([ORTH, SPACY, IDX]) for doc in docs]
         ends = numpy.cumsum([len(a) for a in arrays]).tolist()
         codes = self._codes(numpy.concatenate([a[:, 0] for a in arrays]))
@@ -325,11 +332,7 @@ class LexiconFeatures:
             marks = numpy.array(self._marks(text), dtype="uint64")
             starts = array[:, 2]
             keys.append((chars[starts] << numpy.uint64(MARK_BITS)) | marks[starts])
-        values = self._features(numpy.concatenate(keys))
-        start = 0
-        for doc, end in zip(docs, ends):
-            doc.from_array([LEMMA], values[start:end])
-            start = end
+        self._set(docs, LEMMA, self._features(numpy.concatenate(keys)), ends)
 
     def initialize(self, get_examples=None, *, nlp=None, lexicon_path: str | None = None) -> None:
         if lexicon_path:
