@@ -137,3 +137,30 @@ def test_fusion_can_be_turned_off(monkeypatch):
     funcs = [node._func for node in model.walk()]
     assert ops.fuse_inference(model) == 0
     assert [node._func for node in model.walk()] == funcs
+
+
+@pytest.mark.slow
+def test_kgs_fast_paths_find_the_same_entities_as_spacys_own(monkeypatch):
+    """Issue 17: the fast paths (fused forwards, character tokenizer, features from arrays)
+    must agree with the slow path at the entity level (>= 99.9%)."""
+    import spacy
+
+    from kg import components  # noqa: F401
+    from kg.ingest import iter_documents
+    from kg.nlp import load_pipeline, model_path
+
+    sample = Path(__file__).resolve().parent.parent / "kg" / "data" / "sample"
+    texts = [p for d in iter_documents([str(sample)], []) for p in d.text.split("\n") if p.strip()]
+    texts += ["  北京市 海淀区\u3000中关村\n\n科技园区管委会主任张明  "]  # spaces of every kind
+    load_pipeline.cache_clear()
+    fast = load_pipeline()
+    load_pipeline.cache_clear()
+    assert isinstance(fast.tokenizer, components.CharTokenizer)
+    assert any(node._func.__module__ == "kg.ops" for node in fast.get_pipe("tok2vec").model.walk())
+    slow = spacy.load(model_path())  # thinc's forwards, spaCy's tokenizer
+    found = {}
+    for name, nlp in (("fast", fast), ("slow", slow)):
+        found[name] = {(i, e.start_char, e.end_char, e.label_) for i, d in enumerate(nlp.pipe(texts)) for e in d.ents}
+    both = found["fast"] | found["slow"]
+    assert len(both) > 50
+    assert len(found["fast"] & found["slow"]) / len(both) >= 0.999
