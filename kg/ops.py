@@ -116,6 +116,7 @@ def _maxout_norm(original):
         best += norm.get_param("b")
         return best, _no_backprop
 
+    forward.kg_fused = True
     return forward
 
 
@@ -127,6 +128,7 @@ def _residual(original):
         Y += X  # Y is the fused block's own new array (thinc's residual allocates X + Y)
         return Y, _no_backprop
 
+    forward.kg_fused = True
     return forward
 
 
@@ -140,8 +142,9 @@ def fuse_inference(model) -> int:
         return 0
     fused = set()
     for node in model.walk():
-        names = [layer.name for layer in node.layers]
-        if names == ["maxout", "layernorm"] and node.name == "maxout>>layernorm" and id(node) not in fused:
+        if getattr(node._func, "kg_fused", False):
+            return 0  # done before
+        if node.name == "maxout>>layernorm" and [layer.name for layer in node.layers] == ["maxout", "layernorm"]:
             node._func = _maxout_norm(node._func)
             fused.add(id(node))
     changed = len(fused)

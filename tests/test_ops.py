@@ -164,3 +164,11 @@ def test_kgs_fast_paths_find_the_same_entities_as_spacys_own(monkeypatch):
     both = found["fast"] | found["slow"]
     assert len(both) > 50
     assert len(found["fast"] & found["slow"]) / len(both) >= 0.999
+
+
+def test_fusing_twice_changes_nothing_more():
+    model, docs = _tok2vec()
+    assert ops.fuse_inference(model) == 5
+    funcs = [node._func for node in model.walk()]
+    assert ops.fuse_inference(model) == 0
+    assert [node._func for node in model.walk()] == funcs
