@@ -92,10 +92,24 @@ def _no_backprop(_):
     raise RuntimeError("kg's inference forward has no backward pass; train with spaCy's own")
 
 
-def _maxout_norm(original):
-    def forward(model, X, is_train):
+class _Fused:
+    """An inference forward that keeps the node's own for training (is_train); a class, not a
+    closure, so that a pipeline with it still pickles."""
+
+    kg_fused = True
+
+    def __init__(self, original):
+        self.original = original
+
+    def __call__(self, model, X, is_train):
         if is_train:
-            return original(model, X, is_train)
+            return self.original(model, X, is_train)
+        return self.infer(model, X), _no_backprop
+
+
+class _MaxoutNorm(_Fused):
+    @staticmethod
+    def infer(model, X):
         import numpy
 
         maxout, norm = model.layers
@@ -114,22 +128,15 @@ def _maxout_norm(original):
         best *= (scale ** -0.5)[:, None]
         best *= norm.get_param("G")
         best += norm.get_param("b")
-        return best, _no_backprop
-
-    forward.kg_fused = True
-    return forward
+        return best
 
 
-def _residual(original):
-    def forward(model, X, is_train):
-        if is_train:
-            return original(model, X, is_train)
+class _Residual(_Fused):
+    @staticmethod
+    def infer(model, X):
         Y, _ = model.layers[0](X, False)
         Y += X  # Y is the fused block's own new array (thinc's residual allocates X + Y)
-        return Y, _no_backprop
-
-    forward.kg_fused = True
-    return forward
+        return Y
 
 
 def fuse_inference(model) -> int:
@@ -145,7 +152,7 @@ def fuse_inference(model) -> int:
         if getattr(node._func, "kg_fused", False):
             return 0  # done before
         if node.name == "maxout>>layernorm" and [layer.name for layer in node.layers] == ["maxout", "layernorm"]:
-            node._func = _maxout_norm(node._func)
+            node._func = _MaxoutNorm(node._func)
             fused.add(id(node))
     changed = len(fused)
     for node in model.walk():
@@ -153,6 +160,6 @@ def fuse_inference(model) -> int:
             inner = [layer for layer in node.layers[0].walk() if id(layer) in fused]
             tail = node.layers[0].layers[1:] if node.layers[0].name.startswith("expand_window>>") else []
             if inner and [layer.name for layer in tail] == ["maxout>>layernorm>>dropout"]:
-                node._func = _residual(node._func)
+                node._func = _Residual(node._func)
                 changed += 1
     return changed

@@ -156,7 +156,7 @@ def test_kgs_fast_paths_find_the_same_entities_as_spacys_own(monkeypatch):
     fast = load_pipeline()
     load_pipeline.cache_clear()
     assert isinstance(fast.tokenizer, components.CharTokenizer)
-    assert any(node._func.__module__ == "kg.ops" for node in fast.get_pipe("tok2vec").model.walk())
+    assert any(getattr(node._func, "kg_fused", False) for node in fast.get_pipe("tok2vec").model.walk())
     slow = spacy.load(model_path())  # thinc's forwards, spaCy's tokenizer
     found = {}
     for name, nlp in (("fast", fast), ("slow", slow)):
@@ -172,3 +172,16 @@ def test_fusing_twice_changes_nothing_more():
     funcs = [node._func for node in model.walk()]
     assert ops.fuse_inference(model) == 0
     assert [node._func for node in model.walk()] == funcs
+
+
+def test_a_fused_model_still_pickles():
+    import pickle
+
+    import numpy
+
+    model, docs = _tok2vec()
+    ops.fuse_inference(model)
+    again = pickle.loads(pickle.dumps(model))
+    assert getattr([n for n in again.walk() if n.name == "maxout>>layernorm"][0]._func, "kg_fused", False)
+    for a, b in zip(model.predict(docs), again.predict(docs)):
+        assert numpy.abs(a - b).max() == 0.0
