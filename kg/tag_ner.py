@@ -161,6 +161,17 @@ def tags_to_iob(tags: numpy.ndarray, label_ids: numpy.ndarray) -> numpy.ndarray:
     return out
 
 
+def with_outside_penalty(scores: list[numpy.ndarray], penalty: float) -> list[numpy.ndarray]:
+    """The log-scores with `penalty` taken off every O score (new arrays; the same ones when
+    the penalty is 0): above 0 the search prefers entities."""
+    if not penalty:
+        return list(scores)
+    out = [s.copy() for s in scores]
+    for s in out:
+        s[:, 0] -= penalty
+    return out
+
+
 def ner_score(examples, **kwargs):
     return get_ner_prf(examples, **kwargs)
 
@@ -207,10 +218,7 @@ class TagNER(Tagger):
             docs = [docs]
         labels = self.labels
         label_ids = numpy.array([self.vocab.strings.add(label) for label in labels], dtype="uint64")
-        scores = list(scores)
-        if self.outside_penalty:
-            scores = [s - self._penalty_row(s.shape[1]) for s in scores]
-        tags = viterbi(scores, len(labels))
+        tags = viterbi(with_outside_penalty(scores, self.outside_penalty), len(labels))
         if not tags:
             return
         # the same entities as doc.set_ents(tags_to_spans(...), default="outside"), read off
@@ -221,11 +229,6 @@ class TagNER(Tagger):
             if len(doc):
                 doc.from_array([ENT_IOB, ENT_TYPE], values[start:start + len(doc_tags)])
             start += len(doc_tags)
-
-    def _penalty_row(self, n_tags: int) -> numpy.ndarray:
-        row = numpy.zeros(n_tags, dtype="float32")
-        row[0] = self.outside_penalty
-        return row
 
     def get_loss(self, examples, scores):
         validate_examples(examples, "TagNER.get_loss")

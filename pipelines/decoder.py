@@ -20,7 +20,7 @@ from spacy.tokens import DocBin
 from spacy.training import Example
 
 from kg import components  # noqa: F401
-from kg.tag_ner import tags_to_spans, viterbi
+from kg.tag_ner import tags_to_spans, viterbi, with_outside_penalty
 
 DEV = Path(__file__).resolve().parent / "corpus" / "dev.spacy"
 GRID = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
@@ -36,11 +36,8 @@ def sweep(nlp, dev: Path = DEV, grid=GRID, batch_size: int = 256) -> list[dict]:
         scores += ner.predict(docs[i:i + batch_size])
     rows = []
     for penalty in grid:
-        shifted = [s.copy() for s in scores]
-        for s in shifted:
-            s[:, 0] -= penalty
         examples = []
-        for doc, tags, ref in zip(docs, viterbi(shifted, len(ner.labels)), refs):
+        for doc, tags, ref in zip(docs, viterbi(with_outside_penalty(scores, penalty), len(ner.labels)), refs):
             pred = doc.copy()
             pred.set_ents(tags_to_spans(pred, tags, ner.labels), default="outside")
             examples.append(Example(pred, ref))
