@@ -8,9 +8,10 @@ over a batch of documents, so the head costs a small fraction of the tok2vec. Th
 allows only valid sequences (I/L continue a B of the same label; B and I are followed by
 I or L), so every decoded entity is whole.
 
-Training: the loss is the tagger's cross-entropy over BILUO tags from the reference
-entities; tokens the corpus leaves unannotated (missing, not outside) add no loss, as in
-spaCy's NER.
+Training: with `loss = "token"` the loss is the tagger's cross-entropy over BILUO tags from
+the reference entities, and tokens the corpus leaves unannotated (missing, not outside) add
+no loss, as in spaCy's NER; with `loss = "crf"` it is the likelihood of the reference among
+the valid sequences, which the search decodes (`kg.crf`).
 """
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ from spacy.tokens import Doc, Span
 from spacy.training import validate_examples, validate_get_examples
 from spacy.util import registry
 from thinc.api import Config, Model, SequenceCategoricalCrossentropy
+
+from kg.crf import crf_loss
 
 DEFAULT_MODEL = Config().from_str("""
 [model]
@@ -43,6 +46,7 @@ maxout_pieces = 3
 subword_features = true
 """)["model"]
 
+LOSSES = ("token", "crf")
 PREFIXES = "BILU"  # tag index of (label k, prefix p): 1 + 4k + PREFIXES.index(p); 0 is O
 FLOOR = 1e-30  # probabilities below this count as this (log of 0 is -inf)
 
@@ -181,8 +185,11 @@ class TagNER(Tagger):
     entity labels, as for spaCy's EntityRecognizer; `tags` are the model's outputs."""
 
     def __init__(self, vocab, model: Model, name: str = "ner", *, scorer: Callable = ner_score,
-                 outside_penalty: float = 0.0):
+                 outside_penalty: float = 0.0, loss: str = "token"):
         super().__init__(vocab, model, name, scorer=scorer)
+        if loss not in LOSSES:
+            raise ValueError(f"kg_tag_ner: loss must be one of {LOSSES}, not {loss!r}")
+        self.loss = loss
         # subtracted from every O score before the search: above 0 the decoder prefers entities
         # (recall for precision); chosen on the mixed dev set, stored in the pipeline's config
         self.outside_penalty = float(outside_penalty)
@@ -232,6 +239,8 @@ class TagNER(Tagger):
 
     def get_loss(self, examples, scores):
         validate_examples(examples, "TagNER.get_loss")
+        if self.loss == "crf":
+            return self._crf_loss(examples, scores)
         loss_func = SequenceCategoricalCrossentropy(names=self.tags, normalize=False)
         known = set(self.tags)
         truths = [[tag if tag in known else None for tag in eg.get_aligned_ner()] for eg in examples]
@@ -239,6 +248,16 @@ class TagNER(Tagger):
         if self.model.ops.xp.isnan(loss):
             raise ValueError(f"NaN loss in component {self.name!r}")
         return float(loss), d_scores
+
+    def _crf_loss(self, examples, scores):
+        index = {tag: i for i, tag in enumerate(self.tags)}
+        gold = [numpy.array([index.get(tag, -1) for tag in eg.get_aligned_ner()], dtype="int64")
+                for eg in examples]
+        ops = self.model.ops
+        loss, grads, _ = crf_loss([ops.to_numpy(s) for s in scores], gold, len(self.labels))
+        if numpy.isnan(loss):
+            raise ValueError(f"NaN loss in component {self.name!r}")
+        return loss, [ops.asarray(g) for g in grads]
 
     def initialize(self, get_examples, *, nlp=None, labels=None):
         validate_get_examples(get_examples, "TagNER.initialize")
@@ -275,11 +294,13 @@ class TagNER(Tagger):
 @Language.factory(
     "kg_tag_ner",
     assigns=["doc.ents", "token.ent_iob", "token.ent_type"],
-    default_config={"model": DEFAULT_MODEL, "scorer": {"@scorers": "kg.tag_ner_scorer.v1"}, "outside_penalty": 0.0},
+    default_config={"model": DEFAULT_MODEL, "scorer": {"@scorers": "kg.tag_ner_scorer.v1"}, "outside_penalty": 0.0,
+                    "loss": "token"},
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
 )
-def make_tag_ner(nlp: Language, name: str, model: Model, scorer: Callable, outside_penalty: float) -> TagNER:
-    return TagNER(nlp.vocab, model, name, scorer=scorer, outside_penalty=outside_penalty)
+def make_tag_ner(nlp: Language, name: str, model: Model, scorer: Callable, outside_penalty: float,
+                 loss: str) -> TagNER:
+    return TagNER(nlp.vocab, model, name, scorer=scorer, outside_penalty=outside_penalty, loss=loss)
 
 
 @registry.scorers("kg.tag_ner_scorer.v1")

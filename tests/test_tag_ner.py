@@ -66,7 +66,7 @@ def test_tags_to_spans_reads_entities_with_their_labels():
     assert [(s.text, s.label_) for s in spans] == [("张明", "PERSON"), ("沈阳市", "LOC")]
 
 
-def _pipeline():
+def _pipeline(loss="token"):
     nlp = spacy.blank("zh")  # character tokens
     nlp.add_pipe("tok2vec", config={"model": {
         "@architectures": "spacy.Tok2Vec.v2",
@@ -74,7 +74,7 @@ def _pipeline():
                   "include_static_vectors": False},
         "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": 32, "depth": 1,
                    "window_size": 1, "maxout_pieces": 2}}})
-    nlp.add_pipe("kg_tag_ner", name="ner", config={"model": {
+    nlp.add_pipe("kg_tag_ner", name="ner", config={"loss": loss, "model": {
         "@architectures": "spacy.Tagger.v2", "nO": None, "normalize": False,
         "tok2vec": {"@architectures": "spacy.Tok2VecListener.v1", "width": 32, "upstream": "*"}}})
     return nlp
