@@ -115,3 +115,17 @@ def test_tag_ids_of_the_transitions_are_those_of_tag_names():
     assert allowed[names.index("B-PER"), names.index("L-PER")]
     assert not allowed[names.index("B-PER"), names.index("L-LOC")]
     assert allowed[names.index("U-LOC"), names.index("B-PER")]
+
+
+def test_the_tagger_training_config_builds_its_pipeline_with_the_sequence_loss():
+    from pathlib import Path
+
+    from spacy.util import load_config, load_model_from_config
+
+    import kg.components  # noqa: F401  (the feature components' factories)
+
+    path = Path(__file__).resolve().parent.parent / "pipelines" / "ner_tag.cfg"
+    nlp = load_model_from_config(load_config(path), auto_fill=True, validate=True)
+    ner = nlp.get_pipe("ner")
+    assert ner.loss == "crf" and ner.outside_penalty == 0.0
+    assert nlp.config["components"]["tok2vec"]["model"]["encode"]["width"] == 80
