@@ -234,6 +234,119 @@ def name_lists(person_names: list[str], n: int, rng: random.Random) -> list[Anno
     return out
 
 
+# Boundary lines: synthetic news phrases where the model most often cuts or runs over a name's
+# edge in modern text: a company or body right before a title and a name (甲科技董事长乙),
+# a name right before a title or a function character (乙书记、乙都), and zones named with their
+# province or city in front (湖南湘江新区). The parts come from the lexicons (persons, listed
+# companies, organisations, zone names in the place list, divisions); only the frame words are
+# ours. A body named by its place (省委, 市政府) is left missing: the corpora disagree on it.
+BOUNDARY_LEADS = ["", "", "", "近日，", "日前，", "昨天，", "今天上午，", "记者了解到，", "据悉，", "会上，", "当天，"]
+BOUNDARY_TAILS = ["表示", "介绍说", "一行到访", "出席并致辞", "在会上讲话", "接受采访时说", "主持会议", "等参加活动",
+                  "指出", "调研时强调", "会见了客人", "说", "作报告", "参加签约仪式", "都参加了会议", "也来到现场"]
+BOUNDARY_TITLES_AFTER = ["书记", "董事长", "主任", "院长", "总经理", "市长", "区长", "县长", "教授", "同志", "先生",
+                         "女士", "等", "都", "一行", "代表", "介绍"]
+BOUNDARY_BODIES = ["省委", "市委", "区委", "县委", "省政府", "市政府", "区政府", "县政府", "市人大常委会", "市政协",
+                   "省委组织部", "市委宣传部", "党工委", "管委会", "市发改委", "科协党组"]
+ZONE_WORDS = ("新区", "高新区", "开发区", "产业园", "科技园", "工业园", "创意园", "园区", "示范区", "试验区", "片区",
+              "合作区", "保税区", "软件园")
+ZONE_LEADS = ["在", "落户", "走进", "位于", "考察", "来到", "", "", "入驻"]
+ZONE_TAILS = ["的企业", "建设", "。", "发展迅速", "签约", "正式揭牌", "企业代表", "项目集中开工"]
+
+
+def titles_list() -> list[str]:
+    lines = (Path(__file__).resolve().parent.parent / "kg" / "data" / "lexicon" / "titles.txt").read_text(encoding="utf-8").splitlines()
+    return [line.split("\t")[0] for line in lines if line and not line.startswith("#")
+            and all("\u4e00" <= c <= "\u9fff" for c in line.split("\t")[0])]
+
+
+def zone_names(data: Path) -> list[str]:
+    names = []
+    for line in (data / "lexicons" / "hanlp" / "全国地名大全.txt").read_text(encoding="utf-8").splitlines():
+        name = normalize_chars(line.split(" ")[0].strip())
+        if 4 <= len(name) <= 12 and name.endswith(ZONE_WORDS) and all("\u4e00" <= c <= "\u9fff" for c in name):
+            names.append(name)
+    return names
+
+
+def division_names(data: Path) -> list[str]:
+    """Provinces and cities, full and short (辽宁省, 辽宁, 沈阳市, 沈阳)."""
+    import csv
+
+    from pipelines.build_lexicons import PLACEHOLDERS, division_short_form
+
+    out = []
+    for fname in ("provinces.csv", "cities.csv"):
+        with (data / "lexicons" / "divisions" / fname).open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                if row["name"] in PLACEHOLDERS:
+                    continue
+                out.append(row["name"])
+                short = division_short_form(row["name"])
+                if short:
+                    out.append(short)
+    return out
+
+
+def org_lexicon(data: Path) -> list[str]:
+    names = []
+    for line in (data / "lexicons" / "hanlp" / "机构名词典.txt").read_text(encoding="utf-8").splitlines():
+        name = normalize_chars(line.split(" ")[0])
+        if 4 <= len(name) <= 14 and all("\u4e00" <= c <= "\u9fff" for c in name):
+            names.append(name)
+    return names
+
+
+def boundary_lines(persons: list[str], orgs: list[str], places: list[str], zones: list[str], titles: list[str],
+                   n: int, rng: random.Random) -> list[AnnotatedText]:
+    out = []
+    for _ in range(n):
+        text, spans, missing = rng.choice(BOUNDARY_LEADS), [], []
+
+        def add(piece: str, label: str | None = None) -> None:
+            nonlocal text
+            if label == "missing":
+                missing.append((len(text), len(text) + len(piece)))
+            elif label:
+                spans.append((len(text), len(text) + len(piece), label))
+            text += piece
+
+        kind = rng.random()
+        if kind < 0.35:  # 甲公司董事长、乙集团党委书记丙表示
+            for k in range(rng.choice([1, 1, 1, 2])):
+                if k:
+                    add("、")
+                add(rng.choice(orgs), "ORG")
+                add(rng.choice(titles))
+            add(rng.choice(persons), "PERSON")
+            add(rng.choice(BOUNDARY_TAILS))
+        elif kind < 0.55:  # 辽宁省委书记乙
+            add(rng.choice(places) + rng.choice(BOUNDARY_BODIES), "missing")
+            add(rng.choice(titles))
+            add(rng.choice(persons), "PERSON")
+            add(rng.choice(BOUNDARY_TAILS))
+        elif kind < 0.75:  # 乙书记、丙都; 乙和丙
+            add(rng.choice(persons), "PERSON")
+            if rng.random() < 0.25:
+                add(rng.choice(["和", "与", "、", "及"]))
+                add(rng.choice(persons), "PERSON")
+            add(rng.choice(BOUNDARY_TITLES_AFTER))
+            add(rng.choice(BOUNDARY_TAILS))
+        else:  # 在湖南湘江新区的企业; 湘江新区管委会
+            add(rng.choice(ZONE_LEADS))
+            zone = rng.choice(zones)
+            if rng.random() < 0.5 and not any(zone.startswith(p) for p in places):
+                zone = rng.choice(places) + zone
+            if rng.random() < 0.25:
+                add(zone + rng.choice(["管委会", "党工委", "管理委员会"]), "ORG")
+            else:
+                add(zone, "LOC")
+            add(rng.choice(ZONE_TAILS))
+        if not text.endswith("。"):
+            text += "。"
+        out.append(AnnotatedText(text, spans, missing=missing))
+    return out
+
+
 def person_lexicon(data: Path) -> list[str]:
     """Chinese names of 2-3 characters from the person lexicon that start with a known surname
     (the lexicon also holds words tagged nr, such as 薛定谔 and 余情忏)."""
@@ -268,6 +381,9 @@ def main(argv=None) -> int:
     parser.add_argument("--modern-copies", type=int, default=3,
                         help="times each modern training set is added (they are small beside the 1990s corpora)")
     parser.add_argument("--name-lists", type=int, default=3000, help="synthetic name-list lines")
+    parser.add_argument("--boundary-lines", type=int, default=0, help="synthetic boundary lines (see boundary_lines)")
+    parser.add_argument("--lexicon-swaps", action="store_true",
+                        help="name swaps also draw persons from the person lexicon and organisations from the organisation lexicon")
     parser.add_argument("--no-modern", action="store_true", help="the 1990s corpora only (the 0.2.0 recipe)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
@@ -335,14 +451,24 @@ def main(argv=None) -> int:
         pools = {"PERSON": sorted({r.text[s:e] for r in modern for s, e, lab in r.spans if lab == "PERSON"}),
                  "ORG": sorted({r.text[s:e] for r in modern for s, e, lab in r.spans if lab == "ORG"})}
         pools["ORG"] += stock_names(args.data)  # listed companies' short names, as financial news writes them
+        persons = person_lexicon(args.data)
+        if args.lexicon_swaps:
+            pools["PERSON"] += persons
+            pools["ORG"] += org_lexicon(args.data)
         for record in modern:
             swapped = swap_names(record, pools, rng)
             if swapped is not None:
                 train.add(to_doc(nlp, swapped))
                 counts["name_swaps"] = counts.get("name_swaps", 0) + 1
-        for record in name_lists(person_lexicon(args.data), args.name_lists, rng):
+        for record in name_lists(persons, args.name_lists, rng):
             train.add(to_doc(nlp, record))
             counts["name_lists"] = counts.get("name_lists", 0) + 1
+        if args.boundary_lines:
+            orgs = stock_names(args.data) + org_lexicon(args.data)
+            for record in boundary_lines(persons, orgs, division_names(args.data), zone_names(args.data), titles_list(),
+                                         args.boundary_lines, rng):
+                train.add(to_doc(nlp, record))
+                counts["boundary_lines"] = counts.get("boundary_lines", 0) + 1
         for corpus, record in modern_records(args.data, "dev", matcher):
             dev.add(to_doc(nlp, record))
             counts[f"dev_{corpus}"] = counts.get(f"dev_{corpus}", 0) + 1

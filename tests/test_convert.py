@@ -4,7 +4,7 @@ import spacy
 
 from kg.components import LEXICON_KINDS
 from kg.corpora import AnnotatedText
-from pipelines.convert import LexiconMatcher, lexicon_missing, name_lists, swap_names, to_doc
+from pipelines.convert import LexiconMatcher, boundary_lines, lexicon_missing, name_lists, swap_names, to_doc
 
 
 def _matcher(entries: dict[str, str]) -> LexiconMatcher:
@@ -47,3 +47,30 @@ def test_name_lists_label_every_name():
     for record in name_lists(pool, 20, random.Random(1)):
         names = [record.text[s:e] for s, e, _ in record.spans]
         assert len(names) >= 3 and all(n in pool for n in names)
+
+
+def test_boundary_lines_label_names_at_their_edges_and_leave_place_bodies_missing():
+    persons, orgs, places = ["丁红都", "马骁", "李明"], ["盛京云数", "华强集团"], ["湖南", "沈阳市"]
+    zones, titles = ["湘江新区", "华强创意园"], ["董事长", "党委书记"]
+    records = boundary_lines(persons, orgs, places, zones, titles, 300, random.Random(2))
+    nlp = spacy.blank("zh")
+    kinds = set()
+    for record in records:
+        assert record.text.endswith("。")
+        for s, e, label in record.spans:
+            name = record.text[s:e]
+            pool = {"PERSON": persons, "ORG": orgs}.get(label)
+            if pool is not None and name in pool:
+                kinds.add(label)
+            else:  # a zone, with or without its place, or a zone's committee
+                assert label in ("LOC", "ORG") and any(z in name for z in zones), (record.text, name)
+                kinds.add("zone")
+        for s, e in record.missing:
+            assert record.text[s:e].startswith(tuple(places))
+            kinds.add("missing")
+        doc = to_doc(nlp, record)
+        assert len(doc.ents) == len(record.spans)
+    assert kinds == {"PERSON", "ORG", "zone", "missing"}
+    assert any("湖南湘江新区" in r.text for r in records)
+    # a name followed by a title or 都 ends where the name ends
+    assert any(r.text[e:].startswith(("都", "书记", "董事长")) for r in records for s, e, lab in r.spans if lab == "PERSON")

@@ -194,3 +194,10 @@ def test_a_zone_with_a_place_in_brackets_is_one_zone():
     assert "中国（安徽）自由贸易试验区" in names(build(a), "LOC")  # 自贸试验区 is 自由贸易试验区
     b = analysis_of("杭州高新区(滨江)萧山特别合作园昨日揭牌,两区签约。", [("杭州高新区", "LOC"), ("萧山特别合作园", "LOC")])
     assert "杭州高新区(滨江)萧山特别合作园" in names(build(b), "LOC")  # as written: ASCII brackets, 高新区 inside kept
+
+
+def test_a_place_and_a_river_before_xinqu_make_the_new_area_but_a_district_stays_a_district():
+    a = analysis_of("湖南湘江新区和上海市浦东新区签约。", [("湖南", "LOC"), ("湘江", "LOC"), ("上海市", "LOC"), ("浦东新区", "LOC")])
+    got = {(e.name, e.type, e.subtype) for e in build(a).entities.values()}
+    assert ("湖南湘江新区", "LOC", "zone") in got
+    assert ("浦东新区", "LOC", "district") in got and not any(n.startswith("上海市浦东") for n, _, _ in got)

@@ -6,6 +6,7 @@ import re
 
 from ..types import LOC, ORG, DocAnalysis
 from .lexicon import ZONE_SUFFIXES, _known_place, bare_place_name
+from .divisions import division_subtype
 from .subtypes import loc_subtype
 from .spans import DocMention
 
@@ -14,6 +15,9 @@ ZONE_NAME_BREAKS = set("的和与及在是为了将对从向到把被或、，�
 
 # verbs and counts that end a clause: 萧山两区签订|杭州高新…开发区 is no zone's name
 ZONE_CLAUSE = re.compile("签订|签署|签约|举行|召开|成立|揭牌|建设|推进|打造|发展|位于|落户|入驻|参观|考察|调研|[两三四五六七八九十几多]区")
+# 新区 ends a zone's name too (湘江|新区, 两江|新区); a division that ends so (浦东新区) keeps
+# its division subtype (kg.entities.subtypes.loc_subtype)
+ZONE_NAME_ENDS = ZONE_SUFFIXES + ("新区",)
 ZONE_NAME_MAX = 12  # 沈阳|高新技术产业开发区: characters after the place
 
 
@@ -42,11 +46,12 @@ def zone_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[Doc
             for end in range(m.end + 1, limit + 1):
                 if text[end - 1] in ZONE_NAME_BREAKS:
                     break
-                if end - m.end >= 2 and text[m.end:end].endswith(ZONE_SUFFIXES):
-                    if ZONE_CLAUSE.search(text, m.end, end):
-                        break
+                if end - m.end >= 2 and text[m.end:end].endswith(ZONE_NAME_ENDS):
+                    if ZONE_CLAUSE.search(text, m.end, end) or (
+                            not text[m.end:end].endswith(ZONE_SUFFIXES) and division_subtype(text[m.end:end])):
+                        break  # 上海市|浦东新区: a division after its city, no zone
                     zone_end = end
-                    while zone_end < limit and text[m.end:zone_end + 1].endswith(ZONE_SUFFIXES):
+                    while zone_end < limit and text[m.end:zone_end + 1].endswith(ZONE_NAME_ENDS):
                         zone_end += 1  # 产业园 -> 产业园区
                     break
         inside = [n for n in ordered[i + 1:] if n.start < (zone_end or 0)]
