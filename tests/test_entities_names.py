@@ -217,3 +217,15 @@ def test_two_outlets_on_one_source_line():
     found = {m.text for m in document_facts(a).mentions if m.label == "ORG"}
     assert {"南京日报", "紫金山新闻"} <= found
     assert entity(build(a), "紫金山新闻").subtype == "media"
+
+
+def test_a_two_character_name_always_followed_by_the_same_character_is_the_three_character_name():
+    a = analysis_of("拜访市委书记丁红都，座谈交流。丁红都书记回顾了合作。张明说，张明等人也来了。",
+                    [("丁红", "PERSON"), ("丁红", "PERSON"), ("张明", "PERSON"), ("张明", "PERSON")])
+    assert names(build(a), "PERSON") == {"丁红都", "张明"}  # 张明 is followed by 说 and 等: a name of two
+
+
+def test_a_name_followed_once_or_by_a_title_is_not_extended():
+    once = analysis_of("市长蔡战胜出席。", [("蔡战", "PERSON")])
+    titled = analysis_of("王强书记讲话。王强书记表示。", [("王强", "PERSON"), ("王强", "PERSON")])
+    assert names(build(once), "PERSON") == {"蔡战"} and names(build(titled), "PERSON") == {"王强"}

@@ -279,3 +279,19 @@ def test_a_business_unit_in_latin_letters_is_where_the_post_is():
     held = {(r.entities[p.person].name, p.title, r.entities[p.organisation].name) for p in r.positions if p.organisation}
     assert ("彭中阳", "总裁", "华为公司EBG") in held
     assert "华为公司EBG" not in entity(r, "华为公司").aliases  # the unit is no name of the company
+
+
+def test_a_city_and_a_brand_before_a_company_title_are_the_company():
+    a = analysis_of("北京佰才邦CEO孙立新、北京市长王安出席。", [("北京", "LOC"), ("孙立新", "PERSON"), ("北京", "LOC"), ("王安", "PERSON")])
+    r = build(a)
+    got = {(r.entities[p.person].name, p.title, r.entities[p.organisation].name) for p in r.positions if p.organisation}
+    assert ("孙立新", "CEO", "北京佰才邦") in got
+    assert not any(org.startswith("北京市长") for _, _, org in got)
+
+
+def test_the_level_character_before_a_tagged_body_is_part_of_it():
+    a = analysis_of("省科技厅厅长许建平、省科协党组书记曹玉梅出席。",
+                    [("省科技厅", "ORG"), ("许建平", "PERSON"), ("科协", "ORG"), ("曹玉梅", "PERSON")])
+    r = build(a)
+    units = {r.entities[p.person].name: r.entities[p.organisation].name for p in r.positions if p.organisation}
+    assert units["曹玉梅"] != "科协" and units["曹玉梅"].endswith(("省科协", "科学技术协会"))

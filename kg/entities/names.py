@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..types import LOC, ORG, PERSON, DocAnalysis
-from .lexicon import _any_title_regex, _known_place, bare_place_name, full_place_name, provinces
+from .lexicon import _any_title_regex, _known_place, bare_place_name, full_place_name, provinces, surnames
 from .subtypes import loc_subtype, org_subtype
 from .spans import (
     LEADING_FUNCTION_WORDS, REPORTING_VERBS, DocMention, _chinese_name_start, _sentence_at, _sentence_of,
@@ -334,7 +334,8 @@ def consistent_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
                 short_names.add(core[:4])  # 北方智造机器人股份有限公司 -> 北方智造
         if m.label == ORG and m.text.endswith(("大学", "集团")) and len(m.text) >= 6:
             short_names.add(m.text[:-2])  # 大连理工大学 -> 大连理工
-    known = sorted({(m.text, m.label) for m in mentions if len(m.text) >= 2} | {(n, ORG) for n in short_names},
+    known = sorted({(m.text, m.label) for m in mentions if len(m.text) >= 2} | {(n, ORG) for n in short_names}
+                   | {(n, PERSON) for n in _names_cut_short(text, mentions)},
                    key=lambda n: (-len(n[0]), n))
     extended = []
     for m in mentions:
@@ -387,6 +388,34 @@ def consistent_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
                     covered[start:end] = b"\x01" * len(name)
             start = text.find(name, end)
     return sorted(kept, key=lambda d: (d.start, d.end))
+
+
+# characters that follow a name as words of their own (张明说, 张明等, 张明在), never as the
+# last character of a three-character name cut short
+_AFTER_NAME_WORDS = set("说等的和与及在是也就还又对为向从被把将让给同跟并称讲表指强主先女同")
+
+
+def _names_cut_short(text: str, mentions: list[DocMention]) -> set[str]:
+    """Three-character person names the model read as two (丁红|都书记, 蔡战|胜。): a
+    two-character PERSON (one-character surname) that the document writes at least twice and
+    every time with the same next character, one that is no word after a name and starts no
+    title, is that longer name. A real two-character name is followed by different words."""
+    out = set()
+    for name in {m.text for m in mentions if m.label == PERSON and len(m.text) == 2 and m.text[0] in surnames()}:
+        nexts, start = [], text.find(name)
+        while start >= 0:
+            end = start + len(name)
+            nexts.append((text[end] if end < len(text) else "", end))
+            start = text.find(name, end)
+        chars = {c for c, _ in nexts}
+        if len(nexts) < 2 or len(chars) != 1:
+            continue
+        c = chars.pop()
+        if not "\u4e00" <= c <= "\u9fff" or c in _AFTER_NAME_WORDS or any(
+                _any_title_regex().match(text, end) for _, end in nexts):
+            continue
+        out.add(name + c)
+    return out
 
 
 _BARE_PLACE_BEFORE = "在赴到至于从往、和与及同"

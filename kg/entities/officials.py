@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..types import LOC, ORG, PERSON, DocAnalysis
-from .lexicon import _bare_title, _known_place, _title_regexes, full_place_name, title_kind
+from .lexicon import _any_title_regex, _bare_title, _known_place, _title_regexes, full_place_name, title_kind
 from .subtypes import loc_subtype, org_subtype
 from .spans import (
     DocMention, LEADING_FUNCTION_WORDS, STRONG_ORG_SUFFIXES, function_char_in_name, generic_core,
@@ -29,6 +29,7 @@ ASSOCIATION_TITLES = ("理事长", "会长", "秘书长", "主席", "副理事�
 ORG_END_CHARS = set("局厅委部院所会办司处室组团校社台报行厂队站馆中心府政协")
 CHAIN_SEPARATORS = "、兼"
 LIST_SEPARATORS = "，,、；"
+LEVEL_CHARS = "省市区县"  # 省科协, 市发改委: a local body named by its level alone
 VERB_TITLES = ("代表",)  # also a verb: 代表市委 (on behalf of)
 CONTEXT_BREAK = set("，。；：！？,;:!?（）()“”\n")
 
@@ -60,6 +61,10 @@ def _org_before(text: str, lo: int, hi: int, mentions_by_end) -> tuple[str | Non
     m = _mention_ending_at(mentions_by_end, hi)
     if m is not None and m.start >= lo and not is_generic_org(m.text):
         # a place directly followed by an org mention is part of it (沈阳市 科技局)
+        if m.label == ORG and m.start - 1 >= lo and text[m.start - 1] in LEVEL_CHARS and (
+                m.start - 1 == lo or text[m.start - 2] in CONTEXT_BREAK or text[m.start - 2] in LIST_SEPARATORS):
+            # 、省|科协党组书记: the level character the model left out is the body's
+            return text[m.start - 1 : m.end], ORG, m.start - 1, False
         return m.text, m.label, m.start, True
     unit = BUSINESS_UNIT.search(text, max(lo, hi - 6), hi)
     if unit is not None and unit.end() == hi:
@@ -113,7 +118,28 @@ def _org_before(text: str, lo: int, hi: int, mentions_by_end) -> tuple[str | Non
     if len(candidate) >= 2 and (candidate[-1] in ORG_END_CHARS or candidate.endswith(("中心", "政协", "集团", "公司"))) \
             and _plausible_untagged_org(candidate):
         return candidate, ORG, i, False
+    if _place_and_brand(text, i, hi, mentions_by_end):
+        return candidate, ORG, i, False
     return None, "", hi, False
+
+
+PLACE_BRAND_MAX = 6  # characters of a company's brand after its city (北京|佰才邦)
+
+
+def _place_and_brand(text: str, i: int, hi: int, mentions_by_end) -> bool:
+    """北京佰才邦CEO, 深圳朗科智能董事长: a tagged place, then a few more characters and a
+    company title right after them, is a company named by its city and brand (the usual way
+    to write a firm in lists of guests). A public title (市长) or a place alone is not."""
+    title = _any_title_regex().match(text, hi)
+    if title is None or title_kind(title.group()) != "business":
+        return False
+    for end in range(i + 2, hi - 1):
+        place = mentions_by_end.get(end)
+        if place is not None and place.start == i and place.label == LOC:
+            brand = text[end:hi]
+            return (2 <= len(brand) <= PLACE_BRAND_MAX and all("\u4e00" <= c <= "\u9fff" for c in brand)
+                    and not _known_place(brand) and _any_title_regex().search(brand) is None)
+    return False
 
 
 NAME_INNER_HEAD_MAX = 2  # characters of a name before its function character (华|为, 大有|为)
