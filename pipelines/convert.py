@@ -32,7 +32,12 @@ Conventions (how each corpus's labels become PERSON / ORG / LOC; see kg.corpora.
   with 、 or spaces (as lists of attendees and bylines print them), taught as one PERSON each.
 - Name swaps: each modern training sentence once more with every PERSON and ORG replaced by
   another training mention of the same type (or a listed company's short name), so the model
-  learns names from their context, not by heart.
+  learns names from their context, not by heart. With --lexicon-swaps the persons and
+  organisations of the lexicons join those pools.
+- Boundary lines (--boundary-lines N): short synthetic news phrases built from the lexicons
+  (boundary_lines) where names meet titles and bodies: a company before a title and a name,
+  a name before a title or 都, a province or city before a zone's name (one LOC), a body
+  named by its place (市委, 省政府: missing, as the corpora disagree on it).
 
 Every text is passed through kg.clean.normalize_chars, the same normalisation kg applies
 before the model at run time. Tokens are single characters (the shipped NER is

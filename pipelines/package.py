@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "kg" / "models"
 DATA = ROOT.parent / "shared" / "data"
 CORPUS = ROOT / "pipelines" / "corpus"
-VERSION = "0.4.0"
+VERSION = "0.5.0"
 # name -> (path, format) of the sets scored into kg_scores.json
 NER_SETS = {
     "people_daily_ner_dev": (DATA / "people_daily_ner" / "example.dev", "bio"),
