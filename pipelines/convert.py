@@ -259,9 +259,9 @@ ZONE_TAILS = ["的企业", "建设", "。", "发展迅速", "签约", "正式揭
 
 
 def titles_list() -> list[str]:
-    lines = (Path(__file__).resolve().parent.parent / "kg" / "data" / "lexicon" / "titles.txt").read_text(encoding="utf-8").splitlines()
-    return [line.split("\t")[0] for line in lines if line and not line.startswith("#")
-            and all("\u4e00" <= c <= "\u9fff" for c in line.split("\t")[0])]
+    from kg.entities.lexicon import titles
+
+    return [t for t in titles() if all("\u4e00" <= c <= "\u9fff" for c in t)]
 
 
 def zone_names(data: Path) -> list[str]:
@@ -275,20 +275,13 @@ def zone_names(data: Path) -> list[str]:
 
 def division_names(data: Path) -> list[str]:
     """Provinces and cities, full and short (辽宁省, 辽宁, 沈阳市, 沈阳)."""
-    import csv
-
+    from kg.entities.divisions import read_division_csvs
     from pipelines.build_lexicons import PLACEHOLDERS, division_short_form
 
     out = []
-    for fname in ("provinces.csv", "cities.csv"):
-        with (data / "lexicons" / "divisions" / fname).open(encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                if row["name"] in PLACEHOLDERS:
-                    continue
-                out.append(row["name"])
-                short = division_short_form(row["name"])
-                if short:
-                    out.append(short)
+    for _, name, level, _ in (read_division_csvs(data / "lexicons" / "divisions") or {}).values():
+        if level in ("province", "city") and name not in PLACEHOLDERS:
+            out += [name] + ([division_short_form(name)] if division_short_form(name) else [])
     return out
 
 

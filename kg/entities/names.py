@@ -392,7 +392,7 @@ def consistent_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
 
 # characters that follow a name as words of their own (张明说, 张明等, 张明在), never as the
 # last character of a three-character name cut short
-_AFTER_NAME_WORDS = set("说等的和与及在是也就还又对为向从被把将让给同跟并称讲表指强主先女同")
+_AFTER_NAME_WORDS = set("说等的和与及在是也就还又对为向从被把将让给同跟并称讲表指强主先女")
 
 
 def _names_cut_short(text: str, mentions: list[DocMention]) -> set[str]:
