@@ -101,7 +101,7 @@ def main(argv=None) -> int:
     import spacy
     from thinc.api import NumpyOps, set_current_ops
 
-    from kg.ops import fast_single_thread_blas
+    from kg.ops import fast_single_thread_blas, gemm_backend
 
     fast_single_thread_blas()  # OpenBLAS started with one thread runs at a fraction of its speed until then
 
@@ -115,7 +115,7 @@ def main(argv=None) -> int:
         texts = texts[: args.limit]
     chars = sum(map(len, texts))
     TimedOps, stats = timed_ops_class(NumpyOps)
-    set_current_ops(TimedOps())
+    set_current_ops(TimedOps(use_blis=gemm_backend() == "blis"))  # the product backend kg.nlp picks
     nlp = spacy.load(model_path(args.model))
     faster = speed_up(nlp)  # as kg.nlp.load_pipeline does
 
@@ -149,7 +149,7 @@ def main(argv=None) -> int:
     print(f"{args.data.name}: {len(texts)} sentences, {chars:,} characters; {machine['cpu_model']}, 1 thread; "
           f"{machine['date']}")
     print(f"pipeline {nlp.meta.get('name')} {nlp.meta.get('version')}: {chars / total:,.0f} chars/s "
-          f"(kg.nlp.speed_up: {faster})\n")
+          f"(kg.nlp.speed_up: {faster}; products through {gemm_backend()})\n")
     print("| component | seconds | share | thinc ops inside |")
     print("|---|---|---|---|")
     for name, seconds in components.items():

@@ -92,6 +92,11 @@ def test_workers_under_dasks_malloc_setting_get_the_heap_back(monkeypatch):
 
 
 def _tok2vec(width=16, depth=2):
+    component, docs = _tok2vec_pipe(width, depth)
+    return component.model, docs
+
+
+def _tok2vec_pipe(width=16, depth=2):
     from thinc.api import NumpyOps, set_current_ops
     import spacy
 
@@ -104,7 +109,8 @@ def _tok2vec(width=16, depth=2):
         "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": width, "depth": depth,
                    "window_size": 1, "maxout_pieces": 3}}})
     nlp.initialize()
-    model = nlp.get_pipe("tok2vec").model
+    component = nlp.get_pipe("tok2vec")
+    model = component.model
     # trained-looking layer norms: not the identity they start as
     rng = __import__("numpy").random.default_rng(0)
     for node in model.walk():
@@ -112,7 +118,7 @@ def _tok2vec(width=16, depth=2):
             node.set_param("G", (1 + rng.standard_normal(width)).astype("float32"))
             node.set_param("b", rng.standard_normal(width).astype("float32"))
     docs = [nlp.make_doc(t) for t in ("张明在沈阳市工作", "沈阳", "李", "北京市海淀区中关村大街")]
-    return model, docs
+    return component, docs
 
 
 def test_fused_inference_gives_thincs_outputs():
@@ -185,3 +191,25 @@ def test_a_fused_model_still_pickles():
     assert getattr([n for n in again.walk() if n.name == "maxout>>layernorm"][0]._func, "kg_fused", False)
     for a, b in zip(model.predict(docs), again.predict(docs)):
         assert numpy.abs(a - b).max() == 0.0
+
+
+def test_chunked_tok2vec_predict_gives_the_whole_batchs_vectors():
+    import numpy
+
+    from kg.nlp import ChunkedPredict
+
+    component, docs = _tok2vec_pipe()
+    ops.fuse_inference(component.model)
+    whole = component.predict(docs)
+    assert ChunkedPredict.wraps(component)
+    component.predict = ChunkedPredict(component, tokens=5)  # runs of 1-2 of the 4 documents
+    assert not ChunkedPredict.wraps(component)  # not twice
+    runs = []
+    inner = component.predict.predict
+    component.predict.predict = lambda batch: runs.append(len(batch)) or inner(batch)
+    chunked = component.predict(docs)
+    assert sum(runs) == len(docs) and len(runs) > 1
+    assert [a.shape for a in whole] == [b.shape for b in chunked]
+    for a, b in zip(whole, chunked):
+        assert numpy.abs(a - b).max() < 1e-5
+    assert len(component.predict([])) == 0
