@@ -28,8 +28,8 @@ from typing import Iterable, Iterator
 import networkx as nx
 
 from . import __version__
-from .cache import AnalysisCache, FactSpill, analysis_key, encode_entry
-from .clean import Deduplicator, clean_document
+from .cache import SCHEMA_VERSION, AnalysisCache, FactSpill, analysis_key, encode_entry
+from .clean import CLEANING_VERSION, Deduplicator, clean_document
 from .entities import AliasConfig, DocFacts, document_facts, read_alias_file, resolve
 from .export import FORMATS, check_output_dir, render_files, write_outputs
 from .graph import GraphOptions, add_structure, build_graph
@@ -37,7 +37,8 @@ from .events import add_event_edges, corpus_events, edge_events, event_files
 from .layout import add_layout
 from .progress import estimate_documents, model_notice, progress
 from .timeline import add_time
-from .ingest import iter_documents
+from .ingest import InputFile, find_inputs, iter_documents, read_file
+from . import snapshot
 from . import entities as entities_module
 from . import offload
 from .nlp import _init_worker, analyse_documents, default_jobs, load_pipeline, pipeline_id
@@ -103,11 +104,18 @@ class NoDocuments(RuntimeError):
 
 def clean_documents(paths: Iterable[str], skipped: list[Skipped], summary: BuildSummary,
                     exclude: Iterable[str | Path] = (),
-                    records: list[DocumentRecord] | None = None) -> Iterator[CleanDocument]:
-    """Cleaned documents; `records` (when given) receives each one's documents.csv row."""
+                    records: list[DocumentRecord] | None = None,
+                    files: list[InputFile] | None = None) -> Iterator[CleanDocument]:
+    """Cleaned documents; `records` (when given) receives each one's documents.csv row.
+    `files`: the inputs kg.ingest.find_inputs already found for `paths` (its own skips
+    reported by the caller)."""
     dedup = Deduplicator()
     seen_ids: dict[str, int] = {}
-    for doc in iter_documents(paths, skipped, exclude, notes=summary.warnings):  # e.g. --out among the inputs
+    if files is None:
+        documents = iter_documents(paths, skipped, exclude, notes=summary.warnings)  # e.g. --out among the inputs
+    else:
+        documents = (doc for file in files for doc in read_file(file, skipped))
+    for doc in documents:
         if doc.id in seen_ids:  # a/x.txt and b/x.txt, or a repeated JSON id: keep them apart
             seen_ids[doc.id] += 1
             doc = dataclasses.replace(doc, id=f"{doc.id}~{seen_ids[doc.id]}")
@@ -281,6 +289,7 @@ class _Chunk:
 def facts_with_cache(
     docs: Iterable[CleanDocument], model: str | None, jobs: int, cache: AnalysisCache | None, summary: BuildSummary,
     timer: StageTimer | None = None, scheduler: str | None = None, announce=None,
+    fact_keys: list | None = None,
 ) -> Iterator[DocFacts]:
     """Per-document facts in document order. The cache holds each document's analysis
     (the model's output) and its facts; a document already seen costs neither the model
@@ -288,7 +297,8 @@ def facts_with_cache(
     pool start only when some document needs them; while the pool analyses one chunk, this
     process reads and cleans the next. Each chunk's new entries are committed in one
     transaction. With `scheduler` (kg.distributed) the documents are analysed on a Dask
-    cluster instead of the pool, chunked by the cluster's worker threads."""
+    cluster instead of the pool, chunked by the cluster's worker threads. `fact_keys`
+    (when given) receives each document's (facts key, document id)."""
     timer = timer or StageTimer()
     mid = pipeline_id(model)
     state: dict = {"pool": None, "nlp": None}
@@ -342,6 +352,8 @@ def facts_with_cache(
             chunk.found.update(new_facts)
         summary.cache_hits += len(chunk.docs) - len(chunk.to_analyse)
         for key, doc in zip(chunk.fkeys, chunk.docs):
+            if fact_keys is not None:
+                fact_keys.append((key, doc.id))
             facts = chunk.found[key]
             if facts.doc_id != doc.id:  # the same text under another name
                 facts = dataclasses.replace(facts, doc_id=doc.id)
@@ -468,9 +480,16 @@ class BuildResult:
     resolution: Resolution | None = None
     facts: FactSpill | None = None
     alias_config: AliasConfig | None = None
+    fact_keys: list[tuple[str, str]] | None = None  # files served by kg.snapshot: the facts are in the cache
 
     def materialise(self) -> tuple[nx.Graph, Resolution]:
         if self.graph is None or self.resolution is None:
+            if self.facts is None and self.fact_keys is not None:
+                self.facts = cached_facts(self.options, self.fact_keys)
+            if self.facts is None:  # gone from the cache meanwhile: analysed again (in memory only)
+                again = run(self.summary.inputs, dataclasses.replace(self.options, out_dir=None, progress=False))
+                self.graph, self.resolution = again.graph, again.resolution
+                return self.graph, self.resolution
             self.resolution, self.graph = resolve_graph(self.facts, self.alias_config or AliasConfig(), self.options,
                                                         StageTimer(), self.records)
             self.facts.close()
@@ -482,31 +501,41 @@ OUTPUTS_PREFIX = "outputs:"  # the rendered files of the last build, one cache e
 
 
 def outputs_key(facts: Iterable[DocFacts], options: BuildOptions, records: Iterable[DocumentRecord] = ()) -> str:
-    digest = hashlib.sha256()
+    return outputs_key_of(snapshot.facts_digest(facts, records), options)
+
+
+def outputs_key_of(digest: str, options: BuildOptions) -> str:
+    """The outputs' cache key: the facts' and records' digest (kg.snapshot.facts_digest)
+    under these options, this kg and this alias file."""
+    key = hashlib.sha256()
     aliases = Path(options.aliases).read_bytes() if options.aliases else b""
     settings = (__version__, code_version(), options.window, options.min_weight, options.min_npmi, options.max_edges,
                 options.max_html_nodes, tuple(options.formats))
-    digest.update(repr(settings).encode())
-    digest.update(hashlib.sha256(aliases).digest())
-    for f in facts:
-        digest.update(repr(f).encode("utf-8", "surrogatepass"))  # the facts' content, ids included
-    for r in records:  # dates, titles, urls change outputs without changing the text
-        digest.update(repr((r.id, r.path, r.title, r.date, r.url, r.source)).encode("utf-8", "surrogatepass"))
-    return OUTPUTS_PREFIX + digest.hexdigest()
+    key.update(repr(settings).encode())
+    key.update(hashlib.sha256(aliases).digest())
+    key.update(digest.encode())
+    return OUTPUTS_PREFIX + key.hexdigest()
+
+
+class CachedOutputMissing(Exception):
+    """A cached output file could not be read back while it was being written out (the
+    build then makes the files itself; the output folder is left as it was meanwhile)."""
 
 
 def cached_outputs(cache: AnalysisCache, key: str, summary: BuildSummary):
     """(files as loaders, counts) of an earlier build with the same key, or None.
 
     The reads happen in one read transaction that lasts until the cache is closed, so
-    another build trimming or rewriting the stored files meanwhile changes nothing here;
-    every file is checked to decode before any is used (one at a time: bounded memory)."""
+    another build trimming or rewriting the stored files meanwhile changes nothing here.
+    Each file is decoded once, when it is written out (one at a time: bounded memory); one
+    that no longer decodes raises CachedOutputMissing, before anything is committed to the
+    output folder (kg.export.write_outputs stages every file first)."""
     cache.begin_snapshot()
     manifest = cache.get_many([key]).get(key)
     names = manifest.get("names") if isinstance(manifest, dict) else None
     if names and len(manifest.get("counts") or ()) != len(COUNTS):  # stored by a kg that counted less
         names = None
-    if not names or not cache.readable_all([f"{key}/{name}" for name in names]):
+    if not names:
         cache.end_snapshot()
         return None
     summary.html = manifest.get("html", {})
@@ -517,8 +546,8 @@ def cached_outputs(cache: AnalysisCache, key: str, summary: BuildSummary):
             if os.environ.get("KG_TEST_LOAD_DELAY"):  # test-only: widens the window for a racing build
                 time.sleep(float(os.environ["KG_TEST_LOAD_DELAY"]))
             data = cache.get_many([f"{key}/{name}"]).get(f"{key}/{name}")
-            if data is None:  # a read error after the check (the snapshot keeps entries)
-                raise OSError(f"the cached copy of {name} in {cache.path} could no longer be read; run again")
+            if not isinstance(data, bytes):
+                raise CachedOutputMissing(f"the cached copy of {name} in {cache.path} could not be read")
             return data
         return load
 
@@ -596,6 +625,7 @@ def run(paths: list[str], options: BuildOptions) -> BuildResult:
     summary.jobs = jobs
     out_dir = Path(options.out_dir) if options.out_dir is not None else None
     made = check_output_dir(out_dir) if out_dir is not None else False  # before the analysis, not after hours of it
+    exclude = [out_dir] if out_dir is not None else []
     facts = FactSpill(options.spill_dir)
     helper: offload.Helper | None = None
     result: BuildResult | None = None
@@ -604,16 +634,26 @@ def run(paths: list[str], options: BuildOptions) -> BuildResult:
         if options.aliases:
             alias_config = AliasConfig(*read_alias_file(options.aliases))
         summary.model = pipeline_id(options.model)  # also: a missing model fails here, before any work
+        with timer("analysis"):
+            files, early = find_inputs(paths, exclude, summary.warnings)  # notes: e.g. --out among the inputs
+            skipped.extend(early)
+            ikey = (snapshot.inputs_key(files, (SCHEMA_VERSION, CLEANING_VERSION, code_version(), summary.model))
+                    if out_dir is not None and options.use_cache else None)
+        if ikey is not None:
+            result = _rerun(ikey, out_dir, options, summary, timer, skipped, started, alias_config)
+            if result is not None:
+                return result
         cache = _open_cache(options, summary)
+        fact_keys: list[tuple[str, str]] = []
         try:
             with timer("analysis"):
-                docs = clean_documents(paths, skipped, summary, exclude=[out_dir] if out_dir is not None else [],
-                                       records=records)
+                docs = clean_documents(paths, skipped, summary, exclude, records=records, files=files)
                 # on disk, not in memory: the later stages read the facts in several passes
                 shown = options.progress and sys.stderr.isatty()
-                total = estimate_documents(paths, [out_dir] if out_dir is not None else []) if shown else None
+                total = estimate_documents(paths, exclude) if shown else None
                 facts.extend(_progress(facts_with_cache(docs, options.model, jobs, cache, summary, timer,
-                                                        options.scheduler, announce=model_notice(shown)),
+                                                        options.scheduler, announce=model_notice(shown),
+                                                        fact_keys=fact_keys),
                                        options.progress, total))
         finally:
             if cache is not None:
@@ -634,46 +674,32 @@ def run(paths: list[str], options: BuildOptions) -> BuildResult:
             return result
         # An unchanged corpus with unchanged options gives unchanged files: a re-run takes
         # them from the cache instead of resolving, laying out and rendering again.
-        key = outputs_key(facts, options, records)
+        digest = snapshot.facts_digest(facts, records)
+        key = outputs_key_of(digest, options)
         output_cache = _open_cache(options, summary)
-        stored = cached_outputs(output_cache, key, summary) if output_cache is not None else None
         graph = resolution = None
-        storing: StoringOutputs | None = None
-        if stored is not None:
-            files, counts = stored
-        else:
-            if _offloading(options, summary, len(facts)):
-                helper = offload.Helper(options.spill_dir)  # its start overlaps the resolution
-            resolution, graph = resolve_graph(facts, alias_config, options, timer, records, helper)
-            files = output_files(graph, resolution, options, summary, timer, records, helper)
-            counts = graph_counts(graph)
-            if output_cache is not None:
-                storing = StoringOutputs(output_cache, key, files, summary)
-                files = storing.files
-        summary.entities, summary.edges, summary.relations, summary.edges_over_max_edges, summary.events = counts
-        if summary.html:
-            summary.map = f"map shows {summary.html['nodes_shown']} of {summary.html['nodes_total']} nodes"
-        summary.outputs = sorted(str(out_dir / name) for name in list(files) + ["summary.json"])
-        names = sorted(files)
-        write_started = time.perf_counter()
-
-        def summary_json() -> bytes:  # rendered last: the timings and the cache's warnings are complete
-            if storing is not None:
-                storing.store_files()
-            timer.seconds["write"] = round(time.perf_counter() - write_started, 3)
-            timer.seconds["entities"] = round(timer.seconds.get("document_facts", 0.0) + timer.seconds.get("resolve", 0.0), 3)
-            summary.timings = timer.seconds
-            summary.seconds = round(time.perf_counter() - started, 3)
-            return json.dumps(summary.as_dict(), ensure_ascii=False, indent=2).encode("utf-8")
-
-        files["summary.json"] = summary_json
         try:
-            write_outputs(out_dir, files)
-            if storing is not None:
-                storing.commit({"names": names, "counts": list(counts), "html": summary.html})
+            if output_cache is not None and ikey is not None and len(fact_keys) == len(facts):
+                snapshot.store(output_cache, ikey, snapshot.Snapshot(
+                    digest, fact_keys, records, skipped[len(early):], summary.documents, summary.characters,
+                    summary.duplicate_passages_dropped))
+            stored = cached_outputs(output_cache, key, summary) if output_cache is not None else None
+            if stored is not None:
+                try:
+                    _write_phase(out_dir, *stored, None, summary, timer, started)
+                except CachedOutputMissing:
+                    output_cache.end_snapshot()
+                    summary.outputs_from_cache, summary.html = False, {}
+                    stored = None
+            if stored is None:
+                if _offloading(options, summary, len(facts)):
+                    helper = offload.Helper(options.spill_dir)  # its start overlaps the resolution
+                resolution, graph = resolve_graph(facts, alias_config, options, timer, records, helper)
+                files = output_files(graph, resolution, options, summary, timer, records, helper)
+                storing = StoringOutputs(output_cache, key, files, summary) if output_cache is not None else None
+                _write_phase(out_dir, storing.files if storing else files, graph_counts(graph), storing, summary, timer,
+                             started)
         finally:
-            if storing is not None:
-                storing.close()
             if helper is not None:
                 helper.close()
             if output_cache is not None:
@@ -693,6 +719,99 @@ def run(paths: list[str], options: BuildOptions) -> BuildResult:
         if result is None or result.facts is None:
             facts.close()
     return result
+
+
+def _write_phase(out_dir: Path, files: dict, counts: tuple, storing: StoringOutputs | None, summary: BuildSummary,
+                 timer: StageTimer, started: float) -> None:
+    """Write `files` and summary.json (rendered last, with the timings and the cache's
+    warnings complete) into `out_dir`; with `storing`, the files also go into the cache."""
+    summary.entities, summary.edges, summary.relations, summary.edges_over_max_edges, summary.events = counts
+    summary.map = f"map shows {summary.html['nodes_shown']} of {summary.html['nodes_total']} nodes" if summary.html else ""
+    summary.outputs = sorted(str(out_dir / name) for name in list(files) + ["summary.json"])
+    names = sorted(files)
+    write_started = time.perf_counter()
+
+    def summary_json() -> bytes:
+        if storing is not None:
+            storing.store_files()
+        timer.seconds["write"] = round(time.perf_counter() - write_started, 3)
+        timer.seconds["entities"] = round(timer.seconds.get("document_facts", 0.0) + timer.seconds.get("resolve", 0.0), 3)
+        summary.timings = dict(timer.seconds)
+        summary.seconds = round(time.perf_counter() - started, 3)
+        return json.dumps(summary.as_dict(), ensure_ascii=False, indent=2).encode("utf-8")
+
+    files = {**files, "summary.json": summary_json}
+    try:
+        write_outputs(out_dir, files)
+        if storing is not None:
+            storing.commit({"names": names, "counts": list(counts), "html": summary.html})
+    finally:
+        if storing is not None:
+            storing.close()
+
+
+def _rerun(ikey: str, out_dir: Path, options: BuildOptions, summary: BuildSummary, timer: StageTimer,
+           skipped: list[Skipped], started: float, alias_config: AliasConfig) -> BuildResult | None:
+    """The build of a corpus whose files are unchanged since a build whose outputs the
+    cache still holds for these options: those files, written without reading a document.
+    None (and `summary` untouched) when the cache has no such snapshot or outputs, or one
+    of the files no longer reads back; the caller then builds as always."""
+    import copy
+
+    cache = _open_cache(options, summary)  # its warnings (a damaged database replaced) hold either way
+    if cache is None:
+        return None
+    trial = copy.deepcopy(summary)
+    try:
+        with timer("analysis"):
+            snap = snapshot.load(cache, ikey)
+        stored = cached_outputs(cache, outputs_key_of(snap.digest, options), trial) if snap is not None else None
+        if stored is None:
+            return None
+        skipped = skipped + snap.skipped
+        if options.strict and skipped:
+            raise InputErrors(skipped, cached=True)
+        trial.documents, trial.characters = snap.documents, snap.characters
+        trial.duplicate_passages_dropped = snap.duplicate_passages_dropped
+        trial.cache_hits = snap.documents
+        trial.skipped = [dataclasses.asdict(s) for s in skipped]
+        try:
+            _write_phase(out_dir, *stored, None, trial, timer, started)
+        except CachedOutputMissing:
+            timer.seconds.pop("write", None)
+            return None
+    finally:
+        cache.close()
+        summary.warnings.extend(w for w in cache.warnings if w not in summary.warnings)
+    trial.warnings.extend(w for w in cache.warnings if w not in trial.warnings)
+    for name in dataclasses.fields(summary):  # the caller's summary is this build's
+        setattr(summary, name.name, getattr(trial, name.name))
+    return BuildResult(summary, options, snap.records, alias_config=alias_config, fact_keys=snap.fact_keys)
+
+
+def cached_facts(options: BuildOptions, fact_keys: list[tuple[str, str]]) -> FactSpill | None:
+    """The facts of a build served by `_rerun`, from the cache (None when any is gone)."""
+    try:
+        cache = AnalysisCache(options.cache_dir)
+    except (OSError, sqlite3.Error):
+        return None
+    spill = FactSpill(options.spill_dir)
+    try:
+        for i in range(0, len(fact_keys), CHUNK_DOCUMENTS):
+            part = fact_keys[i:i + CHUNK_DOCUMENTS]
+            found = cache.get_many([k for k, _ in part])
+            for key, doc_id in part:
+                facts = found.get(key)
+                if not isinstance(facts, DocFacts):
+                    spill.close()
+                    return None
+                spill.append(facts if facts.doc_id == doc_id else dataclasses.replace(facts, doc_id=doc_id))
+    except BaseException:
+        spill.close()
+        raise
+    finally:
+        cache.close()
+    return spill
 
 
 class _CallableModule(types.ModuleType):
