@@ -301,8 +301,18 @@ def node_link_text(graph: nx.Graph) -> str:
     return _SURROGATES.sub("\ufffd", text)  # lone surrogates cannot be written as UTF-8
 
 
+# a cell needing more than str(): a forbidden code point or a carriage return anywhere
+_CELL_WORK = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\r\ufffe\uffff\ud800-\udfff]")
+
+
 def _csv_cell(value, safe: bool) -> str:
-    text = spreadsheet_safe(value) if safe else strip_illegal("" if value is None else str(value))
+    kind = type(value)
+    if kind is int:  # most cells of the tables: counts and ids (a negative number stays as it is)
+        return str(value)
+    text = value if kind is str else "" if value is None else str(value)
+    if (not safe or not text.startswith(_FORMULA_PREFIXES)) and _CELL_WORK.search(text) is None:
+        return text  # what the general path below gives for it, without its passes
+    text = spreadsheet_safe(text) if safe else strip_illegal(text)
     # line ends as "\n": the csv module quotes a cell holding "\n" but not one holding a bare "\r"
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
