@@ -28,7 +28,7 @@ from typing import Iterable, Iterator
 import networkx as nx
 
 from . import __version__
-from .cache import SCHEMA_VERSION, AnalysisCache, FactSpill, analysis_key, encode_entry
+from .cache import SCHEMA_VERSION, AnalysisCache, FactSpill, analysis_key, decode_entry, encode_entry
 from .clean import CLEANING_VERSION, Deduplicator, clean_document
 from .entities import AliasConfig, DocFacts, document_facts, read_alias_file, resolve
 from .export import FORMATS, check_output_dir, render_files, write_outputs
@@ -214,6 +214,13 @@ def _analyse_and_extract(docs: list[CleanDocument]) -> list[tuple[DocAnalysis, D
     return _analyse_and_extract_with(nlp_module._worker_nlp, docs)
 
 
+def _analyse_and_encode(docs: list[CleanDocument]) -> list[tuple[bytes, bytes]]:
+    """`_analyse_and_extract`, each result already in its cache entry's form
+    (kg.cache.encode_entry): the workers compress them in parallel, and the parent, which
+    stores them, neither unpickles an analysis nor pickles and compresses anything."""
+    return [(encode_entry(analysis), encode_entry(facts)) for analysis, facts in _analyse_and_extract(docs)]
+
+
 def _analyse_and_extract_with(nlp, docs: list[CleanDocument]) -> list[tuple[DocAnalysis, DocFacts]]:
     analyses = analyse_documents(nlp, docs)
     return [(analysis, extract(analysis, doc.source)) for analysis, doc in zip(analyses, docs)]
@@ -324,11 +331,12 @@ def facts_with_cache(
                     if scheduler:
                         summary.jobs = state["pool"].threads
                 todo = [docs_[i] for i in to_analyse]
+                work = _analyse_and_encode if cache is not None else _analyse_and_extract
                 if scheduler:  # kg.distributed batches itself
-                    chunk.pending = state["pool"].map_async(_analyse_and_extract, todo)
+                    chunk.pending = state["pool"].map_async(work, todo)
                 else:
                     batches = [todo[b:b + POOL_BATCH] for b in range(0, len(todo), POOL_BATCH)]
-                    chunk.pending = _Flattened(state["pool"].map_async(_analyse_and_extract, batches, chunksize=1))
+                    chunk.pending = _Flattened(state["pool"].map_async(work, batches, chunksize=1))
             else:
                 if state["nlp"] is None and announce is not None:
                     announce(model)
@@ -339,16 +347,21 @@ def facts_with_cache(
     def finish(chunk: _Chunk) -> Iterator[DocFacts]:
         if chunk.missing:
             results = chunk.pending.get() if hasattr(chunk.pending, "get") else (chunk.pending or [])
-            new_analyses, new_facts = {}, {}
+            new_analyses, new_facts, encoded = {}, {}, {}
             for i, (analysis, facts) in zip(chunk.to_analyse, results):
+                if isinstance(facts, bytes):  # from _analyse_and_encode: the cache entries themselves
+                    encoded[chunk.akeys[i]], encoded[chunk.fkeys[i]] = analysis, facts
+                    new_facts[chunk.fkeys[i]] = decode_entry(facts)
+                    continue
                 new_analyses[chunk.akeys[i]] = analysis
                 new_facts[chunk.fkeys[i]] = facts
             with timer("document_facts"):
                 for i in chunk.missing:
                     if chunk.fkeys[i] not in new_facts:  # analysis cached, rules changed
                         new_facts[chunk.fkeys[i]] = extract(chunk.analyses[chunk.akeys[i]], chunk.docs[i].source)
-            if cache is not None:
-                cache.put_many({**new_analyses, **new_facts})
+            if cache is not None:  # one transaction
+                cache.put_encoded({**{k: encode_entry(v) for k, v in {**new_analyses, **new_facts}.items()
+                                      if k not in encoded}, **encoded})
             chunk.found.update(new_facts)
         summary.cache_hits += len(chunk.docs) - len(chunk.to_analyse)
         for key, doc in zip(chunk.fkeys, chunk.docs):

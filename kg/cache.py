@@ -185,7 +185,7 @@ class AnalysisCache:
                         marks = ",".join("?" * len(chunk))
                         for key, blob in self._db.execute(f"SELECT key, data FROM analysis WHERE key IN ({marks})", chunk):
                             try:
-                                found[key] = pickle.loads(zlib.decompress(blob))
+                                found[key] = decode_entry(blob)
                             except Exception:  # a damaged entry is a miss, not a failure
                                 damaged.append(key)
             except sqlite3.Error as exc:
@@ -289,6 +289,11 @@ class AnalysisCache:
 def encode_entry(value) -> bytes:
     """A cache entry's stored form (zlib releases the GIL: a thread may encode beside Python work)."""
     return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 3)
+
+
+def decode_entry(blob: bytes):
+    """The value `encode_entry` stored."""
+    return pickle.loads(zlib.decompress(blob))
 
 
 SPILL_MEMORY_BYTES = 4 << 20  # pickled size of records a spill keeps in memory (about 2,000 articles' facts)
