@@ -18,6 +18,9 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	# bytecode for the editable package even where PYTHONDONTWRITEBYTECODE is set (each kg
+	# process, a pool worker's helper included, would otherwise compile kg on start)
+	$(BIN)/python -m compileall -q kg
 	touch $@
 
 build-graph: install
