@@ -20,6 +20,7 @@ import os
 import pickle
 import sqlite3
 import tempfile
+import threading
 import time
 import zlib
 from pathlib import Path
@@ -286,13 +287,30 @@ class AnalysisCache:
         self._db.close()
 
 
+ZSTD_LEVEL = 3  # 1,000 articles' output files (73 MB): 0.12 s to 6.6 MB; zlib at level 3 took 0.50 s to 12.4 MB
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+_codecs = threading.local()  # zstandard's (de)compressor objects are not shared across threads
+
+
+def _zstd():
+    codecs = getattr(_codecs, "pair", None)
+    if codecs is None:
+        import zstandard
+
+        codecs = _codecs.pair = (zstandard.ZstdCompressor(level=ZSTD_LEVEL), zstandard.ZstdDecompressor())
+    return codecs
+
+
 def encode_entry(value) -> bytes:
-    """A cache entry's stored form (zlib releases the GIL: a thread may encode beside Python work)."""
-    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 3)
+    """A cache entry's stored form: pickled, then Zstandard (which releases the GIL: a thread
+    may encode beside Python work)."""
+    return _zstd()[0].compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def decode_entry(blob: bytes):
-    """The value `encode_entry` stored."""
+    """The value `encode_entry` stored (or an older kg's zlib entry)."""
+    if blob[:4] == _ZSTD_MAGIC:
+        return pickle.loads(_zstd()[1].decompress(blob))
     return pickle.loads(zlib.decompress(blob))
 
 

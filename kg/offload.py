@@ -13,8 +13,9 @@ this process would write: the same functions on an identical graph (pickling kee
 order of nodes, edges and attributes). When it cannot start, dies or answers anything
 else, the files are rendered here instead, so the outputs never depend on it.
 
-It also finds the graph's Louvain communities while this process lays out the map (the
-layout does not need them; Louvain reads only the edges and their weights).
+It also finds the graph's Louvain communities and the betweenness of the nodes the map draws
+while this process lays out the map (the layout needs neither; both read only the edges,
+their weights and the nodes' ranking).
 
 Nothing large goes through the pipes (a pipe holds 64 KiB: a helper blocked on writing one
 file could not render the next): the parent writes the pickled graph to a file of a
@@ -63,6 +64,7 @@ class Helper:
         self._process: subprocess.Popen | None = None
         self._ready: set[str] = set()
         self._requests = 0
+        self._betweenness: Callable[[], dict | None] | None = None
         self._folder = Path(tempfile.mkdtemp(prefix="kg-offload-", dir=directory))
         package_root = str(Path(__file__).resolve().parents[1])
         env = dict(os.environ)
@@ -73,7 +75,7 @@ class Helper:
         except OSError:
             self._process = None
 
-    def _request(self, task: str, graph: nx.Graph, names: list[str]) -> None:
+    def _request(self, task: str, graph: nx.Graph, names: list[str], **extra) -> None:
         if self._process is None:
             return
         self._requests += 1
@@ -81,7 +83,8 @@ class Helper:
         try:
             with open(path, "wb") as handle:
                 pickle.dump(graph, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            line = json.dumps({"task": task, "graph": str(path), "names": names, "folder": str(self._folder)})
+            line = json.dumps({"task": task, "graph": str(path), "names": names, "folder": str(self._folder),
+                               "request": self._requests, **extra})
             self._process.stdin.write(line.encode() + b"\n")
             self._process.stdin.flush()
         except (OSError, ValueError):
@@ -99,20 +102,50 @@ class Helper:
             return pickle.loads(data) if data is not None else None
         return get
 
+    def structure(self, graph: nx.Graph, max_nodes: int | None = None) -> tuple[Callable[[], list | None],
+                                                                               Callable[[], dict | None]]:
+        """`communities`, and then, with `max_nodes`, the betweenness of the nodes the map
+        draws (kg.render.map_betweenness), which the map would otherwise compute after the
+        layout: two functions that wait for them (None where the helper failed). Both read
+        only the edges, their weights and the nodes' mentions and names, which the layout
+        and the dates leave as they are."""
+        names = ["communities"] + (["betweenness"] if max_nodes is not None else [])
+        self._request("communities", graph, names, max_nodes=max_nodes)
+
+        def get(name: str):
+            def wait():
+                data = self._receive(name)
+                return pickle.loads(data) if data is not None else None
+            return wait
+        self._betweenness = get("betweenness") if max_nodes is not None else None
+        return get("communities"), self._betweenness or (lambda: None)
+
+    def betweenness(self) -> dict | None:
+        """The betweenness the last `structure` request asked for (None: none asked, or the
+        helper failed); read once."""
+        wait, self._betweenness = self._betweenness, None
+        return wait() if wait is not None else None
+
     def render(self, graph: nx.Graph, names: list[str]) -> dict[str, Callable[[], bytes]]:
         """name -> a function that returns that file's bytes: the helper's, or rendered
-        here if the helper failed."""
+        here if the helper failed. The helper renders `names` in order; the functions come
+        in the reverse order, and each first tries to claim its file (`_claim`): one the
+        helper has not begun is rendered here, so that whichever process is free first
+        takes the last files (the two processes finish together)."""
         names = list(names)
         self._request("files", graph, names)
+        request = self._requests
         renderers = _renderers(graph)
 
         def result(name: str) -> Callable[[], bytes]:
             def get() -> bytes:
+                if self._process is not None and _claim(self._folder, request, name, on_error=False):
+                    return renderers[name]()
                 data = self._receive(name)
                 return data if data is not None else renderers[name]()
             return get
 
-        return {name: result(name) for name in names}
+        return {name: result(name) for name in reversed(names)}
 
     def _receive(self, name: str) -> bytes | None:
         try:
@@ -157,6 +190,20 @@ def _file_name(name: str) -> str:
     return name.replace("/", "_") + ".part"
 
 
+def _claim(folder: Path, request: int, name: str, *, on_error: bool) -> bool:
+    """Whether this process is the first to claim file `name` of request `request` (the
+    helper before rendering it, the parent before waiting for it): an exclusive create, so
+    exactly one of the two renders it. Where the create fails otherwise, `on_error`: the
+    helper then renders, the parent waits for it, so the file is never left to neither."""
+    try:
+        os.close(os.open(folder / f"{request}-{_file_name(name)}.claim", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        return False
+    except OSError:
+        return on_error
+    return True
+
+
 def _answer(folder: Path, name: str, data: bytes) -> None:
     part = folder / _file_name(name)
     with open(f"{part}.tmp", "wb") as handle:
@@ -180,10 +227,16 @@ def main() -> int:
             from .graph import louvain
 
             _answer(folder, "communities", pickle.dumps(louvain(graph), protocol=pickle.HIGHEST_PROTOCOL))
+            if request.get("max_nodes") is not None:
+                from .render import map_betweenness
+
+                between = map_betweenness(graph, request["max_nodes"])
+                _answer(folder, "betweenness", pickle.dumps(between, protocol=pickle.HIGHEST_PROTOCOL))
         else:
             renderers = _renderers(graph)
             for name in request["names"]:
-                _answer(folder, name, renderers[name]())
+                if _claim(folder, request["request"], name, on_error=True):  # else the parent took it
+                    _answer(folder, name, renderers[name]())
     return 0
 
 

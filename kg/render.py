@@ -61,7 +61,7 @@ def render_html(graph: nx.Graph, path: str | Path, *, max_nodes: int = 300,
 
 
 def render_html_text(graph: nx.Graph, *, max_nodes: int = 300, title: str = "kg 知识图谱",
-                     documents: list | None = None) -> tuple[str, dict]:
+                     documents: list | None = None, betweenness: dict | None = None) -> tuple[str, dict]:
     """The interactive map of `graph` as one HTML page that makes no network requests.
 
     Draws at most `max_nodes` nodes: the top ones by weighted degree (sum of edge weights;
@@ -69,7 +69,8 @@ def render_html_text(graph: nx.Graph, *, max_nodes: int = 300, title: str = "kg 
     others (up to EXTRA_LIMIT) can be found by the search and added to the view. Nodes are
     placed where the graph's `x`, `y` say (kg.layout; computed here when absent), so the
     page opens laid out, physics off. `documents` (DocumentRecord-like objects) give the
-    evidence sentences their article's title, date and link.
+    evidence sentences their article's title, date and link. `betweenness`: what
+    `map_betweenness(graph, max_nodes)` gives, when already computed (kg.offload).
     Returns (page, {"nodes_total", "nodes_shown", "edges_shown", "truncated"}).
     """
     if max_nodes < 1:
@@ -86,7 +87,7 @@ def render_html_text(graph: nx.Graph, *, max_nodes: int = 300, title: str = "kg 
     extra = ranked[max_nodes:max_nodes + EXTRA_LIMIT]
 
     vis_ids = _vis_ids(shown + extra)
-    between = _betweenness(graph, shown)
+    between = betweenness if betweenness is not None else _betweenness(graph, shown)
     divisions = _division_names(graph, shown + extra)
     nodes = [_node(n, graph.nodes[n], vis_ids[n], strength[n], divisions.get(n, "")) for n in shown]
     for n, item in zip(shown, nodes):
@@ -130,6 +131,11 @@ def render_html_text(graph: nx.Graph, *, max_nodes: int = 300, title: str = "kg 
     }
     summary = f"{len(nodes)} 个节点 · {len(edges)} 条边 ({len(nodes)} nodes · {len(edges)} edges)"
     return _page(data, title=title, note=note, summary=summary), stats
+
+
+def map_betweenness(graph: nx.Graph, max_nodes: int = 300) -> dict:
+    """The betweenness `render_html_text(graph, max_nodes=...)` gives the nodes it draws."""
+    return _betweenness(graph, ranked_nodes(graph, weighted_degree(graph))[:max_nodes])
 
 
 def _betweenness(graph: nx.Graph, shown: list) -> dict:

@@ -146,3 +146,25 @@ def test_summary_counts_the_typed_relations_and_the_cli_says_so(tmp_path):
     rows = read_csv(out / "events.csv")
     assert summary["events"] == len(rows) > 0  # the sample has visits and signings
     assert f"{len(rows)} typed relations (events.csv)" in result.stderr
+
+
+def test_the_pool_forks_after_the_model_and_the_rules_have_loaded_their_tables():
+    """kg.build.start_workers runs one document through the model and the rules before the
+    fork: the workers inherit the loaded tables instead of each loading them again (in a
+    fresh interpreter: this one's caches hold what earlier tests loaded)."""
+    import subprocess
+    import sys
+
+    code = ("from kg.build import start_workers\n"
+            "from kg.entities.divisions import divisions\n"
+            "assert divisions.cache_info().currsize == 0\n"
+            "def loaded():\n"
+            "    return divisions.cache_info().currsize, len(divisions()[0]), divisions.cache_info().hits\n"
+            "pool = start_workers(None, 2)\n"
+            "loaded = pool.apply(loaded)\n"
+            "pool.terminate(); pool.join()\n"
+            "print(divisions.cache_info().currsize, *loaded)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    here, in_worker, rows, hits = map(int, done.stdout.split())
+    assert here == 1 and in_worker == 1 and rows > 40_000 and hits >= 1  # the worker's table came with the fork

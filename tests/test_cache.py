@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 from kg.build import BuildOptions, BuildSummary, _open_cache
-from kg.cache import AnalysisCache, analysis_key
+from kg.cache import AnalysisCache, analysis_key, decode_entry, encode_entry
 from kg.clean import clean_document
 from kg.types import DocAnalysis, Document
 
@@ -29,6 +29,27 @@ def test_entries_round_trip_and_survive_reopening(tmp_path):
     assert found == items and (cache.hits, cache.misses) == (10, 1)
     assert cache.integrity() == "ok" and cache.warnings == []
     cache.close()
+
+
+def test_entries_are_zstandard_and_an_older_kgs_zlib_entries_still_read():
+    import pickle
+    import zlib
+
+    value = entry(3)[1]
+    blob = encode_entry(value)
+    assert blob[:4] == b"\x28\xb5\x2f\xfd"  # a Zstandard frame
+    assert decode_entry(blob) == value
+    assert decode_entry(zlib.compress(pickle.dumps(value), 3)) == value
+
+
+def test_entries_encode_the_same_in_threads():
+    from concurrent.futures import ThreadPoolExecutor
+
+    values = [entry(i)[1] for i in range(40)]
+    with ThreadPoolExecutor(4) as pool:
+        blobs = list(pool.map(encode_entry, values))
+    assert blobs == [encode_entry(v) for v in values]
+    assert [decode_entry(b) for b in blobs] == values
 
 
 def test_a_file_that_is_not_a_database_is_moved_aside(tmp_path):

@@ -131,3 +131,20 @@ def test_font_warning_when_fontconfig_lists_no_chinese_font(monkeypatch):
     monkeypatch.setattr(fonts.shutil, "which", lambda name: None)
     assert fonts.cjk_font_missing() is False  # no fontconfig: nothing known, nothing said
     assert "fonts-noto-cjk" in fonts.FONT_HINT
+
+
+def test_the_command_ends_with_its_exit_code_and_all_of_its_output(tmp_path):
+    """kg.cli.run ends the process without the interpreter's tear-down: what was printed
+    still arrives through a pipe, and each exit code is the command's."""
+    import subprocess
+
+    shown = subprocess.run([str(KG), "--version"], capture_output=True, text=True, timeout=120)
+    assert shown.returncode == 0 and "kg" in shown.stdout
+    usage = subprocess.run([str(KG), "build", "--no-such-option"], capture_output=True, text=True, timeout=120)
+    assert usage.returncode == 2 and "--no-such-option" in usage.stderr
+    missing = subprocess.run([str(KG), "build", str(tmp_path / "none"), "--out", str(tmp_path / "out")],
+                             capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 1 and "no such file" in missing.stderr
+    exported = subprocess.run([str(KG), "export", "--out", str(tmp_path / "nothing-built")], capture_output=True,
+                              text=True, timeout=120)
+    assert exported.returncode != 0 and exported.stderr.strip()

@@ -13,7 +13,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-import zlib
 from pathlib import Path
 
 import networkx as nx
@@ -21,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
+from kg.cache import decode_entry
 from kg.cli import main
 from kg.export import OWN_FILES
 from kg.nlp import DEFAULT_MODEL, MODELS_DIR
@@ -355,7 +355,7 @@ def check_cache_whole(cache: Path) -> int:
     finally:
         db.close()
     for (blob,) in rows:
-        pickle.loads(zlib.decompress(blob))  # every entry whole
+        decode_entry(blob)  # every entry whole
     return len(rows)
 
 

@@ -31,17 +31,74 @@ def local(graph: nx.Graph) -> dict[str, bytes]:
             "graph.json": node_link_text(graph).encode("utf-8")}
 
 
+def answered(helper, names) -> None:
+    """Until the helper has announced every one of `names`."""
+    while not set(names) <= helper._ready:
+        line = helper._process.stdout.readline()
+        assert line, "the helper ended"
+        helper._ready.add(line.decode().strip())
+
+
 def test_helper_answers_what_this_process_computes(tmp_path):
     graph = sample_graph()
     with offload.Helper(tmp_path) as helper:
         communities = helper.communities(graph)
         files = helper.render(graph, NAMES)
-        assert helper._process is not None  # it really ran in the helper
+        assert list(files) == NAMES[::-1]  # the helper's last file first: the one this process may take
+        answered(helper, ["communities"] + NAMES)  # it really ran in the helper
         got = {name: files[name]() for name in NAMES}
         assert helper._process is not None  # ... and did not fall back
         assert communities() == louvain(graph)
     assert got == local(graph)
     assert list(tmp_path.iterdir()) == []  # its folder is gone
+
+
+def test_a_file_this_process_claims_first_is_rendered_here_and_not_by_the_helper(tmp_path):
+    graph = sample_graph()
+    with offload.Helper(tmp_path) as helper:
+        # the next request's graph.json, claimed before the helper can see the request
+        assert offload._claim(helper._folder, helper._requests + 1, "graph.json", on_error=False)
+        files = helper.render(graph, NAMES)
+        answered(helper, NAMES[:2])
+        assert not offload._claim(helper._folder, helper._requests, "graph.gexf", on_error=False)  # the helper's
+        got = {name: files[name]() for name in NAMES[:2]}
+        helper._process.stdin.close()  # the helper ends: it answered nothing more
+        assert helper._process.stdout.read() == b""
+        assert helper._ready == set()
+    assert got == {name: data for name, data in local(graph).items() if name in NAMES[:2]}
+
+
+def test_the_parent_renders_a_file_the_helper_has_not_begun(tmp_path, monkeypatch):
+    graph = sample_graph()
+    with offload.Helper(tmp_path) as helper:
+        files = helper.render(graph, NAMES)
+        first = next(iter(files))  # the helper's last file: this process claims it if the helper is still busy
+        claims = []
+        real = offload._claim
+
+        def spy(*args, **kwargs):
+            claims.append(real(*args, **kwargs))
+            return claims[-1]
+        monkeypatch.setattr(offload, "_claim", spy)
+        got = {name: files[name]() for name in files}
+        assert len(claims) == 3 and first == "graph.json"
+    assert got == local(graph)  # whoever rendered each
+
+
+def test_the_helper_gives_the_maps_betweenness_after_the_communities(tmp_path):
+    from kg.render import map_betweenness
+
+    graph = sample_graph()
+    graph.add_edge("e6", "tail1", weight=3)  # a path off the clique: nodes between others
+    graph.add_edge("tail1", "tail2", weight=3)
+    graph.add_edge("tail2", "tail3", weight=3)
+    with offload.Helper(tmp_path) as helper:
+        communities, betweenness = helper.structure(graph, max_nodes=9)
+        assert communities() == louvain(graph)
+        got = helper.betweenness()
+        assert helper._process is not None
+        assert helper.betweenness() is None  # read once
+    assert got == map_betweenness(graph, 9) and len(got) == 9 and any(got.values())
 
 
 def test_a_helper_that_dies_leaves_the_work_to_this_process(tmp_path):
@@ -52,6 +109,8 @@ def test_a_helper_that_dies_leaves_the_work_to_this_process(tmp_path):
         communities = helper.communities(graph)
         files = helper.render(graph, NAMES)
         assert communities() is None  # the caller computes them
+        helper.structure(graph, max_nodes=3)
+        assert helper.betweenness() is None  # and the betweenness
         assert {name: files[name]() for name in NAMES} == local(graph)
         assert helper._process is None
 

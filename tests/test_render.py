@@ -158,6 +158,18 @@ def test_tolerates_bare_and_empty_graphs(tmp_path):
         render_html(nx.Graph(), tmp_path / "bad.html", max_nodes=0)
 
 
+def test_a_precomputed_betweenness_gives_the_same_page():
+    from kg.render import map_betweenness, render_html_text
+
+    graph = star_graph(30)
+    graph.add_edge("n01", "n02", weight=2)
+    graph.add_edge("n02", "n03", weight=1)
+    page, _ = render_html_text(graph, max_nodes=10)
+    between = map_betweenness(graph, 10)
+    assert len(between) == 10 and any(between.values())
+    assert render_html_text(graph, max_nodes=10, betweenness=between)[0] == page
+
+
 def test_title_is_escaped(tmp_path):
     path = tmp_path / "map.html"
     render_html(star_graph(2), path, title="</title><script>alert(1)</script>")

@@ -70,8 +70,15 @@ def _read_shipped_table() -> dict[str, tuple[str, str, str, str]] | None:
         return {row[0]: (row[0], row[1], row[2], row[3]) for row in (line.rstrip("\n").split("\t") for line in handle) if len(row) == 4}
 
 
+# the suffixes by their last character, in DIVISION_SUFFIXES' order: a name is tried against
+# the few that can end it (44,700 names are stripped when the table loads)
+_SUFFIXES_BY_LAST: dict[str, tuple[str, ...]] = {}
+for _suffix in DIVISION_SUFFIXES:
+    _SUFFIXES_BY_LAST[_suffix[-1]] = _SUFFIXES_BY_LAST.get(_suffix[-1], ()) + (_suffix,)
+
+
 def _bare_division_name(name: str) -> str:
-    for suffix in DIVISION_SUFFIXES:
+    for suffix in _SUFFIXES_BY_LAST.get(name[-1:], ()):
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[: -len(suffix)]
     return name
