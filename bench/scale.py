@@ -249,7 +249,10 @@ def run_measured(cmd: list[str], log_path: Path, env: dict | None = None, timeou
                 _kill_tree(proc)
                 timed_out = True
                 break
-            time.sleep(POLL_SECONDS)
+            try:  # returns as soon as the build ends: its wall time is not rounded up to the next poll
+                proc.wait(timeout=POLL_SECONDS)
+            except psutil.TimeoutExpired:
+                pass
         rc = proc.wait()
     wall = time.perf_counter() - started
     tree_cpu = sum(cpu_by_pid.values())
