@@ -78,7 +78,10 @@ def progress(iterable: Iterable, enabled: bool, total: int | None = None) -> Ite
     except (OSError, ValueError, AttributeError):
         size = os.terminal_size((0, 0))
     # a terminal that reports no size (some ptys, CI) would get an empty or hidden bar
-    bar = tqdm(total=total or None, desc="documents", unit="doc", file=sys.stderr, disable=None, leave=False,
+    class Bar(tqdm):
+        monitor_interval = 0  # no monitor thread: kg forks helpers only while no other thread runs (kg.forked)
+
+    bar = Bar(total=total or None, desc="documents", unit="doc", file=sys.stderr, disable=None, leave=False,
                dynamic_ncols=size.columns > 0, ncols=None if size.columns > 0 else 80,
                nrows=None if size.lines > 0 else 24)
     try:

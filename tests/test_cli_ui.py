@@ -148,3 +148,16 @@ def test_the_command_ends_with_its_exit_code_and_all_of_its_output(tmp_path):
     exported = subprocess.run([str(KG), "export", "--out", str(tmp_path / "nothing-built")], capture_output=True,
                               text=True, timeout=120)
     assert exported.returncode != 0 and exported.stderr.strip()
+
+
+def test_the_progress_bar_starts_no_thread(tmp_path):
+    """A bar on a terminal leaves this process with one thread, so that kg.forked may still
+    fork (tqdm's monitor thread would stop it)."""
+    code = ("import threading, kg.progress as p, kg.forked as f\n"
+            "bar = p.progress(iter(range(3)), True, 3)\n"
+            "next(bar)\n"
+            "print('THREADS', threading.active_count(), f.can_fork())\n"
+            "list(bar)\n")
+    out = _in_terminal([sys.executable, "-c", code], dict(os.environ, COLUMNS="100"))
+    assert "0/3" in out or "1/3" in out, out  # a bar was drawn
+    assert "THREADS 1 True" in out, out
