@@ -95,12 +95,7 @@ class Helper:
         function returned waits for them (None if the helper failed: compute them here).
         Only the graph's structure and weights count: attributes added meanwhile do not
         change the answer."""
-        self._request("communities", graph, ["communities"])
-
-        def get() -> list | None:
-            data = self._receive("communities")
-            return pickle.loads(data) if data is not None else None
-        return get
+        return self.structure(graph)[0]
 
     def structure(self, graph: nx.Graph, max_nodes: int | None = None) -> tuple[Callable[[], list | None],
                                                                                Callable[[], dict | None]]:
