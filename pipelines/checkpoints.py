@@ -1,4 +1,4 @@
-"""Checkpoint averaging for `spacy train`.
+"""Checkpoints and start weights for `spacy train`.
 
 `kg.keep_checkpoints.v1` (a `[training.before_to_disk]` callback; load this file with
 `--code`) saves a copy of the pipeline at every evaluation into `eval-NNN` folders of
@@ -6,6 +6,10 @@
 the weights of checkpoints of one architecture. The average of the last few checkpoints
 generalises better than any one of them (on our dev set: F 0.945 for the last three vs
 0.937 for the best single checkpoint).
+
+`kg.load_tok2vec.v1` (an `[initialize.after_init]` callback) starts the tok2vec from weights
+written by `pipelines/pretrain_chars.py` (spaCy's own `init_tok2vec` would need the whole
+`[pretraining]` section of `spacy pretrain`, which kg does not use).
 """
 from __future__ import annotations
 
@@ -34,6 +38,20 @@ def keep_checkpoints(directory: str):
         return nlp
 
     return save
+
+
+@registry.callbacks("kg.load_tok2vec.v1")
+def load_tok2vec(path: str, component: str = "tok2vec"):
+    """After initialisation, replace `component`'s model weights with those in `path` (the
+    bytes of a model of the same architecture)."""
+
+    def load(nlp):
+        data = Path(path).read_bytes()
+        nlp.get_pipe(component).model.from_bytes(data)
+        print(f"kg.load_tok2vec.v1: {component} from {path}", file=sys.stderr)
+        return nlp
+
+    return load
 
 
 def _weights_digest(path: Path) -> str:

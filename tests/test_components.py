@@ -118,3 +118,21 @@ def test_key_table_makes_each_key_once_and_finds_it_after_merges():
         assert (table(keys) == keys * numpy.uint64(7) + numpy.uint64(1)).all()
     assert len(made) == len(set(made)) == len(table)
     assert len(table.keys) > 0 and table(numpy.zeros(0, dtype="uint64")).shape == (0,)
+
+
+def test_lexicon_features_round_trip_with_and_without_the_stored_prefix_table():
+    import srsly
+
+    from kg.components import LexiconFeatures
+
+    lexicon = {"沈阳市": _bits("adm"), "沈阳": _bits("adm"), "张明": _bits("per2"), "沈阳市政府": _bits("org"),
+               "x": _bits("adm")}  # too short: filtered out
+    pipe = LexiconFeatures(lexicon)
+    text = "张明在沈阳市政府，沈阳人"
+    data = pipe.to_bytes()
+    assert "lengths_at" in srsly.msgpack_loads(data)
+    loaded = LexiconFeatures().from_bytes(data)
+    old = LexiconFeatures().from_bytes(srsly.msgpack_dumps({"lexicon": lexicon}))  # a model saved before the table
+    assert loaded.features(text) == old.features(text) == pipe.features(text)
+    assert loaded.lexicon == pipe.lexicon and "x" not in loaded.lexicon
+    assert loaded.features(text)[3] == "H|org:B|adm:B"
