@@ -144,27 +144,72 @@ class _MaxoutNorm(_Fused):
                 numpy.maximum(best, Y[:, p * n_out:(p + 1) * n_out], out=best)
         else:
             best = Y
-        # thinc's LayerNorm: (x - mean) / sqrt(var + 1e-8) * G + b
-        best -= best.mean(axis=1, keepdims=True)
-        scale = numpy.einsum("ij,ij->i", best, best)
-        scale /= n_out
-        scale += 1e-08
-        best *= (scale ** -0.5)[:, None]
-        best *= norm.get_param("G")
-        best += norm.get_param("b")
-        return best
+        return _layer_norm(best, norm, n_out)
+
+
+def _layer_norm(Y, norm, n_out):
+    """thinc's LayerNorm in place: (x - mean) / sqrt(var + 1e-8) * G + b."""
+    import numpy
+
+    Y -= Y.mean(axis=1, keepdims=True)
+    scale = numpy.einsum("ij,ij->i", Y, Y)
+    scale /= n_out
+    scale += 1e-08
+    Y *= (scale ** -0.5)[:, None]
+    Y *= norm.get_param("G")
+    Y += norm.get_param("b")
+    return Y
+
+
+MISH_THRESHOLD = 20.0  # thinc's: at and above it, mish(x) = x
+
+
+class _MishNorm(_Fused):
+    """thinc's chain(Mish, LayerNorm) at inference. thinc computes mish per value in a scalar C
+    loop (x * tanh(log(1 + exp(x))), in double precision); here the same function in vectorised
+    float32 passes: tanh(softplus(x)) = n / (n + 2) with n = e^x (e^x + 2). Above the threshold
+    n / (n + 2) rounds to exactly 1 in float32, so clamping x there gives thinc's y = x."""
+
+    def infer(self, model, X):
+        mish, norm = model.layers
+        Y = mish.ops.gemm(X, mish.get_param("W"), trans2=True)
+        Y += mish.get_param("b")
+        return _layer_norm(mish_inplace(Y), norm, mish.get_dim("nO"))
+
+
+def mish_inplace(Y):
+    """thinc's mish of a float32 array, in place (see _MishNorm)."""
+    import numpy
+
+    n = numpy.minimum(Y, MISH_THRESHOLD)
+    numpy.exp(n, out=n)
+    t = n + 2.0
+    n *= t  # e^x (e^x + 2)
+    numpy.add(n, 2.0, out=t)
+    n /= t
+    Y *= n
+    return Y
 
 
 class _Residual(_Fused):
     @staticmethod
     def infer(model, X):
         Y, _ = model.layers[0](X, False)
-        Y += X  # Y is the fused block's own new array (thinc's residual allocates X + Y)
+        # Y is the fused block's own new array (thinc's residual allocates X + Y)
+        if hasattr(Y, "lengths"):  # a Ragged batch (kg.MishWindowEncoder.v1)
+            Y.data += X.data
+        else:
+            Y += X
         return Y
 
 
+_FUSED_BLOCKS = {"maxout>>layernorm": _MaxoutNorm, "mish>>layernorm": _MishNorm}
+# what follows the window in a residual block whose sum kg adds in place
+_FUSED_TAILS = (["maxout>>layernorm>>dropout"], ["mish>>layernorm>>dropout"], ["with_array(mish>>layernorm>>dropout)"])
+
+
 def fuse_inference(model) -> int:
-    """Give the chain(Maxout, LayerNorm) blocks of a thinc model (and the residual blocks
+    """Give the chain(Maxout, LayerNorm) and chain(Mish, LayerNorm) blocks of a thinc model (and the residual blocks
     around them) kg's inference forwards; returns how many blocks changed. Only models on
     numpy (CPU) ops; KG_FUSED=0 leaves every model as thinc builds it."""
     from thinc.api import NumpyOps
@@ -175,15 +220,16 @@ def fuse_inference(model) -> int:
     for node in model.walk():
         if getattr(node._func, "kg_fused", False):
             return 0  # done before
-        if node.name == "maxout>>layernorm" and [layer.name for layer in node.layers] == ["maxout", "layernorm"]:
-            node._func = _MaxoutNorm(node._func)
+        kind = _FUSED_BLOCKS.get(node.name)
+        if kind is not None and [layer.name for layer in node.layers] == node.name.split(">>"):
+            node._func = kind(node._func)
             fused.add(id(node))
     changed = len(fused)
     for node in model.walk():
         if node.name.startswith("residual(") and len(node.layers) == 1:
             inner = [layer for layer in node.layers[0].walk() if id(layer) in fused]
             tail = node.layers[0].layers[1:] if node.layers[0].name.startswith("expand_window>>") else []
-            if inner and [layer.name for layer in tail] == ["maxout>>layernorm>>dropout"]:
+            if inner and [layer.name for layer in tail] in _FUSED_TAILS:
                 node._func = _Residual(node._func)
                 changed += 1
     return changed

@@ -91,14 +91,16 @@ def test_workers_under_dasks_malloc_setting_get_the_heap_back(monkeypatch):
     nlp._heap_for_arrays.cache_clear()
 
 
-def _tok2vec(width=16, depth=2):
-    component, docs = _tok2vec_pipe(width, depth)
+def _tok2vec(width=16, depth=2, encoder="maxout"):
+    component, docs = _tok2vec_pipe(width, depth, encoder)
     return component.model, docs
 
 
-def _tok2vec_pipe(width=16, depth=2):
+def _tok2vec_pipe(width=16, depth=2, encoder="maxout"):
     from thinc.api import NumpyOps, set_current_ops
     import spacy
+
+    import kg.components  # noqa: F401  (registers kg.MishWindowEncoder.v1)
 
     set_current_ops(NumpyOps())
     nlp = spacy.blank("zh")
@@ -107,7 +109,8 @@ def _tok2vec_pipe(width=16, depth=2):
         "embed": {"@architectures": "spacy.MultiHashEmbed.v2", "width": width, "attrs": ["ORTH", "NORM"],
                   "rows": [500, 500], "include_static_vectors": False},
         "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": width, "depth": depth,
-                   "window_size": 1, "maxout_pieces": 3}}})
+                   "window_size": 1, "maxout_pieces": 3} if encoder == "maxout" else
+                  {"@architectures": encoder, "width": width, "depth": depth, "window_size": 1}}})
     nlp.initialize()
     component = nlp.get_pipe("tok2vec")
     model = component.model
@@ -121,10 +124,11 @@ def _tok2vec_pipe(width=16, depth=2):
     return component, docs
 
 
-def test_fused_inference_gives_thincs_outputs():
+@pytest.mark.parametrize("encoder", ["maxout", "spacy.MishWindowEncoder.v2", "kg.MishWindowEncoder.v1"])
+def test_fused_inference_gives_thincs_outputs(encoder):
     import numpy
 
-    model, docs = _tok2vec()
+    model, docs = _tok2vec(encoder=encoder)
     before = model.predict(docs)
     assert ops.fuse_inference(model) == 3 + 2  # embedding mix and two encoder blocks; two residuals
     after = model.predict(docs)
@@ -172,6 +176,36 @@ def test_kgs_fast_paths_find_the_same_entities_as_spacys_own(monkeypatch):
     assert len(found["fast"] & found["slow"]) / len(both) >= 0.999
 
 
+@pytest.mark.parametrize("fused", [False, True])
+def test_kgs_mish_encoder_gives_each_document_its_own_vectors(fused):
+    """kg.MishWindowEncoder.v1: a document's vectors do not depend on the batch around it
+    (spaCy's Mish encoder lets windows run into the neighbouring documents)."""
+    import numpy
+
+    model, docs = _tok2vec(encoder="kg.MishWindowEncoder.v1")
+    if fused:
+        assert ops.fuse_inference(model) == 3 + 2
+    together = model.predict(docs)
+    for doc, vectors in zip(docs, together):
+        assert numpy.abs(model.predict([doc])[0] - vectors).max() < 1e-6
+    spacys, docs = _tok2vec(encoder="spacy.MishWindowEncoder.v2")
+    together = spacys.predict(docs)
+    assert max(numpy.abs(spacys.predict([doc])[0] - vectors).max() for doc, vectors in zip(docs, together)) > 1e-3
+
+
+def test_fused_mish_is_thincs_over_its_whole_range():
+    """The vectorised mish against thinc's scalar one, from far below zero to past the
+    threshold where thinc returns x itself."""
+    import numpy
+    from thinc.api import NumpyOps
+
+    x = numpy.concatenate([numpy.linspace(-60, 60, 24001, dtype="float32"), numpy.float32([19.999, 20.0, 20.001, 1e4])])
+    expected = NumpyOps().mish(x.reshape(1, -1)).ravel()
+    got = ops.mish_inplace(x.copy())
+    assert numpy.allclose(got, expected, rtol=2e-6, atol=1e-6)
+    assert (got[x >= 20] == x[x >= 20]).all()
+
+
 def test_fusing_twice_changes_nothing_more():
     model, docs = _tok2vec()
     assert ops.fuse_inference(model) == 5
@@ -193,12 +227,13 @@ def test_a_fused_model_still_pickles():
         assert numpy.abs(a - b).max() == 0.0
 
 
-def test_chunked_tok2vec_predict_gives_the_whole_batchs_vectors():
+@pytest.mark.parametrize("encoder", ["maxout", "kg.MishWindowEncoder.v1"])
+def test_chunked_tok2vec_predict_gives_the_whole_batchs_vectors(encoder):
     import numpy
 
     from kg.nlp import ChunkedPredict
 
-    component, docs = _tok2vec_pipe()
+    component, docs = _tok2vec_pipe(encoder=encoder)
     ops.fuse_inference(component.model)
     whole = component.predict(docs)
     assert ChunkedPredict.wraps(component)
