@@ -415,4 +415,20 @@ def mish_window_encoder(width: int, window_size: int, depth: int):
     return with_ragged(model)
 
 
+@registry.architectures("kg.MaxoutWindowEncoder.v1")
+def maxout_window_encoder(width: int, window_size: int, maxout_pieces: int, depth: int):
+    """spaCy's MaxoutWindowEncoder.v2 with each document's windows closed at its own ends (as
+    kg.MishWindowEncoder.v1) instead of `window_size * depth` padding rows between documents:
+    the same receptive field without computing the padding (8 rows a document at window 2 and
+    depth 4, about a sixth more rows for sentences of news)."""
+    from thinc.api import Maxout, chain, clone, expand_window, residual, with_array, with_ragged
+
+    cnn = chain(expand_window(window_size=window_size),
+                with_array(Maxout(nO=width, nI=width * (window_size * 2 + 1), nP=maxout_pieces, dropout=0.0,
+                                  normalize=True)))
+    model = clone(residual(cnn), depth)
+    model.set_dim("nO", width)
+    return with_ragged(model)
+
+
 from . import tag_ner  # noqa: E402,F401  (registers kg_tag_ner)

@@ -205,7 +205,8 @@ class _Residual(_Fused):
 
 _FUSED_BLOCKS = {"maxout>>layernorm": _MaxoutNorm, "mish>>layernorm": _MishNorm}
 # what follows the window in a residual block whose sum kg adds in place
-_FUSED_TAILS = (["maxout>>layernorm>>dropout"], ["mish>>layernorm>>dropout"], ["with_array(mish>>layernorm>>dropout)"])
+_FUSED_TAILS = (["maxout>>layernorm>>dropout"], ["mish>>layernorm>>dropout"], ["with_array(maxout>>layernorm>>dropout)"],
+                ["with_array(mish>>layernorm>>dropout)"])
 
 
 def fuse_inference(model) -> int:

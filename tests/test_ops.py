@@ -110,7 +110,8 @@ def _tok2vec_pipe(width=16, depth=2, encoder="maxout"):
                   "rows": [500, 500], "include_static_vectors": False},
         "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": width, "depth": depth,
                    "window_size": 1, "maxout_pieces": 3} if encoder == "maxout" else
-                  {"@architectures": encoder, "width": width, "depth": depth, "window_size": 1}}})
+                  {"@architectures": encoder, "width": width, "depth": depth, "window_size": 1,
+                   **({"maxout_pieces": 3} if "Maxout" in encoder else {})}}})
     nlp.initialize()
     component = nlp.get_pipe("tok2vec")
     model = component.model
@@ -124,7 +125,8 @@ def _tok2vec_pipe(width=16, depth=2, encoder="maxout"):
     return component, docs
 
 
-@pytest.mark.parametrize("encoder", ["maxout", "spacy.MishWindowEncoder.v2", "kg.MishWindowEncoder.v1"])
+@pytest.mark.parametrize("encoder", ["maxout", "spacy.MishWindowEncoder.v2", "kg.MishWindowEncoder.v1",
+                                     "kg.MaxoutWindowEncoder.v1"])
 def test_fused_inference_gives_thincs_outputs(encoder):
     import numpy
 
@@ -177,12 +179,13 @@ def test_kgs_fast_paths_find_the_same_entities_as_spacys_own(monkeypatch):
 
 
 @pytest.mark.parametrize("fused", [False, True])
-def test_kgs_mish_encoder_gives_each_document_its_own_vectors(fused):
-    """kg.MishWindowEncoder.v1: a document's vectors do not depend on the batch around it
-    (spaCy's Mish encoder lets windows run into the neighbouring documents)."""
+@pytest.mark.parametrize("encoder", ["kg.MishWindowEncoder.v1", "kg.MaxoutWindowEncoder.v1"])
+def test_kgs_encoders_give_each_document_its_own_vectors(encoder, fused):
+    """kg's encoders: a document's vectors do not depend on the batch around it (spaCy's
+    Mish encoder lets windows run into the neighbouring documents)."""
     import numpy
 
-    model, docs = _tok2vec(encoder="kg.MishWindowEncoder.v1")
+    model, docs = _tok2vec(encoder=encoder)
     if fused:
         assert ops.fuse_inference(model) == 3 + 2
     together = model.predict(docs)
@@ -227,7 +230,7 @@ def test_a_fused_model_still_pickles():
         assert numpy.abs(a - b).max() == 0.0
 
 
-@pytest.mark.parametrize("encoder", ["maxout", "kg.MishWindowEncoder.v1"])
+@pytest.mark.parametrize("encoder", ["maxout", "kg.MishWindowEncoder.v1", "kg.MaxoutWindowEncoder.v1"])
 def test_chunked_tok2vec_predict_gives_the_whole_batchs_vectors(encoder):
     import numpy
 
