@@ -396,39 +396,40 @@ def make_lexicon_features(nlp: Language, name: str) -> LexiconFeatures:
 # ---- the tok2vec's encoder --------------------------------------------------------------------
 
 
-@registry.architectures("kg.MishWindowEncoder.v1")
-def mish_window_encoder(width: int, window_size: int, depth: int):
-    """spaCy's MishWindowEncoder.v2 (a residual CNN of Mish layers with layer norm), each
-    document's windows closed at its own ends. spaCy's Mish encoder joins a batch's documents
-    end to end, so a character's vector depends on whichever documents share its batch (and
-    kg's results would depend on batching, --jobs and the cache); its Maxout encoder pads
-    `window_size * depth` rows between documents, which the CNN then computes too (17% more
-    rows for People's Daily sentences). Here the layers run on a Ragged batch and each window
-    is cut at its document's ends (thinc's seq2col with lengths): no padding rows, and each
-    document's vectors are those it gets alone, in training as at inference."""
-    from thinc.api import Mish, chain, clone, expand_window, residual, with_array, with_ragged
+def _document_window_encoder(layer, width: int, window_size: int, depth: int):
+    """A residual CNN of `layer`s (each over a window of `window_size` characters either side)
+    whose windows close at each document's own ends: the layers run on a Ragged batch and
+    thinc's seq2col takes the documents' lengths. spaCy's Mish encoder instead joins a batch's
+    documents end to end, so a character's vector depends on whichever documents share its
+    batch (and kg's results would depend on batching, --jobs and the cache); its Maxout
+    encoder pads `window_size * depth` rows between documents, which every layer then computes
+    too (8 rows a document at window 2 and depth 4: a sixth more rows for sentences of news).
+    Here each document's vectors are those it gets alone, in training as at inference."""
+    from thinc.api import chain, clone, expand_window, residual, with_array, with_ragged
 
-    cnn = chain(expand_window(window_size=window_size),
-                with_array(Mish(nO=width, nI=width * (window_size * 2 + 1), dropout=0.0, normalize=True)))
-    model = clone(residual(cnn), depth)
+    model = clone(residual(chain(expand_window(window_size=window_size), with_array(layer))), depth)
     model.set_dim("nO", width)
     return with_ragged(model)
+
+
+@registry.architectures("kg.MishWindowEncoder.v1")
+def mish_window_encoder(width: int, window_size: int, depth: int):
+    """spaCy's MishWindowEncoder.v2 (Mish layers with layer norm), windows closed at each
+    document's ends (`_document_window_encoder`)."""
+    from thinc.api import Mish
+
+    layer = Mish(nO=width, nI=width * (window_size * 2 + 1), dropout=0.0, normalize=True)
+    return _document_window_encoder(layer, width, window_size, depth)
 
 
 @registry.architectures("kg.MaxoutWindowEncoder.v1")
 def maxout_window_encoder(width: int, window_size: int, maxout_pieces: int, depth: int):
-    """spaCy's MaxoutWindowEncoder.v2 with each document's windows closed at its own ends (as
-    kg.MishWindowEncoder.v1) instead of `window_size * depth` padding rows between documents:
-    the same receptive field without computing the padding (8 rows a document at window 2 and
-    depth 4, about a sixth more rows for sentences of news)."""
-    from thinc.api import Maxout, chain, clone, expand_window, residual, with_array, with_ragged
+    """spaCy's MaxoutWindowEncoder.v2 (maxout layers with layer norm) without its padding rows:
+    windows closed at each document's ends (`_document_window_encoder`)."""
+    from thinc.api import Maxout
 
-    cnn = chain(expand_window(window_size=window_size),
-                with_array(Maxout(nO=width, nI=width * (window_size * 2 + 1), nP=maxout_pieces, dropout=0.0,
-                                  normalize=True)))
-    model = clone(residual(cnn), depth)
-    model.set_dim("nO", width)
-    return with_ragged(model)
+    layer = Maxout(nO=width, nI=width * (window_size * 2 + 1), nP=maxout_pieces, dropout=0.0, normalize=True)
+    return _document_window_encoder(layer, width, window_size, depth)
 
 
 from . import tag_ner  # noqa: E402,F401  (registers kg_tag_ner)
