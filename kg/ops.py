@@ -196,7 +196,7 @@ class _Residual(_Fused):
     def infer(model, X):
         Y, _ = model.layers[0](X, False)
         # Y is the fused block's own new array (thinc's residual allocates X + Y)
-        if hasattr(Y, "lengths"):  # a Ragged batch (kg.MishWindowEncoder.v1)
+        if hasattr(Y, "lengths"):  # a Ragged batch (kg's document-window encoders)
             Y.data += X.data
         else:
             Y += X
@@ -205,14 +205,13 @@ class _Residual(_Fused):
 
 _FUSED_BLOCKS = {"maxout>>layernorm": _MaxoutNorm, "mish>>layernorm": _MishNorm}
 # what follows the window in a residual block whose sum kg adds in place
-_FUSED_TAILS = (["maxout>>layernorm>>dropout"], ["mish>>layernorm>>dropout"], ["with_array(maxout>>layernorm>>dropout)"],
-                ["with_array(mish>>layernorm>>dropout)"])
+_FUSED_TAILS = [[form.format(block + ">>dropout")] for block in _FUSED_BLOCKS for form in ("{}", "with_array({})")]
 
 
 def fuse_inference(model) -> int:
-    """Give the chain(Maxout, LayerNorm) and chain(Mish, LayerNorm) blocks of a thinc model (and the residual blocks
-    around them) kg's inference forwards; returns how many blocks changed. Only models on
-    numpy (CPU) ops; KG_FUSED=0 leaves every model as thinc builds it."""
+    """Give the chain(Maxout, LayerNorm) and chain(Mish, LayerNorm) blocks of a thinc model
+    (and the residual blocks around them) kg's inference forwards; returns how many blocks
+    changed. Only models on numpy (CPU) ops; KG_FUSED=0 leaves every model as thinc builds it."""
     from thinc.api import NumpyOps
 
     if os.environ.get("KG_FUSED", "").strip() == "0" or not isinstance(model.ops, NumpyOps):
