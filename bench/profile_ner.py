@@ -99,9 +99,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     import spacy
-    from thinc.api import NumpyOps, set_current_ops
+    from thinc.api import set_current_ops
 
-    from kg.ops import fast_single_thread_blas, gemm_backend
+    from kg.ops import fast_single_thread_blas, gemm_backend, ops_class
 
     fast_single_thread_blas()  # OpenBLAS started with one thread runs at a fraction of its speed until then
 
@@ -114,7 +114,7 @@ def main(argv=None) -> int:
     if args.limit:
         texts = texts[: args.limit]
     chars = sum(map(len, texts))
-    TimedOps, stats = timed_ops_class(NumpyOps)
+    TimedOps, stats = timed_ops_class(ops_class())  # kg's ops, as kg.nlp.make_ops gives
     set_current_ops(TimedOps(use_blis=gemm_backend() == "blis"))  # the product backend kg.nlp picks
     nlp = spacy.load(model_path(args.model))
     faster = speed_up(nlp)  # as kg.nlp.load_pipeline does

@@ -74,10 +74,71 @@ def gemm_backend() -> str:
 
 
 def make_ops(backend: str | None = None):
-    """thinc NumpyOps with the chosen matrix-product backend."""
+    """thinc NumpyOps, with the chosen matrix-product backend and kg's windows (`KgOps`)."""
+    return ops_class()(use_blis=(backend or gemm_backend()) == "blis")
+
+
+@lru_cache(maxsize=1)
+def ops_class():
+    """`KgOps`, built on first use: thinc is imported only when a pipeline is."""
     from thinc.api import NumpyOps
 
-    return NumpyOps(use_blis=(backend or gemm_backend()) == "blis")
+    class KgOps(NumpyOps):
+        """NumpyOps whose seq2col copies a strided view of the rows in one pass (thinc's
+        loops per row and window position): the same values exactly."""
+
+        def seq2col(self, seq, nW, *, lengths=None):
+            if not _plain_float32(seq, 2) or nW < 1 or (lengths is not None and not _plain_lengths(lengths, len(seq))):
+                return super().seq2col(seq, nW, lengths=lengths)
+            return windows(seq, nW, lengths)
+
+    KgOps.__module__ = __name__
+    KgOps.__qualname__ = "KgOps"
+    return KgOps
+
+
+def __getattr__(name):  # kg.ops.KgOps, for pickling a pipeline that holds one
+    if name == "KgOps":
+        return ops_class()
+    raise AttributeError(name)
+
+
+def _plain_float32(array, ndim: int) -> bool:
+    import numpy
+
+    return isinstance(array, numpy.ndarray) and array.dtype == numpy.float32 and array.ndim == ndim
+
+
+def _plain_lengths(lengths, total: int) -> bool:
+    import numpy
+
+    return (isinstance(lengths, numpy.ndarray) and lengths.ndim == 1 and lengths.dtype.kind in "iu"
+            and int(lengths.sum()) == total and (len(lengths) == 0 or int(lengths.min()) >= 0))
+
+
+def windows(seq, nW: int, lengths=None):
+    """Each row with its nW neighbours on either side, as thinc's seq2col gives them: zeros
+    beyond the ends of the array, or of each sequence where `lengths` splits it. Rows i-nW ..
+    i+nW of a zero-padded copy are consecutive in memory, so the windows are one strided view
+    of it; with lengths, the parts of the windows that cross a sequence's ends are then
+    zeroed (2 nW small writes per sequence)."""
+    import numpy
+    from numpy.lib.stride_tricks import as_strided
+
+    n, width = seq.shape
+    padded = numpy.zeros((n + 2 * nW, width), dtype=numpy.float32)
+    padded[nW:nW + n] = seq
+    item = padded.itemsize
+    out = as_strided(padded, shape=(n, (2 * nW + 1) * width), strides=(width * item, item), writeable=False).copy()
+    if lengths is not None and len(lengths) > 1:
+        lengths = lengths.astype(numpy.int64)
+        ends = numpy.cumsum(lengths)
+        starts = ends - lengths
+        for k in range(nW):  # the k-th row from a start (end) sees nW - k rows before (after) it
+            long_enough = lengths > k
+            out[starts[long_enough] + k, :(nW - k) * width] = 0.0
+            out[ends[long_enough] - 1 - k, (nW + 1 + k) * width:] = 0.0
+    return out
 
 
 # ---- inference forwards of the tok2vec's blocks ------------------------------------------------
@@ -151,11 +212,14 @@ def _layer_norm(Y, norm, n_out):
     """thinc's LayerNorm in place: (x - mean) / sqrt(var + 1e-8) * G + b."""
     import numpy
 
-    Y -= Y.mean(axis=1, keepdims=True)
+    mean = numpy.einsum("ij->i", Y)  # numpy's mean along rows is a slow reduction; a product
+    mean /= n_out  # (Y @ ones) would add a row's values in an order that depends on its position
+    Y -= mean[:, None]
     scale = numpy.einsum("ij,ij->i", Y, Y)
     scale /= n_out
     scale += 1e-08
-    Y *= (scale ** -0.5)[:, None]
+    scale **= -0.5
+    Y *= scale[:, None]
     Y *= norm.get_param("G")
     Y += norm.get_param("b")
     return Y
@@ -203,15 +267,40 @@ class _Residual(_Fused):
         return Y
 
 
+class _HashEmbed(_Fused):
+    """thinc's HashEmbed at inference with each distinct id of the batch hashed and its rows
+    summed once, then copied to its tokens (a batch of 2,000 characters has about 700
+    distinct characters): the same sums, in the same order."""
+
+    @staticmethod
+    def infer(model, ids):
+        import numpy
+
+        vectors = model.get_param("E")
+        if len(ids) == 0:
+            return model.ops.alloc2f(0, vectors.shape[1], dtype=vectors.dtype)
+        ids = model.ops.as_contig(ids, dtype="uint64")
+        distinct, where = numpy.unique(ids, return_inverse=True)
+        keys = model.ops.hash(distinct, model.attrs["seed"]) % vectors.shape[0]
+        return model.ops.gather_add(vectors, keys).take(where.reshape(-1), axis=0)
+
+
 _FUSED_BLOCKS = {"maxout>>layernorm": _MaxoutNorm, "mish>>layernorm": _MishNorm}
 # what follows the window in a residual block whose sum kg adds in place
 _FUSED_TAILS = [[form.format(block + ">>dropout")] for block in _FUSED_BLOCKS for form in ("{}", "with_array({})")]
 
 
+def _hashembed_forward():
+    from thinc.layers import hashembed
+
+    return hashembed.forward
+
+
 def fuse_inference(model) -> int:
     """Give the chain(Maxout, LayerNorm) and chain(Mish, LayerNorm) blocks of a thinc model
-    (and the residual blocks around them) kg's inference forwards; returns how many blocks
-    changed. Only models on numpy (CPU) ops; KG_FUSED=0 leaves every model as thinc builds it."""
+    (and the residual blocks around them) and its HashEmbed tables kg's inference forwards;
+    returns how many nodes changed. Only models on numpy (CPU) ops; KG_FUSED=0 leaves every
+    model as thinc builds it."""
     from thinc.api import NumpyOps
 
     if os.environ.get("KG_FUSED", "").strip() == "0" or not isinstance(model.ops, NumpyOps):
@@ -220,6 +309,10 @@ def fuse_inference(model) -> int:
     for node in model.walk():
         if getattr(node._func, "kg_fused", False):
             return 0  # done before
+        if node.name == "hashembed" and node._func is _hashembed_forward():  # thinc's own layer
+            node._func = _HashEmbed(node._func)
+            fused.add(id(node))
+            continue
         kind = _FUSED_BLOCKS.get(node.name)
         if kind is not None and [layer.name for layer in node.layers] == node.name.split(">>"):
             node._func = kind(node._func)

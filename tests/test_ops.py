@@ -132,7 +132,7 @@ def test_fused_inference_gives_thincs_outputs(encoder):
 
     model, docs = _tok2vec(encoder=encoder)
     before = model.predict(docs)
-    assert ops.fuse_inference(model) == 3 + 2  # embedding mix and two encoder blocks; two residuals
+    assert ops.fuse_inference(model) == 2 + 3 + 2  # two tables, embedding mix and two encoder blocks; two residuals
     after = model.predict(docs)
     for a, b in zip(before, after):
         assert a.shape == b.shape and numpy.abs(a - b).max() < 1e-4
@@ -187,7 +187,7 @@ def test_kgs_encoders_give_each_document_its_own_vectors(encoder, fused):
 
     model, docs = _tok2vec(encoder=encoder)
     if fused:
-        assert ops.fuse_inference(model) == 3 + 2
+        assert ops.fuse_inference(model) == 2 + 3 + 2
     together = model.predict(docs)
     for doc, vectors in zip(docs, together):
         assert numpy.abs(model.predict([doc])[0] - vectors).max() < 1e-6
@@ -211,7 +211,7 @@ def test_fused_mish_is_thincs_over_its_whole_range():
 
 def test_fusing_twice_changes_nothing_more():
     model, docs = _tok2vec()
-    assert ops.fuse_inference(model) == 5
+    assert ops.fuse_inference(model) == 7
     funcs = [node._func for node in model.walk()]
     assert ops.fuse_inference(model) == 0
     assert [node._func for node in model.walk()] == funcs
@@ -251,3 +251,56 @@ def test_chunked_tok2vec_predict_gives_the_whole_batchs_vectors(encoder):
     for a, b in zip(whole, chunked):
         assert numpy.abs(a - b).max() < 1e-5
     assert len(component.predict([])) == 0
+
+
+@pytest.mark.parametrize("rows, width, nW", [(0, 4, 1), (1, 3, 2), (2, 5, 2), (7, 80, 2), (50, 8, 3)])
+def test_windows_are_thincs_seq2col_exactly(rows, width, nW):
+    import numpy
+    from thinc.api import NumpyOps
+
+    seq = numpy.random.default_rng(rows).standard_normal((rows, width)).astype(numpy.float32)
+    expected = NumpyOps().seq2col(seq, nW)
+    got = ops.make_ops("numpy").seq2col(seq, nW)
+    assert got.shape == expected.shape and got.dtype == numpy.float32 and got.flags.writeable
+    assert numpy.array_equal(got, expected)
+
+
+@pytest.mark.parametrize("lengths", [[4, 6], [1, 1, 3, 0, 5], [10], [0, 10], [2, 2, 2, 2, 2]])
+@pytest.mark.parametrize("nW", [1, 2, 3])
+def test_windows_with_lengths_are_thincs_exactly(lengths, nW):
+    import numpy
+    from thinc.api import NumpyOps
+
+    seq = numpy.random.default_rng(nW).standard_normal((10, 3)).astype(numpy.float32)
+    lengths = numpy.array(lengths, dtype=numpy.int32)
+    expected = NumpyOps().seq2col(seq, nW, lengths=lengths)
+    assert numpy.array_equal(ops.make_ops("numpy").seq2col(seq, nW, lengths=lengths), expected)
+    if len(lengths) > 1 and lengths.max() < 10:
+        assert not numpy.array_equal(expected, NumpyOps().seq2col(seq, nW))  # the lengths matter here
+
+
+def test_kg_ops_pickle():
+    import pickle
+
+    kg_ops = ops.make_ops("blis")
+    again = pickle.loads(pickle.dumps(kg_ops))
+    assert type(again) is ops.KgOps and again.use_blis is True
+
+
+def test_fused_hashembed_is_thincs_exactly():
+    """Each distinct id summed once and copied: the same sums, bit for bit, repeats and all."""
+    import numpy
+    from thinc.api import HashEmbed
+
+    table = HashEmbed(nO=8, nV=50, seed=3)
+    table.initialize()
+    ids = numpy.array([5, 9, 5, 2**40 + 7, 9, 9, 0, 123456789], dtype="uint64")
+    expected = table.predict(ids)
+    assert ops.fuse_inference(table) == 1
+    got = table.predict(ids)
+    assert type(table._func).__name__ == "_HashEmbed"
+    assert got.shape == expected.shape and numpy.array_equal(got, expected)
+    assert table.predict(ids[:0]).shape == (0, 8)
+    Y, backprop = table.begin_update(ids)  # training keeps thinc's forward and backward
+    assert numpy.array_equal(Y, expected)
+    backprop(numpy.ones_like(Y))
