@@ -84,8 +84,8 @@ def ops_class():
     from thinc.api import NumpyOps
 
     class KgOps(NumpyOps):
-        """NumpyOps whose seq2col copies a strided view of the rows in one pass (thinc's
-        loops per row and window position): the same values exactly."""
+        """NumpyOps whose seq2col is a copy of a strided view of the rows (see `windows`);
+        thinc's loops per row and window position. The same values exactly."""
 
         def seq2col(self, seq, nW, *, lengths=None):
             if not _plain_float32(seq, 2) or nW < 1 or (lengths is not None and not _plain_lengths(lengths, len(seq))):
