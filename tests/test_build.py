@@ -168,24 +168,3 @@ def test_the_pool_forks_after_the_model_and_the_rules_have_loaded_their_tables()
     assert done.returncode == 0, done.stderr
     here, in_worker, rows, hits = map(int, done.stdout.split())
     assert here == 1 and in_worker == 1 and rows > 40_000 and hits >= 1  # the worker's table came with the fork
-
-
-def test_the_model_is_kept_out_of_the_collectors_passes_during_a_build_only(tmp_path, monkeypatch):
-    """The loaded model and tables are frozen (gc.freeze) for the build, and the collector is
-    given back as it was: a notebook's later objects are collected as usual."""
-    import gc
-
-    import kg.build as build_module
-
-    counts = []
-    freeze = build_module.freeze_loaded
-
-    def recording_freeze():
-        freeze()
-        counts.append(gc.get_freeze_count())
-
-    monkeypatch.setattr(build_module, "freeze_loaded", recording_freeze)
-    assert gc.get_freeze_count() == 0
-    run_build(SAMPLE, "--out", tmp_path / "o", "--jobs", "1", "--no-cache", "--formats", "csv")
-    assert len(counts) == 1 and counts[0] > 10_000  # the model's objects, at least
-    assert gc.get_freeze_count() == 0
