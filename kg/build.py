@@ -151,15 +151,15 @@ def _read_and_clean(files: list[InputFile]) -> Iterator[tuple]:
         found.clear()
 
 
-def _chunks(items: Iterable, size) -> Iterator[list]:
-    """Lists of `size` items; `size` may be a function, asked again for every chunk (a
-    cluster's size is known only once it is reached)."""
+def _chunks(items: Iterable, size, first: int | None = None) -> Iterator[list]:
+    """Lists of `size` items (the first of `first`, when given); `size` may be a function,
+    asked again for every chunk (a cluster's size is known only once it is reached)."""
     chunk = []
     for item in items:
         chunk.append(item)
-        if len(chunk) >= (size() if callable(size) else size):
+        if len(chunk) >= (first if first is not None else size() if callable(size) else size):
             yield chunk
-            chunk = []
+            chunk, first = [], None
     if chunk:
         yield chunk
 
@@ -407,7 +407,9 @@ def facts_with_cache(
 
     in_flight: list[_Chunk] = []
     try:
-        for docs_ in _chunks(docs, chunk_size):
+        # in parallel the first chunk is one document: the model loads as soon as a document
+        # needs it, while the reading child (clean_documents' `ahead`) reads the next ones
+        for docs_ in _chunks(docs, chunk_size, first=1 if parallel else None):
             in_flight.append(submit(docs_))
             while len(in_flight) > (1 if parallel else 0):  # keep the pool one chunk ahead
                 yield from finish(in_flight.pop(0))

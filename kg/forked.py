@@ -123,8 +123,10 @@ def _stream_child(read: int, write: int, function, args) -> None:
                 out.write(len(data).to_bytes(8, "little"))
                 out.write(data)
             try:
-                for item in function(*args):
+                for count, item in enumerate(function(*args)):
                     send(item)
+                    if count == 0:  # the first item at once (the reader may start work on it), the rest in big writes
+                        out.flush()
                 send(_END)
             except Exception as exc:  # noqa: BLE001 - raised in the reader instead
                 try:

@@ -168,3 +168,13 @@ def test_the_pool_forks_after_the_model_and_the_rules_have_loaded_their_tables()
     assert done.returncode == 0, done.stderr
     here, in_worker, rows, hits = map(int, done.stdout.split())
     assert here == 1 and in_worker == 1 and rows > 40_000 and hits >= 1  # the worker's table came with the fork
+
+
+def test_chunks_of_a_size_with_a_first_chunk_of_its_own():
+    """A parallel build submits its first document alone (the model starts loading on it)."""
+    from kg.build import _chunks
+
+    assert [len(c) for c in _chunks(range(10), 4)] == [4, 4, 2]
+    assert [len(c) for c in _chunks(range(10), 4, first=1)] == [1, 4, 4, 1]
+    assert [c for c in _chunks(range(5), lambda: 2, first=1)] == [[0], [1, 2], [3, 4]]
+    assert list(_chunks([], 4, first=1)) == []

@@ -35,3 +35,32 @@ def test_person_subtypes_from_titles(roles, subtype):
 def test_cooperative_posts_are_public():
     from kg.entities import unit_kind
     assert unit_kind("浙江省供销合作社联合社") == "government" and unit_kind("鞍钢集团") == "company"
+
+
+def _rightmost_by_scan(name, table):
+    """The definition: each keyword's rightmost occurrence; the furthest end wins, then the
+    longer keyword, then the earlier row."""
+    best, best_end, best_len = None, -1, 0
+    for keyword, subtype in table:
+        pos = name.rfind(keyword)
+        if pos < 0:
+            continue
+        end = pos + len(keyword)
+        if end > best_end or (end == best_end and len(keyword) > best_len):
+            best, best_end, best_len = subtype, end, len(keyword)
+    return best
+
+
+def test_the_rightmost_keyword_is_the_definitions_on_names_made_of_keywords():
+    import random
+
+    from kg.entities.subtypes import LOC_KEYWORDS, ORG_KEYWORDS, _rightmost_keyword
+
+    rnd = random.Random(3)
+    # names made of keywords' characters: overlapping, nested and repeated keywords
+    alphabet = "".join(k for k, _ in ORG_KEYWORDS + LOC_KEYWORDS) + "沈阳有限责任"
+    names = ["", "所", "研究所", "中科院沈阳自动化研究所", "沈阳市委宣传部", "高新技术产业开发区管委会"]
+    names += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 9))) for _ in range(20000)]
+    for table in (ORG_KEYWORDS, LOC_KEYWORDS, [("院", "a"), ("研究院", "b"), ("究院", "c"), ("院", "d")]):
+        for name in names:
+            assert _rightmost_keyword(name, table) == _rightmost_by_scan(name, table), (name, table[:3])

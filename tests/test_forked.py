@@ -98,6 +98,33 @@ def check_a_call_computes_in_a_child_and_a_failed_child_is_done_again_here():
     assert marker.read_text() == "yes"
 
 
+def first_then_waits(signal_file: str):
+    """One item, then the next only once the reader has signalled that it has the first
+    (or, after 20 s, "late": the first item was held back in the child's buffer)."""
+    import time
+
+    yield "first"
+    deadline = time.monotonic() + 20
+    while not os.path.exists(signal_file) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    yield "second" if os.path.exists(signal_file) else "late"
+
+
+def check_a_streams_first_item_comes_before_the_child_makes_more():
+    import tempfile
+
+    signal_file = os.path.join(tempfile.mkdtemp(), "got-first")
+    stream = forked.stream(first_then_waits, signal_file)
+    assert next(stream) == "first"
+    Path(signal_file).write_text("yes")
+    assert list(stream) == ["second"]
+
+
+def test_a_streams_first_item_comes_before_the_child_makes_more():
+    """A build starts loading the model on the first document, while the child reads on."""
+    in_fresh_python("check_a_streams_first_item_comes_before_the_child_makes_more")
+
+
 def test_a_stream_gives_the_generators_items_in_order_from_another_process():
     in_fresh_python("check_a_stream_gives_the_generators_items_in_order_from_another_process")
 

@@ -2,6 +2,7 @@
 its name, and of a person from the titles they hold."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Iterable
 
@@ -58,15 +59,29 @@ LOC_KEYWORD_WORDS = tuple(k for k, _ in LOC_KEYWORDS)
 
 
 def _rightmost_keyword(name: str, table: list[tuple[str, str]]) -> str | None:
-    best, best_end, best_len = None, -1, 0
-    for keyword, subtype in table:
-        pos = name.rfind(keyword)
-        if pos < 0:
-            continue
-        end = pos + len(keyword)
-        if end > best_end or (end == best_end and len(keyword) > best_len):
-            best, best_end, best_len = subtype, end, len(keyword)
-    return best
+    """The subtype of the keyword of `table` that ends furthest right in `name` (the longest
+    of those ending there; of equal ones, the first in `table`)."""
+    by_keyword, pattern = _keyword_index(table)
+    # on the reversed name: the leftmost match is the keyword ending furthest right, and the
+    # alternatives (longest first) make it the longest one ending there
+    match = pattern.search(name[::-1])
+    return by_keyword[match.group()[::-1]] if match else None
+
+
+_INDEXES: dict[int, tuple] = {}
+
+
+def _keyword_index(table: list[tuple[str, str]]) -> tuple[dict[str, str], re.Pattern]:
+    index = _INDEXES.get(id(table))
+    if index is None or index[2] is not table:  # made on the fly (its id may be reused): afresh
+        by_keyword: dict[str, str] = {}
+        for keyword, subtype in table:
+            by_keyword.setdefault(keyword, subtype)
+        ordered = sorted(by_keyword, key=len, reverse=True)
+        index = (by_keyword, re.compile("|".join(re.escape(k[::-1]) for k in ordered)), table)
+        if table is ORG_KEYWORDS or table is LOC_KEYWORDS:  # the module's tables, indexed once
+            _INDEXES[id(table)] = index
+    return index[0], index[1]
 
 
 def org_subtype(name: str) -> str:
