@@ -317,12 +317,24 @@ def _csv_cell(value, safe: bool) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# a row needing more than str() of its cells: _CELL_WORK's code points anywhere, or (safe) a
+# formula prefix at the start of a cell (the cells joined by "\n", which neither pattern
+# treats as work: a "\n" inside a cell only sends the row down the slow path)
+_ROW_WORK = re.compile(f"{_CELL_WORK.pattern}|(?:\\A|\n)[=+\\-@\t]")
+
+
 def _csv_text(header: list[str], rows, safe: bool = True) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
+    work = (_ROW_WORK if safe else _CELL_WORK).search
     for row in rows:
-        writer.writerow([_csv_cell(v, safe) for v in row])
+        # most rows need nothing but str(): one search over the whole row decides
+        texts = [v if type(v) is str else "" if v is None else str(v) for v in row]
+        if work("\n".join(texts)) is None:
+            writer.writerow(texts)
+        else:
+            writer.writerow([_csv_cell(v, safe) for v in row])
     return buffer.getvalue()
 
 

@@ -479,3 +479,26 @@ def test_documents_csv_lists_every_document():
     files = export.render_files(nx.Graph(), None, ("html",), records)
     assert set(files) == {"documents.csv"}  # in every build, whatever the formats
 
+
+
+def test_csv_rows_are_written_as_each_cell_would_be_on_its_own():
+    """kg.writers._csv_text decides for a whole row whether any cell needs work: the text is
+    the same as cleaning every cell (formulas, forbidden code points, carriage returns)."""
+    import csv
+    import io
+    import random
+
+    from kg.writers import _csv_cell, _csv_text
+
+    rnd = random.Random(5)
+    pieces = ["=", "+", "-", "@", "\t", "\r", "\n", "\x01", "\ufffe", "\ud800", "a", "中", ",", '"', " ", "1", "."]
+    values = [None, 0, -5, 7, -3.5, 2.0, True, ""]
+    rows = [[rnd.choice(values) if rnd.random() < 0.3 else "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 4)))
+             for _ in range(rnd.randint(1, 6))] for _ in range(3000)]
+    for safe in (True, False):
+        expected = io.StringIO()
+        writer = csv.writer(expected, lineterminator="\n")
+        writer.writerow(["h"])
+        for row in rows:
+            writer.writerow([_csv_cell(v, safe) for v in row])
+        assert _csv_text(["h"], rows, safe) == expected.getvalue()
