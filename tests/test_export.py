@@ -502,3 +502,15 @@ def test_csv_rows_are_written_as_each_cell_would_be_on_its_own():
         for row in rows:
             writer.writerow([_csv_cell(v, safe) for v in row])
         assert _csv_text(["h"], rows, safe) == expected.getvalue()
+
+
+def test_xml_escaping_is_the_translation_table():
+    import random
+
+    from kg.writers import _XML_ESCAPE, _escape
+
+    rnd = random.Random(9)
+    pieces = ["&", "<", ">", '"', "'", "\n", "\t", "&amp;", "a", "中", " ", "\r"]
+    for _ in range(5000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))
+        assert _escape(text) == text.translate(_XML_ESCAPE)
