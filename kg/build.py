@@ -407,9 +407,9 @@ def facts_with_cache(
 
     in_flight: list[_Chunk] = []
     try:
-        # in parallel the first chunk is one document: the model loads as soon as a document
-        # needs it, while the reading child (clean_documents' `ahead`) reads the next ones
-        for docs_ in _chunks(docs, chunk_size, first=1 if parallel else None):
+        # with the pool the first chunk is one document: this process loads the model as soon
+        # as a document needs it, while the reading child (clean_documents' `ahead`) reads on
+        for docs_ in _chunks(docs, chunk_size, first=1 if parallel and not scheduler else None):
             in_flight.append(submit(docs_))
             while len(in_flight) > (1 if parallel else 0):  # keep the pool one chunk ahead
                 yield from finish(in_flight.pop(0))
