@@ -178,3 +178,32 @@ def test_chunks_of_a_size_with_a_first_chunk_of_its_own():
     assert [len(c) for c in _chunks(range(10), 4, first=1)] == [1, 4, 4, 1]
     assert [c for c in _chunks(range(5), lambda: 2, first=1)] == [[0], [1, 2], [3, 4]]
     assert list(_chunks([], 4, first=1)) == []
+
+
+def test_the_tail_of_a_build_runs_with_the_heap_frozen_and_gives_it_back(tmp_path, monkeypatch):
+    """kg.build.freeze_heap: the resolution, graph and files run with what the analysis left
+    alive frozen (gc.freeze), and the collector is as it was after the build (a notebook's
+    later objects are collected as usual); a heap someone else froze is left alone."""
+    import gc
+
+    import kg.build as build_module
+
+    seen = []
+    original = build_module.resolve_graph
+
+    def resolve_graph(*args, **kwargs):
+        seen.append(gc.get_freeze_count())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "resolve_graph", resolve_graph)
+    assert gc.get_freeze_count() == 0
+    run_build(SAMPLE, "--out", tmp_path / "a", "--jobs", "1", "--no-cache", "--formats", "json")
+    assert len(seen) == 1 and seen[0] > 10_000 and gc.get_freeze_count() == 0
+    gc.freeze()  # someone else's: kept as it is
+    try:
+        before = gc.get_freeze_count()
+        run_build(SAMPLE, "--out", tmp_path / "b", "--jobs", "1", "--no-cache", "--formats", "json")
+        # neither unfrozen nor frozen again (some of its objects may be freed meanwhile)
+        assert before - 1000 < gc.get_freeze_count() <= before
+    finally:
+        gc.unfreeze()
