@@ -323,8 +323,8 @@ def _csv_cell(value, safe: bool) -> str:
 
 
 # a row needing more than str() of its cells: _CELL_WORK's code points anywhere, or (safe) a
-# formula prefix at the start of a cell (the cells joined by "\n", which neither pattern
-# treats as work: a "\n" inside a cell only sends the row down the slow path)
+# formula prefix at the start of a cell; the cells are joined by "\n", so a cell starts at the
+# text's start or after a "\n" (one inside a cell at worst sends the row down the slow path)
 _ROW_WORK = re.compile(f"{_CELL_WORK.pattern}|(?:\\A|\n)[=+\\-@\t]")
 
 

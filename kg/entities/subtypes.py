@@ -68,20 +68,20 @@ def _rightmost_keyword(name: str, table: list[tuple[str, str]]) -> str | None:
     return by_keyword[match.group()[::-1]] if match else None
 
 
-_INDEXES: dict[int, tuple] = {}
+def _index(table: list[tuple[str, str]]) -> tuple[dict[str, str], re.Pattern]:
+    """keyword -> subtype (a keyword's first row), and the reversed keywords, longest first."""
+    by_keyword: dict[str, str] = {}
+    for keyword, subtype in table:
+        by_keyword.setdefault(keyword, subtype)
+    ordered = sorted(by_keyword, key=len, reverse=True)
+    return by_keyword, re.compile("|".join(re.escape(k[::-1]) for k in ordered))
+
+
+_ORG_INDEX, _LOC_INDEX = _index(ORG_KEYWORDS), _index(LOC_KEYWORDS)
 
 
 def _keyword_index(table: list[tuple[str, str]]) -> tuple[dict[str, str], re.Pattern]:
-    index = _INDEXES.get(id(table))
-    if index is None or index[2] is not table:  # made on the fly (its id may be reused): afresh
-        by_keyword: dict[str, str] = {}
-        for keyword, subtype in table:
-            by_keyword.setdefault(keyword, subtype)
-        ordered = sorted(by_keyword, key=len, reverse=True)
-        index = (by_keyword, re.compile("|".join(re.escape(k[::-1]) for k in ordered)), table)
-        if table is ORG_KEYWORDS or table is LOC_KEYWORDS:  # the module's tables, indexed once
-            _INDEXES[id(table)] = index
-    return index[0], index[1]
+    return _ORG_INDEX if table is ORG_KEYWORDS else _LOC_INDEX if table is LOC_KEYWORDS else _index(table)
 
 
 def org_subtype(name: str) -> str:
