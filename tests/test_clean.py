@@ -149,3 +149,37 @@ def test_clean_records_the_ascii_marks_a_source_wrote_only_in_ascii():
     mixed = clean_document(Document("b", "东江集团(控股)有限公司与华润（集团）有限公司签约。"))
     assert mixed.written_ascii == ""  # both spellings in one text: no mark can be read back
     assert clean_document(Document("c", "华润（集团）有限公司签约。")).written_ascii == ""
+
+
+# ---- web artefacts: what a scraper leaves in a text file or a JSON field ----
+
+from kg.clean import remove_web_artefacts  # noqa: E402
+
+
+def test_html_tags_become_line_ends_or_nothing_and_references_their_characters():
+    text = "<p><strong>央视网消息</strong>（新闻联播）：4月14日，韩正出席。<br></p><p>韩正表示&ldquo;开放&rdquo;&nbsp;合作&#20013;</p>"
+    assert remove_web_artefacts(text) == "\n央视网消息（新闻联播）：4月14日，韩正出席。\n\n\n韩正表示“开放” 合作中\n"
+
+
+def test_script_style_and_comments_go_whole():
+    assert remove_web_artefacts("<style>p{color:red}</style>正文<!-- 广告 --><script>var a=1;</script>。") == "正文。"
+
+
+def test_links_and_email_addresses_go():
+    assert remove_web_artefacts("[查看原文](https://tv.cctv.com/2025/04/11/VIDEUIG4gR67C77ySF4bfDNh250414.shtml)") == "查看原文"
+    assert remove_web_artefacts("原文链接：https://mp.weixin.qq.com/s/AbC_d-9?x=1&y=2。") == "原文链接：。"
+    assert remove_web_artefacts("详见www.gov.cn.下一句") == "详见.下一句"  # the sentence's own full stop stays
+    assert remove_web_artefacts("（记者邮箱：zhang.san@xinhua.net）") == "（记者邮箱：）"
+
+
+def test_what_only_looks_like_markup_stays():
+    for text in ("《人民日报》报道", "a<b且c>d", "x<5", "宝洁P&G公司", "@新华社 微博", "user@localhost", "第1;2项&说明",
+                 "[1](见上文)", "<正文>"):
+        assert remove_web_artefacts(text) == text
+
+
+def test_a_cleaned_document_keeps_no_link_or_tag():
+    doc = clean_document(Document("d", "新华社北京4月11日电 [查看原文](https://tv.cctv.com/2025/04/11/VIDEJUOAegf250411.shtml)\n"
+                                        "<p>国务院总理李强会见西班牙首相。</p>"))
+    assert "VIDE" not in doc.text and "http" not in doc.text and "<p>" not in doc.text
+    assert "国务院总理李强会见西班牙首相。" in doc.text

@@ -30,7 +30,9 @@ pytestmark = [pytest.mark.slow,
 
 ROOT = Path(__file__).resolve().parent.parent
 SENTENCE = "沈阳市副市长张三在中国科学院沈阳自动化研究所调研，强调要加快机器人产业发展。"
-HOSTILE_TXT = ("沈阳市副市长<script>alert(1)</script>张三在中国科学院调研。\n"
+# markup that cleaning keeps (it removes <script> elements and <img> tags from text, not a lone
+# closing tag or <svg>): the page must still show it as text
+HOSTILE_TXT = ("沈阳市副市长</script><svg onload=alert(1)>张三在中国科学院调研。\n"
                "<img src=x onerror=alert(1)>鞍钢集团董事长李四出席会议。\n")
 HOSTILE_HTML = ("<html><head><title>&lt;script&gt;alert(3)&lt;/script&gt;</title></head><body><article>"
                 "<p>沈阳市副市长&lt;script&gt;alert(1)&lt;/script&gt;张三在中国科学院调研。</p>"
@@ -191,8 +193,8 @@ def test_hostile_text_is_never_markup_in_the_html(bad):
     base, _, _ = bad
     page = (base / "out" / "graph.html").read_text(encoding="utf-8")
     evidence = json.loads((base / "out" / "graph.json").read_text(encoding="utf-8"))
-    assert any("<script>alert(1)</script>" in (n.get("evidence") or "") for n in evidence["nodes"])  # it is in the data
-    assert "<script>alert(1)</script>" not in page and "<img" not in page  # ... but never raw in the page
+    assert any("</script><svg onload=alert(1)>" in (n.get("evidence") or "") for n in evidence["nodes"])  # in the data
+    assert "<svg" not in page and "<img" not in page  # ... but never raw in the page
     assert "\\u003cimg src=x onerror=alert(2)\\u003e.txt" in page  # the hostile file name, escaped in the data
 
 
@@ -763,12 +765,12 @@ def test_map_of_the_bad_corpus_runs_no_input_as_code(bad, browser):
         assert page.evaluate("window.kg.search('张三')") is not None  # show the hostile evidence in the panel
         page.wait_for_timeout(300)
         panel = page.evaluate("document.getElementById('kg-panel').textContent")
-        assert "<script>alert(1)</script>" in panel  # shown as text
+        assert "</script><svg onload=alert(1)>" in panel  # shown as text
         assert page.evaluate("window.kg.search('钱世宏')") is not None
         page.wait_for_timeout(300)
         assert "<img src=x onerror=alert(2)>.txt" in page.evaluate("document.getElementById('kg-panel').textContent")
         counts = page.evaluate("""() => ({
-            img: document.querySelectorAll('img').length,
+            img: document.querySelectorAll('img, svg').length,
             iframe: document.querySelectorAll('iframe, object, embed').length,
             script: document.querySelectorAll('script').length,
             handlers: [...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length,
