@@ -22,6 +22,16 @@ def test_loc_subtypes(name, subtype):
     assert loc_subtype(name) == subtype
 
 
+@pytest.mark.parametrize("name,subtype", [
+    # 园 / 谷 / 城 end divisions' names too: a name the division tables know is that division
+    ("盐城", "city"), ("平谷", "district"), ("海城", "district"), ("阿城", "district"),
+    # ... and a zone otherwise, or where a longer zone word ends it
+    ("光谷", "zone"), ("大学城", "zone"), ("未来科技城", "zone"), ("中关村科技园", "zone"), ("苏州工业园", "zone"),
+])
+def test_one_character_zone_words_give_way_to_divisions(name, subtype):
+    assert loc_subtype(name) == subtype
+
+
 @pytest.mark.parametrize("roles, subtype", [
     ([("外长", None)], "official"), ([("大使", None)], "official"), ([("副主任", None)], "other"),
     ([("主席", "company")], "business"), ([("市长", "territory")], "official"), ([("副主任", "government")], "official"),

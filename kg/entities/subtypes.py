@@ -54,6 +54,12 @@ LOC_KEYWORDS = [
     ("园", "zone"), ("谷", "zone"), ("城", "zone"),
 ]
 
+# 园, 谷 and 城 end many divisions' names too (盐城, 平谷, 海城): a name the division tables know
+# (written in full or bare) is that division; the longer zone words (工业园, 开发区) stay zones
+ONE_CHARACTER_ZONE_KEYWORDS = tuple(k for k, t in LOC_KEYWORDS if t == "zone" and len(k) == 1)
+LONGER_ZONE_KEYWORDS = tuple(k for k, t in LOC_KEYWORDS if t == "zone" and len(k) > 1
+                             and k.endswith(ONE_CHARACTER_ZONE_KEYWORDS))
+
 ORG_KEYWORD_WORDS = tuple(k for k, _ in ORG_KEYWORDS)
 LOC_KEYWORD_WORDS = tuple(k for k, _ in LOC_KEYWORDS)
 
@@ -110,7 +116,9 @@ def loc_subtype(name: str) -> str:
     if full != name and full in places():
         return places()[full]
     keyword = _rightmost_keyword(name, LOC_KEYWORDS)
-    if keyword == "zone" and not name.endswith("新区"):
+    if keyword == "zone" and not name.endswith("新区") and not (name.endswith(ONE_CHARACTER_ZONE_KEYWORDS)
+                                                              and not name.endswith(LONGER_ZONE_KEYWORDS)
+                                                              and division_subtype(name)):
         return keyword  # 高新技术产业开发区 rows of the division tables are zones all the same
     # a division (苏州, 萧山区, 坂田: city, district, town); a 新区 that is none is a zone
     return division_subtype(name) or keyword or "other"
