@@ -32,6 +32,28 @@ def test_one_character_zone_words_give_way_to_divisions(name, subtype):
     assert loc_subtype(name) == subtype
 
 
+@pytest.mark.parametrize("name,subtype", [
+    # news agencies, broadcasters and news sites; the bodies named …社/…网 by longer words
+    ("路透社", "media"), ("美联社", "media"), ("中国中央广播电视总台", "media"), ("央视网", "media"), ("人民出版社", "media"),
+    ("中华全国供销合作总社", "other"), ("杭州市萧山区供销合作社联合社", "other"), ("国家电网", "company"),
+    ("中国国旅旅行社", "company"),
+    # parties, legislatures, regulators, armed forces
+    ("柬埔寨人民党", "party"), ("越共中央", "party"), ("中央书记处", "party"), ("越南国会", "government"),
+    ("欧洲议会", "government"), ("美国参议院", "government"), ("中国证监会", "government"), ("俄军", "government"),
+    ("中国人民解放军", "government"), ("东部战区", "government"),
+    # those keywords are words of their own inside a name: only its end counts
+    ("澳门社会文化司", "other"), ("网络平台", "other"), ("黄埔军校", "other"), ("新型广电网络", "other"),
+    ("中国社会科学院", "institute"), ("报告厅", "government"),
+])
+def test_org_subtypes_of_modern_news(name, subtype):
+    assert org_subtype(name) == subtype
+
+
+def test_a_keyword_alone_is_generic():
+    from kg.entities import GENERIC_ORG_WORDS
+    assert {"社", "网", "党", "军", "国会"} <= GENERIC_ORG_WORDS and "新华社" not in GENERIC_ORG_WORDS
+
+
 @pytest.mark.parametrize("roles, subtype", [
     ([("外长", None)], "official"), ([("大使", None)], "official"), ([("副主任", None)], "other"),
     ([("主席", "company")], "business"), ([("市长", "territory")], "official"), ([("副主任", "government")], "official"),

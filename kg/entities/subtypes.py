@@ -40,6 +40,18 @@ ORG_KEYWORDS = [
     ("共同体", "association"), ("理事会", "association"), ("工会", "association"), ("妇联", "association"),
     ("科协", "association"), ("工商联", "association"), ("侨联", "association"), ("文联", "association"),
     ("医院", "other"), ("博物馆", "other"), ("图书馆", "other"),
+    # parties, legislatures, regulators and the armed forces of any country
+    ("党", "party"), ("共中央", "party"), ("书记处", "party"), ("巡视组", "party"),
+    ("国会", "government"), ("议会", "government"), ("议院", "government"), ("内阁", "government"), ("监会", "government"),
+    ("军", "government"), ("部队", "government"), ("舰队", "government"), ("战区", "government"),
+    ("总队", "government"), ("支队", "government"),
+    # news agencies, broadcasters and news sites (路透社, 中央广播电视总台, 央视网); the other
+    # bodies named …社 or …网 by their longer words. A keyword alone is no name (spans.py):
+    # 社, 网, 军 and 党 are as generic as 公司
+    ("社", "media"), ("广播电视总台", "media"), ("网", "media"), ("出版社", "media"),
+    ("合作社", "other"), ("合作总社", "other"), ("合作联社", "other"), ("联合社", "other"), ("供销社", "other"),
+    ("供销联社", "other"), ("供销总社", "other"), ("公社", "other"), ("信用社", "company"), ("信用联社", "company"),
+    ("旅行社", "company"), ("电网", "company"),
 ]
 
 LOC_KEYWORDS = [
@@ -64,13 +76,17 @@ ORG_KEYWORD_WORDS = tuple(k for k, _ in ORG_KEYWORDS)
 LOC_KEYWORD_WORDS = tuple(k for k, _ in LOC_KEYWORDS)
 
 
-def _rightmost_keyword(name: str, table: list[tuple[str, str]]) -> str | None:
+def _rightmost_keyword(name: str, table: list[tuple[str, str]], end_only: frozenset[str] = frozenset()) -> str | None:
     """The subtype of the keyword of `table` that ends furthest right in `name` (the longest
-    of those ending there; of equal ones, the first in `table`)."""
+    of those ending there; of equal ones, the first in `table`); a keyword of `end_only`
+    counts only where it ends the name."""
     by_keyword, pattern = _keyword_index(table)
     # on the reversed name: the leftmost match is the keyword ending furthest right, and the
     # alternatives (longest first) make it the longest one ending there
-    match = pattern.search(name[::-1])
+    backwards = name[::-1]
+    match = pattern.search(backwards)
+    while match and match.start() and match.group()[::-1] in end_only:
+        match = pattern.search(backwards, match.start() + 1)
     return by_keyword[match.group()[::-1]] if match else None
 
 
@@ -96,12 +112,13 @@ def org_subtype(name: str) -> str:
     return _org_subtype(name)
 
 
+# keywords that are parts of other words inside names (社会, 网络, 党员, 军事, 所有, 报告,
+# 广电网络): they name the body only at its end
+END_ONLY_ORG_KEYWORDS = frozenset(("社", "网", "党", "军", "所", "报", "国会", "电网"))
+
+
 def _org_subtype(name: str) -> str:
-    # a 所/报 keyword only counts at the very end of the name (所有, 报告 ...)
-    subtype = _rightmost_keyword(name, ORG_KEYWORDS)
-    if subtype in ("institute", "media") and name[-1] in "所报" and name.rfind("所") != len(name) - 1 and name.rfind("报") != len(name) - 1:
-        subtype = _rightmost_keyword(name[:-1], ORG_KEYWORDS)
-    return subtype or "other"
+    return _rightmost_keyword(name, ORG_KEYWORDS, END_ONLY_ORG_KEYWORDS) or "other"
 
 
 @lru_cache(maxsize=1 << 16)
