@@ -295,3 +295,16 @@ def test_the_level_character_before_a_tagged_body_is_part_of_it():
     r = build(a)
     units = {r.entities[p.person].name: r.entities[p.organisation].name for p in r.positions if p.organisation}
     assert units["曹玉梅"] != "科协" and units["曹玉梅"].endswith(("省科协", "科学技术协会"))
+
+
+def test_state_and_foreign_offices_are_titles():
+    a = analysis_of("中共中央政治局常委、全国人大常委会委员长赵乐际出席，国家副主席韩正致辞。",
+                    [("中共中央政治局", "ORG"), ("全国人大常委会", "ORG"), ("赵乐际", "PERSON"), ("韩正", "PERSON")])
+    r = build(a)
+    assert entity(r, "赵乐际").titles == ["常委", "委员长"] and entity(r, "赵乐际").subtype == "official"
+    assert entity(r, "韩正").titles == ["国家副主席"] and entity(r, "韩正").subtype == "official"
+    assert entity(r, "中共中央政治局").subtype == "party"
+    # a minister's portfolio is part of the title: the post is held at the country, not at a body 英国财政
+    b = build(analysis_of("英国财政大臣里夫斯表示。", [("英国", "LOC"), ("里夫斯", "PERSON")]))
+    assert names(b, "ORG") == set() and entity(b, "里夫斯").titles == ["财政大臣"]
+    assert entity(b, "里夫斯").affiliations == ["英国"]

@@ -41,7 +41,7 @@ ORG_KEYWORDS = [
     ("科协", "association"), ("工商联", "association"), ("侨联", "association"), ("文联", "association"),
     ("医院", "other"), ("博物馆", "other"), ("图书馆", "other"),
     # parties, legislatures, regulators and the armed forces of any country
-    ("党", "party"), ("共中央", "party"), ("书记处", "party"), ("巡视组", "party"),
+    ("党", "party"), ("共中央", "party"), ("政治局", "party"), ("书记处", "party"), ("巡视组", "party"),
     ("国会", "government"), ("议会", "government"), ("议院", "government"), ("内阁", "government"), ("监会", "government"),
     ("军", "government"), ("部队", "government"), ("舰队", "government"), ("战区", "government"),
     ("总队", "government"), ("支队", "government"),
