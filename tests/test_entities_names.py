@@ -225,6 +225,11 @@ def test_a_two_character_name_always_followed_by_the_same_character_is_the_three
     assert names(build(a), "PERSON") == {"丁红都", "张明"}  # 张明 is followed by 说 and 等: a name of two
 
 
+def test_a_name_always_followed_by_the_same_verb_is_not_extended_into_it():
+    a = analysis_of("秘书长会议召开 蔡奇出席并讲话。蔡奇出席会议。", [("蔡奇", "PERSON"), ("蔡奇", "PERSON")])
+    assert names(build(a), "PERSON") == {"蔡奇"}
+
+
 def test_a_name_followed_once_or_by_a_title_is_not_extended():
     once = analysis_of("市长蔡战胜出席。", [("蔡战", "PERSON")])
     titled = analysis_of("王强书记讲话。王强书记表示。", [("王强", "PERSON"), ("王强", "PERSON")])

@@ -80,6 +80,14 @@ def test_reporting_verb_cut_from_a_name():
     assert names(build(a), "PERSON") == {"吴敏"}
 
 
+def test_a_verbs_first_character_is_cut_from_a_name():
+    a = analysis_of("会议在京召开 蔡奇出席并讲话。李强宣读决定。", [("蔡奇出", "PERSON"), ("李强宣", "PERSON")])
+    assert names(build(a), "PERSON") == {"蔡奇", "李强"}
+    # where a whole verb follows, the character is the name's: 王志强|调研
+    a = analysis_of("王志强调研企业。", [("王志强", "PERSON")])
+    assert names(build(a), "PERSON") == {"王志强"}
+
+
 def test_organisation_span_cut_at_le_and_suoshu():
     a = analysis_of("市长在市政府会见了克劳森自动化公司代表。集团所属北辰钢铁研究院发布成果。",
                     [("市政府会见了克劳森自动化公司", "ORG"), ("集团所属北辰钢铁研究院", "ORG")])

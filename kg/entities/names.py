@@ -9,7 +9,7 @@ from ..types import LOC, ORG, PERSON, DocAnalysis
 from .lexicon import _any_title_regex, _known_place, bare_place_name, full_place_name, provinces, surnames
 from .subtypes import loc_subtype, org_subtype
 from .spans import (
-    LEADING_FUNCTION_WORDS, REPORTING_VERBS, DocMention, _chinese_name_start, _sentence_at, _sentence_of,
+    LEADING_FUNCTION_WORDS, REPORTING_VERBS, SPLIT_VERBS, DocMention, _chinese_name_start, _sentence_at, _sentence_of,
     function_char_in_name, is_generic_org, is_kind_only,
 )
 from .aliases import company_core
@@ -412,8 +412,8 @@ def _names_cut_short(text: str, mentions: list[DocMention]) -> set[str]:
             continue
         c = chars.pop()
         if not "\u4e00" <= c <= "\u9fff" or c in _AFTER_NAME_WORDS or any(
-                _any_title_regex().match(text, end) for _, end in nexts):
-            continue
+                _any_title_regex().match(text, end) or text.startswith(SPLIT_VERBS, end) for _, end in nexts):
+            continue  # 丁红|都书记 is one name; 蔡奇|出席 a name and its verb
         out.add(name + c)
     return out
 

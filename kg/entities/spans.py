@@ -111,6 +111,8 @@ def repair_person(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if text.endswith(verb, start, end) and end - start - len(verb) >= 2:
             end -= len(verb)
             break
+    else:
+        end = _verb_start_cut_off(text, start, end)
     name = text[start:end]
     if len(name) < 2:
         return []
@@ -122,6 +124,16 @@ def repair_person(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if len(name) > 5:
         return []
     return [(start, end)]
+
+
+def _verb_start_cut_off(text: str, start: int, end: int) -> int:
+    """The end of a Chinese name that the model ran into the first character of a reporting
+    verb after it (蔡奇出|席 -> 蔡奇, 李强宣|布 -> 李强); not where a whole verb follows the span
+    (王志强|调研 keeps its 强)."""
+    if end - start < 3 or not text.startswith(SPLIT_VERBS, end - 1) or text.startswith(REPORTING_VERBS, end):
+        return end
+    surname = _chinese_name_start(text[start:end])
+    return end - 1 if surname and end - 1 - start > surname else end
 
 
 def _chinese_name_start(name: str) -> int:
@@ -160,6 +172,8 @@ COMPOUND_SURNAMES = frozenset("""欧阳 司马 上官 诸葛 东方 皇甫 尉�
 南宫 西门 百里 呼延 澹台 公冶 太史 申屠 钟离 闻人 赫连 万俟 拓跋 完颜""".split())
 REPORTING_VERBS = tuple(sorted("""表示 指出 强调 介绍 认为 参加 出席 主持 陪同 会见 考察 调研 视察 致辞 讲话 宣布 参观
 带队 率队 一行 说 称 提出 要求 透露 告诉 等人 等""".split(), key=len, reverse=True))
+# two-character verbs whose first character the model may read as a name's last (蔡奇出|席)
+SPLIT_VERBS = tuple(v for v in REPORTING_VERBS if len(v) == 2 and v not in ("等人", "一行")) + ("宣读",)
 
 # what stands between a name and its verb without being part of the name (张三也表示)
 _NOT_GIVEN_NAME_CHARS = set("也还又都就再则便即均亦曾已将并等和与及在对向为是的了着被把让同跟从于以而且先后一")
