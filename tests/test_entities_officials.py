@@ -308,3 +308,20 @@ def test_state_and_foreign_offices_are_titles():
     b = build(analysis_of("英国财政大臣里夫斯表示。", [("英国", "LOC"), ("里夫斯", "PERSON")]))
     assert names(b, "ORG") == set() and entity(b, "里夫斯").titles == ["财政大臣"]
     assert entity(b, "里夫斯").affiliations == ["英国"]
+
+
+def test_honorary_ambassadors_are_no_officials_and_an_interview_label_is_no_byline():
+    r = build(analysis_of("品牌形象大使李宇春出席。中国驻美国大使秦刚表示。",
+                          [("李宇春", "PERSON"), ("中国", "LOC"), ("美国", "LOC"), ("秦刚", "PERSON")]))
+    assert entity(r, "李宇春").titles == ["形象大使"] and entity(r, "李宇春").subtype == "other"
+    assert entity(r, "秦刚").subtype == "official"
+    r = build(analysis_of("记者：胡锦涛主席访问的正式活动圆满成功。国家主席胡锦涛出席。",
+                          [("胡锦涛", "PERSON"), ("胡锦涛", "PERSON")]))
+    assert "记者" not in entity(r, "胡锦涛").titles and entity(r, "胡锦涛").subtype == "official"
+
+
+def test_a_public_office_outweighs_a_journalists_title():
+    from kg.entities import person_subtype
+    assert person_subtype([("记者", "media"), ("国家主席", None)]) == "official"
+    assert person_subtype([("记者", "media")]) == "journalist"
+    assert person_subtype([("记者", "media"), ("董事长", "company")]) == "journalist"

@@ -201,3 +201,19 @@ def test_a_place_and_a_river_before_xinqu_make_the_new_area_but_a_district_stays
     got = {(e.name, e.type, e.subtype) for e in build(a).entities.values()}
     assert ("湖南湘江新区", "LOC", "zone") in got
     assert ("浦东新区", "LOC", "district") in got and not any(n.startswith("上海市浦东") for n, _, _ in got)
+
+
+def test_a_division_with_diqu_is_the_division_and_a_union_is_no_league():
+    r = build(analysis_of("深圳地区房价上涨。深圳楼市火爆。", [("深圳地区", "LOC"), ("深圳", "LOC")]))
+    assert names(r, "LOC") == {"深圳市"}  # not a region 深圳地区 beside the city
+    r = build(analysis_of("喀什地区行署出席。", [("喀什地区", "LOC")]))
+    assert names(r, "LOC") == {"喀什地区"}  # a division of its own
+    from kg.entities import loc_subtype
+    assert loc_subtype("东盟") == "other" and loc_subtype("欧盟") == "other" and loc_subtype("锡林郭勒盟") == "city"
+
+
+def test_special_administrative_regions_go_by_their_short_forms():
+    r = build(analysis_of("澳门特区经济复苏。澳门特别行政区政府表示。", [("澳门特区", "LOC"), ("澳门特别行政区政府", "ORG")]))
+    assert names(r, "LOC") == {"澳门特别行政区"}
+    r = build(analysis_of("香港特区政府表示。", [("香港特区政府", "ORG")]))
+    assert names(r, "ORG") == {"香港特区政府"}  # a region's government is its 政府, not 人民政府

@@ -174,3 +174,8 @@ def test_a_visit_verb_run_into_a_name_is_no_part_of_it():
     a = analysis_of("王非赴泉州，拜会泉州市委书记。", [("王非", "PERSON"), ("拜会泉州市委", "ORG")])
     found = {m.text for m in document_facts(a).mentions if m.label == "ORG"}
     assert "泉州市委" in found and "拜会泉州市委" not in found
+
+
+def test_a_lowercase_latin_word_is_no_person():
+    a = analysis_of("We did it for all of us, Mark said.", [("for", "PERSON"), ("all", "PERSON"), ("Mark", "PERSON")])
+    assert names(build(a), "PERSON") == {"Mark"}

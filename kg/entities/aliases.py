@@ -100,9 +100,10 @@ def _place_with_city(place: str) -> str:
 
 
 def _is_domestic_place(name: str) -> bool:
-    """A Chinese province, city, district or county (whose government is its 人民政府)."""
+    """A Chinese province, city, district or county (whose government is its 人民政府; a
+    special administrative region's is its 政府: 香港特别行政区政府)."""
     return (name not in countries() and loc_subtype(full_place_name(name)) in ("province", "city", "district", "town")
-            and name.endswith(("省", "市", "区", "县", "州", "旗", "镇", "乡")))
+            and name.endswith(("省", "市", "区", "县", "州", "旗", "镇", "乡")) and not name.endswith(("特别行政区", "特区")))
 
 
 def body_key(name: str) -> str:

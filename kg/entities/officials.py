@@ -231,6 +231,8 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
                 match = at_end.search(text, max(lo, j - 12), j) if j > lo else None
                 if match is None or match.end() != j or title_kind(match.group()) != "journalist":
                     break
+                if _any_title_regex().match(text, m.end):
+                    break  # 记者：胡锦涛主席访问…: an interview's question about a titled person
             elif not match or match.end() != i:
                 break
             title = match.group()

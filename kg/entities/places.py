@@ -6,7 +6,7 @@ import re
 
 from ..types import LOC, ORG, DocAnalysis
 from .lexicon import ZONE_SUFFIXES, _known_place, bare_place_name
-from .divisions import division_subtype
+from .divisions import division_subtype, divisions
 from .subtypes import loc_subtype
 from .spans import DocMention
 
@@ -98,6 +98,12 @@ def bracketed_zone_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -
 REGION_WORDS = ("地区", "一带")
 
 
+def _division_area(name: str) -> bool:
+    """Whether `name` is a country, province or city, whose area X地区 means (深圳, 广东); a
+    district's bare name is too often something else (南海地区: the sea's region, not 南海区)."""
+    return len(name) >= 2 and loc_subtype(name) in ("country", "province", "city")
+
+
 def region_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
     """A place directly followed by 地区 names that region (东北地区, 长三角地区), the same place
     as the bare name; an "organisation" that is a region's headquarters (东北亚区域总部) is
@@ -106,7 +112,11 @@ def region_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[D
     starts = {m.start for m in mentions}
     out = []
     for m in mentions:
-        if m.label == LOC and not m.text.endswith(REGION_WORDS) and loc_subtype(m.text) not in ("zone", "village", "town"):
+        if m.label == LOC and m.text.endswith("地区") and _division_area(m.text[:-2]) and m.text not in divisions()[1]:
+            # 深圳地区 is 深圳市, 北京地区 北京市 (喀什地区, a division of its own, stays)
+            m = DocMention(m.start, m.end - 2, m.text[:-2], LOC, m.sentence)
+        elif (m.label == LOC and not m.text.endswith(REGION_WORDS) and not _division_area(m.text)
+              and loc_subtype(m.text) not in ("zone", "village", "town")):
             word = next((w for w in REGION_WORDS if text.startswith(w, m.end)), None)
             if word and m.end + len(word) <= analysis.sentences[m.sentence].end and m.end not in starts:
                 m = DocMention(m.start, m.end + len(word), m.text + word, LOC, m.sentence)

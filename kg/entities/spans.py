@@ -114,8 +114,8 @@ def repair_person(text: str, start: int, end: int) -> list[tuple[int, int]]:
     else:
         end = _verb_start_cut_off(text, start, end)
     name = text[start:end]
-    if len(name) < 2:
-        return []
+    if len(name) < 2 or (name.isascii() and not name[0].isupper()):
+        return []  # for, all, iPhone: a Latin-script name starts with a capital
     if sum(ch in TRANSLITERATION_CHARS for ch in name) >= 2 and len(name) <= MAX_FOREIGN_NAME_CHARS:
         return [(start, end)]  # 纳扎尔巴耶夫, 韦德里纳: a foreign name, written without ·
     pair = _two_names(name)

@@ -137,8 +137,12 @@ def loc_subtype(name: str) -> str:
                                                               and not name.endswith(LONGER_ZONE_KEYWORDS)
                                                               and division_subtype(name)):
         return keyword  # 高新技术产业开发区 rows of the division tables are zones all the same
-    # a division (苏州, 萧山区, 坂田: city, district, town); a 新区 that is none is a zone
-    return division_subtype(name) or keyword or "other"
+    # a division (苏州, 萧山区, 坂田: city, district, town); a 新区 that is none is a zone; a
+    # 盟 that is none (东盟, 欧盟) is a union of countries, no league of Inner Mongolia
+    division = division_subtype(name)
+    if division is None and keyword == "city" and name.endswith("盟"):
+        return "other"
+    return division or keyword or "other"
 
 
 HONORARY_TITLES = ("委员", "代表", "常委")
@@ -171,11 +175,9 @@ def person_subtype(roles: Iterable[tuple[str, str | None]]) -> str:
     """official / business / journalist / other from (title, organisation subtype) pairs.
 
     A title makes an official when it is a government title (市长, 局长, 书记), is held
-    at a government or party body or a territory; business titles, or any title at a company, make
-    business people; 记者 and 编辑 make journalists."""
+    at a government or party body or a territory; else 记者 and 编辑 make journalists; else
+    business titles, or any title at a company, make business people."""
     roles = list(roles)
-    if any(title_kind(t) == "journalist" for t, _ in roles):
-        return "journalist"
     has_business = any(title_kind(t) == "business" or org == "company" for t, org in roles)
     for t, org in roles:
         bare = _bare_title(t)
@@ -187,6 +189,8 @@ def person_subtype(roles: Iterable[tuple[str, str | None]]) -> str:
             return "official"
         if org in ("government", "party", "territory") and title_kind(t) in ("official", "other"):
             return "official"  # a territory's post: 市长, 市委常委, 党工委书记
+    if any(title_kind(t) == "journalist" for t, _ in roles):
+        return "journalist"  # after the public offices: a head of state is no reporter for one byline
     if any(title_kind(t) == "business" or org == "company" for t, org in roles):
         return "business"
     return "other"
