@@ -179,3 +179,13 @@ def test_a_visit_verb_run_into_a_name_is_no_part_of_it():
 def test_a_lowercase_latin_word_is_no_person():
     a = analysis_of("We did it for all of us, Mark said.", [("for", "PERSON"), ("all", "PERSON"), ("Mark", "PERSON")])
     assert names(build(a), "PERSON") == {"Mark"}
+
+
+def test_an_organisation_before_etc_is_the_name():
+    a = analysis_of("腾讯等互联网公司加大投入。", [("腾讯等互联网公司", "ORG")])
+    assert names(build(a), "ORG") == {"腾讯"}
+    a = analysis_of("腾讯等互联网公司加大投入。", [("腾讯", "ORG")])
+    assert names(build(a), "ORG") == {"腾讯"}  # no body 腾讯等互联网公司 read around it
+    a = analysis_of("高等教育出版社出版，中国科学院等离子体物理研究所。",
+                    [("高等教育出版社", "ORG"), ("中国科学院等离子体物理研究所", "ORG")])
+    assert names(build(a), "ORG") == {"高等教育出版社", "中国科学院等离子体物理研究所"}

@@ -9,7 +9,7 @@ from ..types import LOC, ORG, PERSON, DocAnalysis
 from .lexicon import _any_title_regex, _known_place, bare_place_name, full_place_name, provinces, surnames
 from .subtypes import loc_subtype, org_subtype
 from .spans import (
-    LEADING_FUNCTION_WORDS, REPORTING_VERBS, SPLIT_VERBS, DocMention, _chinese_name_start, _sentence_at, _sentence_of,
+    ETC_AFTER, LEADING_FUNCTION_WORDS, REPORTING_VERBS, SPLIT_VERBS, DocMention, _chinese_name_start, _sentence_at, _sentence_of,
     function_char_in_name, is_generic_org, is_kind_only,
 )
 from .aliases import company_core
@@ -185,6 +185,8 @@ def named_body_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
             continue
         if CLAUSE_WORDS.search(middle if joined else name_part) or _any_title_regex().search(name_part):
             continue
+        if middle.startswith("等") and middle[1:2] not in ETC_AFTER:
+            continue  # 易方达|等基金公司: "and other fund companies", no name
         if CLAUSE_WORDS.fullmatch(m.text[-2:]):
             continue  # 沈阳共建|技术转移中心: the "name" before ends with the verb
         kind = max((name_part.rfind(w) + len(w) for w in KIND_WORDS if w in name_part), default=-1)

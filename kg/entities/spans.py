@@ -320,6 +320,8 @@ def fix_label(surface: str, label: str) -> str:
 
 
 NAME_BREAKS = re.compile("了|的|所属|旗下|下属|隶属")
+ETC_BEFORE = set("高平中初同对均相超上次头一二三特")  # 高等, 平等, 一等: words, not "and others"
+ETC_AFTER = set("离级")  # 等离子, 等级
 
 
 def _split_on_words(text: str, start: int, end: int, label: str) -> list[tuple[int, int]]:
@@ -327,6 +329,11 @@ def _split_on_words(text: str, start: int, end: int, label: str) -> list[tuple[i
     pieces that still end like a name of that kind (市政府会见了克劳森公司 -> 克劳森公司)."""
     while end - start > 2 and text[end - 1] in "的了":
         end -= 1
+    if label == ORG:
+        # 易方达等基金公司, 腾讯等互联网公司: the name is what comes before 等 (not 高等, 等离子)
+        at = text.find("等", start + 2, end - 1)
+        if at > 0 and text[at - 1] not in ETC_BEFORE and text[at + 1] not in ETC_AFTER:
+            end = at
     if label == PERSON or not NAME_BREAKS.search(text, start, end):
         return [(start, end)]
     pieces, piece_start = [], start
