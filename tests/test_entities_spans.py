@@ -189,3 +189,29 @@ def test_an_organisation_before_etc_is_the_name():
     a = analysis_of("高等教育出版社出版，中国科学院等离子体物理研究所。",
                     [("高等教育出版社", "ORG"), ("中国科学院等离子体物理研究所", "ORG")])
     assert names(build(a), "ORG") == {"高等教育出版社", "中国科学院等离子体物理研究所"}
+
+
+def test_two_bodies_joined_by_a_verb_are_two_names():
+    a = analysis_of("国家发展改革委联合中央宣传部印发通知。中国人民银行指导商业银行。",
+                    [("国家发展改革委联合中央宣传部", "ORG"), ("中国人民银行指导商业银行", "ORG")])
+    assert {"国家发展改革委", "中央宣传部", "中国人民银行"} <= names(build(a), "ORG")
+    a = analysis_of("中国联合网络通信集团有限公司发布公告，东北大学联合实验室揭牌。",
+                    [("中国联合网络通信集团有限公司", "ORG"), ("东北大学联合实验室", "ORG")])
+    assert names(build(a), "ORG") == {"中国联合网络通信集团有限公司", "东北大学联合实验室"}  # 联合 inside names
+
+
+def test_armies_nations_and_storms_are_no_people_or_places():
+    a = analysis_of("乌军发起进攻。台风杜苏芮登陆福建。杜苏芮带来强降雨。弘扬中华文化。韩军出席会议。",
+                    [("乌军", "PERSON"), ("杜苏芮", "PERSON"), ("福建", "LOC"), ("杜苏芮", "PERSON"), ("中华", "LOC"),
+                     ("韩军", "PERSON")])
+    r = build(a)
+    assert names(r, "ORG") == {"乌军"} and names(r, "PERSON") == {"韩军"}  # 韩军 may be a person's name
+    assert names(r, "LOC") == {"福建省"}
+    a = analysis_of("圭亚那总统阿里会见中方代表，圭方表示感谢。砚方题写书名。",
+                    [("圭亚那", "LOC"), ("阿里", "PERSON"), ("圭方", "PERSON"), ("砚方", "PERSON")])
+    assert names(build(a), "PERSON") == {"阿里", "砚方"}  # 圭方: the side of the country the article names
+
+
+def test_a_storms_name_in_quotes_before_or_after_its_word_is_no_person():
+    a = analysis_of("台风“杜苏芮”登陆。“卡努”台风北上。", [("杜苏芮", "PERSON"), ("卡努", "PERSON")])
+    assert names(build(a), "PERSON") == set()

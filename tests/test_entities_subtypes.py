@@ -41,6 +41,8 @@ def test_one_character_zone_words_give_way_to_divisions(name, subtype):
     ("柬埔寨人民党", "party"), ("越共中央", "party"), ("中央书记处", "party"), ("越南国会", "government"),
     ("欧洲议会", "government"), ("美国参议院", "government"), ("中国证监会", "government"), ("俄军", "government"),
     ("中国人民解放军", "government"), ("东部战区", "government"),
+    ("中国人民银行", "government"), ("欧洲中央银行", "government"), ("美联储", "government"),
+    ("国际货币基金组织", "other"), ("中国农业银行", "company"),
     # those keywords are words of their own inside a name: only its end counts
     ("澳门社会文化司", "other"), ("网络平台", "other"), ("黄埔军校", "other"), ("新型广电网络", "other"),
     ("中国社会科学院", "institute"), ("报告厅", "government"),
@@ -52,6 +54,7 @@ def test_org_subtypes_of_modern_news(name, subtype):
 def test_a_keyword_alone_is_generic():
     from kg.entities import GENERIC_ORG_WORDS
     assert {"社", "网", "党", "军", "国会"} <= GENERIC_ORG_WORDS and "新华社" not in GENERIC_ORG_WORDS
+    assert "人民银行" not in GENERIC_ORG_WORDS  # the central bank's short name
 
 
 @pytest.mark.parametrize("roles, subtype", [

@@ -16,7 +16,7 @@ from .places import bracketed_zone_mentions, place_chain_mentions, region_mentio
 from .names import (
     DISTRICT_BODY,
     body_name_mentions, consistent_mentions, local_body_mentions, named_body_mentions, party_group_mentions,
-    registered_name_mentions, source_line_mentions,
+    not_people_mentions, registered_name_mentions, source_line_mentions,
 )
 from .lexicon import _bare_title, _title_regexes
 from .officials import GOVERNMENT_HEAD_TITLES, PARTY_TERRITORY_TITLES, RawPosition, _org_before, title_chains
@@ -174,7 +174,7 @@ def document_facts(analysis: DocAnalysis, source: str = "") -> DocFacts:
     # short forms the text gives are names before one name gets one reading (辽河|轴承 later
     # is the company, not the river); body names run again: 浦东|新区 may be joined before 政府
     mentions, abbreviations = short_form_notes(analysis, mentions)
-    for rule in (consistent_mentions, body_name_mentions, party_group_mentions):
+    for rule in (consistent_mentions, body_name_mentions, party_group_mentions, not_people_mentions):
         mentions = rule(analysis, mentions)
     mentions = sorted(mentions + local_body_mentions(analysis, mentions), key=lambda d: (d.start, d.end))
     positions, title_orgs = title_chains(analysis, mentions)

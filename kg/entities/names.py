@@ -9,7 +9,7 @@ from ..types import LOC, ORG, PERSON, DocAnalysis
 from .lexicon import _any_title_regex, _known_place, bare_place_name, full_place_name, provinces, surnames
 from .subtypes import loc_subtype, org_subtype
 from .spans import (
-    ETC_AFTER, LEADING_FUNCTION_WORDS, REPORTING_VERBS, SPLIT_VERBS, DocMention, _chinese_name_start, _sentence_at, _sentence_of,
+    ACTING_VERBS, ETC_AFTER, LEADING_FUNCTION_WORDS, REPORTING_VERBS, SPLIT_VERBS, DocMention, _chinese_name_start, _sentence_at, _sentence_of,
     function_char_in_name, is_generic_org, is_kind_only,
 )
 from .aliases import company_core
@@ -185,8 +185,8 @@ def named_body_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> li
             continue
         if CLAUSE_WORDS.search(middle if joined else name_part) or _any_title_regex().search(name_part):
             continue
-        if middle.startswith("等") and middle[1:2] not in ETC_AFTER:
-            continue  # 易方达|等基金公司: "and other fund companies", no name
+        if middle.startswith("等") and middle[1:2] not in ETC_AFTER or ACTING_VERBS.search(middle):
+            continue  # 易方达|等基金公司: "and other fund companies"; 北京|会见美国维萨公司: a clause
         if CLAUSE_WORDS.fullmatch(m.text[-2:]):
             continue  # 沈阳共建|技术转移中心: the "name" before ends with the verb
         kind = max((name_part.rfind(w) + len(w) for w in KIND_WORDS if w in name_part), default=-1)
@@ -312,6 +312,25 @@ def source_line_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> l
         return mentions
     out = [m for m in mentions if not any(f.start < m.end and m.start < f.end for f in found)]
     return sorted(out + found, key=lambda d: (d.start, d.end))
+
+
+STORM_WORDS = ("超强台风", "强台风", "台风", "飓风", "强热带风暴", "热带风暴", "热带低压", "气旋")
+
+
+def not_people_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
+    """Names the model reads as people that the document shows are none: a storm's name
+    (台风杜苏芮, 飓风伊恩), here and wherever else the document writes it alone (杜苏芮带来强降雨);
+    a country's side in talks (圭方 in an article about 圭亚那)."""
+    text = analysis.text
+    storms = {m.text for m in mentions if m.label == PERSON and (
+        text.endswith(STORM_WORDS, 0, m.start) or text.endswith(STORM_WORDS, 0, m.start - 1) and text[m.start - 1] in "“\"「『"
+        or text.startswith(STORM_WORDS, m.end) or text.startswith(STORM_WORDS, m.end + 1) and text[m.end:m.end + 1] in "”\"」』")}
+    initials = {m.text[0] for m in mentions if m.label == LOC and len(m.text) >= 2 and loc_subtype(m.text) == "country"}
+
+    def is_side(name: str) -> bool:
+        return len(name) == 2 and name[1] == "方" and name[0] in initials
+
+    return [m for m in mentions if not (m.label == PERSON and (m.text in storms or is_side(m.text)))]
 
 
 PROPAGATE_MIN_CHARS = {ORG: 4, LOC: 3, PERSON: 2}  # shorter names occur inside other words too often

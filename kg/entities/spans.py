@@ -198,7 +198,8 @@ STRONG_ORG_SUFFIXES = ("公司", "集团", "银行", "大学", "学院", "研究
                        "联盟", "党委", "市委", "省委", "区委", "县委", "中心", "医院", "法院", "检察院")
 
 # Keywords that are themselves names (国务院, 新华社, 全国政协) or local bodies resolved later (市委).
-PROPER_ORG_KEYWORDS = frozenset("国务院 党中央 新华社 中共 共产党 共青团 人大 政协 海关 妇联 科协 工商联 侨联 文联 团委 市委 省委 区委 县委 工委".split())
+PROPER_ORG_KEYWORDS = frozenset("国务院 党中央 新华社 中共 共产党 共青团 人大 政协 海关 妇联 科协 工商联 侨联 文联 团委 市委 省委 区委 县委 工委 "
+                                "人民银行".split())
 GENERIC_ORG_WORDS = frozenset(k for k, _ in ORG_KEYWORDS if k not in PROPER_ORG_KEYWORDS) | frozenset(
     ("代表团", "单位", "部门", "团队", "课题组", "企业家", "政府部门", "有关部门", "相关部门", "党组织", "联合实验室",
      "合作社", "董事会", "管委会", "党工委", "指挥部", "领导小组", "工作组"))
@@ -313,11 +314,17 @@ def fix_label(surface: str, label: str) -> str:
         return LOC  # 浑南区桃仙街道: towns and street offices are places
     if label == PERSON and surface.endswith(("公司", "集团")) and len(surface) >= 4:
         return ORG  # 克劳森自动化公司 read as a person
+    if label == PERSON and len(surface) == 2 and surface[1] == "军" and surface[0] in ARMY_COUNTRIES:
+        return ORG  # 乌军, 以军: a country's armed forces
     if (label == PERSON and surface[0] not in surnames() and surface[:2] not in surnames()
             and surface.endswith(ABBREVIATION_ENDINGS) and "·" not in surface):
         return ORG  # 哈工大: no surname, ends like an abbreviated organisation
     return label
 
+
+# one-character country names before 军 that are no common surname (韩军 and 苏军 may be people)
+ARMY_COUNTRIES = frozenset("美俄乌以日英法德印朝越菲泰缅叙土")
+NATION_WORDS = ("民族", "文明", "文化", "文脉", "儿女", "传统", "优秀", "大地")
 
 NAME_BREAKS = re.compile("了|的|所属|旗下|下属|隶属")
 ETC_BEFORE = set("高平中初同对均相超上次头一二三特")  # 高等, 平等, 一等: words, not "and others"
@@ -334,14 +341,35 @@ def _split_on_words(text: str, start: int, end: int, label: str) -> list[tuple[i
         at = text.find("等", start + 2, end - 1)
         if at > 0 and text[at - 1] not in ETC_BEFORE and text[at + 1] not in ETC_AFTER:
             end = at
-    if label == PERSON or not NAME_BREAKS.search(text, start, end):
+    if label == PERSON:
+        return [(start, end)]
+    breaks = [(match.start(), match.end()) for match in NAME_BREAKS.finditer(text, start, end)]
+    if label == ORG:
+        breaks.extend(_verb_breaks(text, start, end))
+    if not breaks:
         return [(start, end)]
     pieces, piece_start = [], start
-    for match in NAME_BREAKS.finditer(text, start, end):
-        pieces.append((piece_start, match.start()))
-        piece_start = match.end()
+    for break_start, break_end in sorted(breaks):
+        pieces.append((piece_start, break_start))
+        piece_start = break_end
     pieces.append((piece_start, end))
     return [(s, e) for s, e in pieces if e - s >= 2 and _ends_like_name(text[s:e], label)]
+
+
+# verbs the model runs two organisations (or a subject and an organisation) together with:
+# 国家发展改革委|联合|中央宣传部, 中国人民银行|指导|商业银行, 北京|会见|美国维萨公司
+JOINING_VERBS = re.compile("联合|会同|携手|联手")  # also inside names (中国联合网络通信): both sides must be bodies
+ACTING_VERBS = re.compile("指导|会见|致电")
+
+
+def _verb_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out = []
+    for pattern, both in ((JOINING_VERBS, True), (ACTING_VERBS, False)):
+        for match in pattern.finditer(text, start + 2, end - 2):
+            left, right = text[start:match.start()], text[match.end():end]
+            if _named_piece(right, ORG) and (_named_piece(left, ORG) or not both):
+                out.append((match.start(), match.end()))
+    return out
 
 
 def _ends_like_name(piece: str, label: str) -> bool:
@@ -430,6 +458,8 @@ def repair_mentions(analysis: DocAnalysis) -> list[DocMention]:
                 continue  # VR, AI, 5G: two Latin letters are a technology more often than a name
             if label == ORG and is_generic_org(surface):
                 continue  # 公司, 该集团, 代表团: a kind of organisation, not a name
+            if label == LOC and surface == "中华" and text.startswith(NATION_WORDS, e):
+                continue  # 中华民族, 中华文化: the nation or its culture, no place
             if label in (ORG, LOC) and is_event_name(surface):
                 continue  # 十五大, 十五届三中全会, 高交会: an event, not an organisation
             out.append(DocMention(s, e, surface, label, m.sentence))

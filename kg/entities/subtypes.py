@@ -45,6 +45,9 @@ ORG_KEYWORDS = [
     ("国会", "government"), ("议会", "government"), ("议院", "government"), ("内阁", "government"), ("监会", "government"),
     ("军", "government"), ("部队", "government"), ("舰队", "government"), ("战区", "government"),
     ("总队", "government"), ("支队", "government"),
+    # central banks (中国人民银行, 欧洲中央银行, 美联储) and intergovernmental bodies (国际货币基金组织)
+    ("中央银行", "government"), ("人民银行", "government"), ("储备银行", "government"), ("联储", "government"),
+    ("组织", "other"),
     # news agencies, broadcasters and news sites (路透社, 中央广播电视总台, 央视网); the other
     # bodies named …社 or …网 by their longer words. A keyword alone is no name (spans.py):
     # 社, 网, 军 and 党 are as generic as 公司
