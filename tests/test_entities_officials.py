@@ -325,3 +325,18 @@ def test_a_public_office_outweighs_a_journalists_title():
     assert person_subtype([("记者", "media"), ("国家主席", None)]) == "official"
     assert person_subtype([("记者", "media")]) == "journalist"
     assert person_subtype([("记者", "media"), ("董事长", "company")]) == "journalist"
+
+
+def test_a_state_office_in_a_chain_is_not_held_at_the_party_body_before_it():
+    a = analysis_of("中共中央总书记、国家主席、中央军委主席习近平出席。",
+                    [("中共中央", "ORG"), ("中央军委", "ORG"), ("习近平", "PERSON")])
+    r = build(a)
+    got = {(p.title, r.entities[p.organisation].name if p.organisation else None) for p in r.positions}
+    assert ("国家主席", "中共中央") not in got and ("总书记", "中共中央") in got
+
+
+def test_an_appointments_body_is_one_clauses_words():
+    a = analysis_of("决定免去秦刚兼任的外交部部长职务，任命王毅为外交部部长。",
+                    [("秦刚兼", "PERSON"), ("外交部", "ORG"), ("王毅", "PERSON"), ("外交部", "ORG")])
+    r = build(a)
+    assert names(r, "PERSON") == {"秦刚", "王毅"} and names(r, "ORG") == {"外交部"}

@@ -74,3 +74,17 @@ def test_as_written_follows_the_majority_of_mentions():
     assert as_written("中国（安徽）自由贸易试验区", Counter({"()": 3, "": 1})) == "中国(安徽)自由贸易试验区"
     assert as_written("中国（安徽）自由贸易试验区", Counter({"()": 1, "": 3})) == "中国（安徽）自由贸易试验区"
     assert as_written("沈阳市", Counter({"()": 2})) == "沈阳市"
+
+
+def test_a_body_is_not_merged_into_a_foreign_partys_or_countrys_body_ending_like_it():
+    from tests.entity_helpers import build, entity, names
+    from tests.helpers import analysis_of
+    china = analysis_of("中央军委主席习近平出席。", [("中央军委", "ORG"), ("习近平", "PERSON")])
+    korea = analysis_of("朝鲜劳动党总书记、中央军事委员会委员长金正恩出席。朝鲜劳动党中央军事委员会举行会议。",
+                        [("朝鲜劳动党", "ORG"), ("中央军事委员会", "ORG"), ("金正恩", "PERSON"),
+                         ("朝鲜劳动党中央军事委员会", "ORG")])
+    r = build(china, korea)
+    assert entity(r, "习近平").affiliations == ["中央军事委员会"]
+    # a unit written with its parent and alone is one body
+    a = analysis_of("中国科学院金属研究所召开会议。金属研究所所长出席。", [("中国科学院金属研究所", "ORG"), ("金属研究所", "ORG")])
+    assert names(build(a), "ORG") == {"中国科学院金属研究所"}

@@ -28,6 +28,8 @@ APPOINTMENT = re.compile("当选为|当选|担任了|出任了|兼任了|担任|
 ASSOCIATION_TITLES = ("理事长", "会长", "秘书长", "主席", "副理事长", "副会长")
 ORG_END_CHARS = set("局厅委部院所会办司处室组团校社台报行厂队站馆中心府政协")
 CHAIN_SEPARATORS = "、兼"
+# offices of a state, never held at the body of the title before them in a chain
+OWN_OFFICE_TITLES = frozenset(("国家主席", "总统", "总理", "首相", "国王", "女王"))
 LIST_SEPARATORS = "，,、；"
 LEVEL_CHARS = "省市区县"  # 省科协, 市发改委: a local body named by its level alone
 VERB_TITLES = ("代表",)  # also a verb: 代表市委 (on behalf of)
@@ -313,6 +315,8 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
             if title_match is None:
                 # 当选沈阳市科技局局长: an organisation, then the title
                 for k in range(2, min(len(tail), 20)):
+                    if tail[k - 1] in CONTEXT_BREAK or tail[k - 1] in LIST_SEPARATORS or tail[0] == "的":
+                        break  # 兼任的外交部部长职务，任命王毅为…: the body is one clause's words
                     t = title_ending_clause(tail[k:])
                     if t:
                         org_text, title = tail[:k], t.group()
@@ -379,6 +383,8 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
                 continue
             if org:
                 last_org = (org, label)
+            elif _bare_title(title) in OWN_OFFICE_TITLES:
+                org, label = None, ""  # 中共中央总书记、国家主席: the state's office, not the party's
             else:
                 org, label = last_org
                 if department and org and org.endswith("委") and len(org) >= 2:

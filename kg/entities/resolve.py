@@ -12,7 +12,7 @@ from typing import Iterable, Iterator
 
 from ..cache import FactSpill
 from ..types import LOC, ORG, PERSON, DocumentOccurrences, Entity, EntityOccurrence, Position, Resolution
-from .lexicon import _known_place, bare_place_name, full_place_name, provinces, standard_aliases, title_kind
+from .lexicon import _known_place, bare_place_name, countries, full_place_name, provinces, standard_aliases, title_kind
 from .subtypes import loc_subtype, org_subtype, person_subtype, unit_kind
 from .aliases import (
     AliasConfig, _UnionFind, abbreviation_score, body_key, company_key, company_short_form_score, official_name,
@@ -36,6 +36,15 @@ BARE_LOCAL_BODIES = tuple(f"{level}{body}" for level in "省市区县" for body 
 
 # bodies of the party committee that news writes without 委 (区群团部: 区委群团工作部)
 _COMMITTEE_BODIES = {"群团部": "委群团工作部", "群团工作部": "委群团工作部"}
+
+
+def _owned_by_other(prefix: str) -> bool:
+    """Whether the words before a body's name make it a foreign party's or country's body
+    (朝鲜劳动党|中央军事委员会, 美国|国务院): not the same body as the name alone. A parent (中国
+    科学院|金属研究所), a qualifier (材料科学|姑苏实验室) or 中共 leave it the same."""
+    if org_subtype(prefix) == "party" and not prefix.startswith(("中共", "中国共产党")):
+        return True
+    return any(prefix.startswith(c) for c in countries() if len(c) >= 2 and c not in ("中国", "中华人民共和国"))
 
 
 def _committee_body(body: str) -> str:
@@ -130,6 +139,8 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
         for full in sorted(pool):
             if full == surface or len(full) <= len(surface) or forbidden(surface, full):
                 continue
+            if full.endswith(surface) and _owned_by_other(full[: -len(surface)]):
+                continue  # 中央军事委员会 is not 朝鲜劳动党|中央军事委员会
             score = abbreviation_score(surface, full, org_set)
             if not score and is_company and org_subtype(full) == "company":
                 score = company_short_form_score(surface, full)
@@ -199,9 +210,10 @@ def resolve(all_facts: Iterable[DocFacts], config: AliasConfig | None = None,
             # 姑苏实验室 after 材料科学姑苏实验室, 全国供销合作总社 after 中华全国供销合作总社: the
             # document's longer name that ends with it, the part before no place (沈阳市科技局)
             if len(surface) >= 4 and _body_head(surface):
+                # …nor a body's or a country's name (朝鲜劳动党|中央军事委员会 is not China's)
                 longer = [d for d in doc_surfaces if len(d) > len(surface) and d.endswith(surface)
                           and label_of.get(d) == ORG and not _known_place(d[: -len(surface)])
-                          and not forbidden(surface, d)]
+                          and not _owned_by_other(d[: -len(surface)]) and not forbidden(surface, d)]
                 if len(longer) == 1:
                     return longer[0]
         return surface

@@ -171,7 +171,7 @@ MAX_FOREIGN_NAME_CHARS = 10
 COMPOUND_SURNAMES = frozenset("""欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 令狐 夏侯 轩辕 端木 独孤
 南宫 西门 百里 呼延 澹台 公冶 太史 申屠 钟离 闻人 赫连 万俟 拓跋 完颜""".split())
 REPORTING_VERBS = tuple(sorted("""表示 指出 强调 介绍 认为 参加 出席 主持 陪同 会见 考察 调研 视察 致辞 讲话 宣布 参观
-带队 率队 一行 说 称 提出 要求 透露 告诉 等人 等""".split(), key=len, reverse=True))
+带队 率队 一行 说 称 提出 要求 透露 告诉 兼任 担任 等人 等""".split(), key=len, reverse=True))
 # two-character verbs whose first character the model may read as a name's last (蔡奇出|席)
 SPLIT_VERBS = tuple(v for v in REPORTING_VERBS if len(v) == 2 and v not in ("等人", "一行")) + ("宣读",)
 
