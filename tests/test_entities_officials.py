@@ -340,3 +340,13 @@ def test_an_appointments_body_is_one_clauses_words():
                     [("秦刚兼", "PERSON"), ("外交部", "ORG"), ("王毅", "PERSON"), ("外交部", "ORG")])
     r = build(a)
     assert names(r, "PERSON") == {"秦刚", "王毅"} and names(r, "ORG") == {"外交部"}
+
+
+def test_appointments_in_a_list_of_clauses_keep_each_post_with_its_holder():
+    a = analysis_of("央行国际司司长金琦已出任办公厅主任，中国外汇交易中心总裁谢多已出任国际司司长。",
+                    [("央行国际司", "ORG"), ("金琦", "PERSON"), ("办公厅", "ORG"), ("中国外汇交易中心", "ORG"), ("谢多", "PERSON"),
+                     ("国际司", "ORG")])
+    r = build(a)
+    held = {(r.entities[p.person].name, p.title, r.entities[p.organisation].name) for p in r.positions}
+    assert ("谢多", "主任", "办公厅") not in held and ("谢多", "总裁", "中国外汇交易中心") in held
+    assert ("金琦", "主任", "办公厅") in held and ("谢多", "司长", "国际司") in held

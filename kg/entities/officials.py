@@ -24,10 +24,11 @@ if TYPE_CHECKING:  # annotations only (no import cycle)
 
 HE_COMPOUNDS = ("工业和信息化", "住房和城乡建设", "发展和改革", "文化和旅游", "人力资源和社会保障", "自然资源和规划",
                 "农业和农村", "科学技术和", "新闻出版和", "广播电视和", "商务和", "交通和", "卫生和")
-APPOINTMENT = re.compile("当选为|当选|担任了|出任了|兼任了|担任|出任|兼任|任|为")
+APPOINTMENT = re.compile("(?:已|将|又|曾|正式)?(?:当选为|当选|担任了|出任了|兼任了|担任|出任|兼任|任|为)")
 ASSOCIATION_TITLES = ("理事长", "会长", "秘书长", "主席", "副理事长", "副会长")
 ORG_END_CHARS = set("局厅委部院所会办司处室组团校社台报行厂队站馆中心府政协")
 CHAIN_SEPARATORS = "、兼"
+TAKING_OFFICE = ("出任", "担任", "升任", "调任", "就任", "转任", "改任", "接任", "兼任", "任命")
 # offices of a state, never held at the body of the title before them in a chain
 OWN_OFFICE_TITLES = frozenset(("国家主席", "总统", "总理", "首相", "国王", "女王"))
 LIST_SEPARATORS = "，,、；"
@@ -82,8 +83,8 @@ def _org_before(text: str, lo: int, hi: int, mentions_by_end) -> tuple[str | Non
             i -= 1  # 工业和信息化部: 和 inside the name
             continue
         if (text[i - 1] in "的了在是和与及对由向为把将让据同跟如《》" or text[i - 1].isdigit()
-                or text[i - 2 : i] in ("所属", "旗下", "下属", "本报")) and i < hi:
-            break
+                or text[i - 2 : i] in ("所属", "旗下", "下属", "本报") or text[i - 2 : i] in TAKING_OFFICE) and i < hi:
+            break  # …谢多已出任|国际司司长: the body is what the verb names
         i -= 1
         if hi - i >= 20:
             break
@@ -286,9 +287,12 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
                 continue
             if i > lo + 1 and text[i - 1] in "，," and i - 1 not in by_end:
                 # 中国科学院副院长、党组成员，中科院院士张亚平: stacked titles run on over a comma
-                # where a title, not a name, ends before it
+                # where a title, not a name, ends before it, in a clause with no person of its
+                # own (金琦已出任办公厅主任，…谢多: 金琦's post)
                 before = at_end.search(text, max(lo, i - 13), i - 1)
-                if before is not None and before.end() == i - 1:
+                clause = max((k for k in range(lo, i - 1) if text[k] in CONTEXT_BREAK), default=lo - 1) + 1
+                if before is not None and before.end() == i - 1 and not any(
+                        clause <= p.start and p.end <= i - 1 for p in persons):
                     i -= 1
                     continue
             break
