@@ -333,7 +333,9 @@ ETC_AFTER = set("离级")  # 等离子, 等级
 
 def _split_on_words(text: str, start: int, end: int, label: str) -> list[tuple[int, int]]:
     """An organisation or place never holds 了 or 的, nor 所属/旗下: cut there, keeping the
-    pieces that still end like a name of that kind (市政府会见了克劳森公司 -> 克劳森公司)."""
+    pieces that still end like a name of that kind (市政府会见了克劳森公司 -> 克劳森公司); an
+    organisation is what comes before 等 (腾讯等互联网公司), and two bodies a verb joins are two
+    (国家发展改革委联合中央宣传部)."""
     while end - start > 2 and text[end - 1] in "的了":
         end -= 1
     if label == ORG:
