@@ -439,7 +439,8 @@ def _meets(c: _Clause, word: str, kinds: set, t0: int, t1: int, actors, carried,
     if "meet_pair" in kinds:  # 甲与乙会谈, 与乙进行交流
         for pattern in _PAIR_WORDS:
             for pm in _pair_words(c, pattern, c.lo, t0):
-                right = _run_after(c, pm.end(), _is_person, 16, _PERSON_JOIN, skip_others=True, limit=t0)
+                right = [m for m in _run_after(c, pm.end(), _is_person, 16, _PERSON_JOIN, skip_others=True, limit=t0)
+                         if not _reporter(c, m)]
                 if not right or len(text[right[-1].end:t0]) > 12:
                     continue
                 if _TOGETHER.search(text, right[-1].end, t0):
@@ -451,7 +452,8 @@ def _meets(c: _Clause, word: str, kinds: set, t0: int, t1: int, actors, carried,
                 return [(a, MEETS, b) for a in left for b in right]
     if "meet_obj" in kinds:  # 甲会见乙
         tails = [m for m in _run_after(c, t1, _is_person, 30, _PERSON_JOIN, skip_others=True)
-                 if "随同" not in text[max(t1, m.start - 10):m.start]  # (会见了随同甲来访的乙: not 甲)
+                 if not _reporter(c, m)  # 会晤马来西亚总理…电（记者荣燕）: the byline's reporter is met by no one
+                 and "随同" not in text[max(t1, m.start - 10):m.start]  # (会见了随同甲来访的乙: not 甲)
                  and not (text.startswith("的", m.end) and _ENVOY.match(text, m.end + 1))]  # (会见了甲的特使乙: not 甲)
         found += [(a, MEETS, b) for a in actors for b in tails]
     return found

@@ -312,6 +312,12 @@ def test_reporters_in_a_byline_do_not_act():
     assert triples(text, [("芬兰", L), ("周非", P), ("赫尔辛基", L)]) == set()
 
 
+def test_reporters_in_a_byline_are_met_by_no_one():
+    text = "韩松会晤芬兰总理新华网北京6月3日电 （记者周非） 韩松3日与芬兰总理莫里斯举行会谈"
+    got = triples(text, [("韩松", P), ("芬兰", L), ("周非", P), ("韩松", P), ("芬兰", L), ("莫里斯", P)])
+    assert got == {("韩松", MEETS, "莫里斯")}
+
+
 def test_a_delegation_named_elsewhere_in_the_document_is_its_leader():
     s0, s1 = "临江市代表团赴平川县考察。", "临江市市长周明率团。"
     ms = mentions(s0, [("临江市", L), ("平川县", L)], 0) + mentions(s1, [("临江市", L), ("周明", P)], 1)
