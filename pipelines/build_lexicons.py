@@ -60,6 +60,17 @@ def stock_text_name(name: str) -> str:
     return re.sub(r"(?<=[\u4e00-\u9fff])[AB]$", "", name)
 
 
+def listed_short_names(data: Path) -> list[str]:
+    """The A-share companies' short names as text writes them, normalised, sorted."""
+    import csv
+
+    with (data / "lexicons" / "a_share_stocks.csv").open(encoding="utf-8-sig") as handle:
+        # C, N or S before a name (C大明, S佳通) is the exchange's mark (new listing, share reform), not the name
+        names = {re.sub(r"^[CNS](?=[\u4e00-\u9fff])", "", normalize_chars(stock_text_name(row["name"])))
+                 for row in csv.DictReader(handle)}
+    return sorted(n for n in names if len(n) >= 2 and not n.isascii())
+
+
 def feature_lexicon(data: Path) -> dict[str, set[str]]:
     import csv
 
@@ -115,7 +126,17 @@ def main(argv=None) -> int:
     parser.add_argument("--features", type=Path, help="write the NER feature lexicon to this file instead")
     parser.add_argument("--divisions", type=Path, nargs="?", const=ROOT / "kg" / "data" / "lexicon" / "divisions.tsv.gz",
                         help="write the division table kg ships (default kg/data/lexicon/divisions.tsv.gz) instead")
+    parser.add_argument("--stocks", type=Path, nargs="?", const=ROOT / "kg" / "data" / "lexicon" / "stocks.txt",
+                        help="write the listed companies' short names kg ships (default kg/data/lexicon/stocks.txt) instead")
     args = parser.parse_args(argv)
+    if args.stocks:
+        names = listed_short_names(args.data)
+        args.stocks.write_text("# Short names of A-share listed companies as news writes them (no ST prefix, no share\n"
+                               "# class), from ../shared/data/lexicons/a_share_stocks.csv (pipelines/build_lexicons.py\n"
+                               "# --stocks): a name the model reads as an organisation and that is one of these is a company.\n"
+                               + "".join(f"{name}\n" for name in names), encoding="utf-8")
+        print(f"{len(names)} listed companies' short names -> {args.stocks}")
+        return 0
     if args.divisions:
         from kg.entities.divisions import read_division_csvs
 

@@ -43,6 +43,8 @@ def test_one_character_zone_words_give_way_to_divisions(name, subtype):
     ("中国人民解放军", "government"), ("东部战区", "government"),
     ("中国人民银行", "government"), ("欧洲中央银行", "government"), ("美联储", "government"),
     ("国际货币基金组织", "other"), ("中国农业银行", "company"),
+    # a listed company's short name (kg/data/lexicon/stocks.txt), an exchange's
+    ("万科", "company"), ("比亚迪", "company"), ("深交所", "other"), ("港交所", "other"),
     # those keywords are words of their own inside a name: only its end counts
     ("澳门社会文化司", "other"), ("网络平台", "other"), ("黄埔军校", "other"), ("新型广电网络", "other"),
     ("中国社会科学院", "institute"), ("报告厅", "government"),

@@ -27,6 +27,12 @@ def countries() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def listed_companies() -> frozenset[str]:
+    """Short names of listed companies (stocks.txt: 万科, 中联重科, 美凯龙)."""
+    return frozenset(_lexicon_lines("stocks.txt"))
+
+
+@lru_cache(maxsize=1)
 def provinces() -> dict[str, tuple[str, str]]:
     """short and full name -> (full name, subtype)."""
     table = {}

@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from .divisions import division_subtype
-from .lexicon import _bare_title, countries, full_place_name, places, provinces, title_kind
+from .lexicon import _bare_title, countries, full_place_name, listed_companies, places, provinces, title_kind
 
 
 # (keyword, subtype): the keyword found furthest right in a name decides its subtype, so
@@ -22,7 +22,7 @@ ORG_KEYWORDS = [
     ("工程院", "institute"), ("研究中心", "institute"), ("科学城", "institute"), ("重点实验室", "institute"),
     ("研究会", "association"), ("设计院", "institute"), ("技术中心", "institute"), ("创新中心", "institute"), ("转移中心", "institute"), ("转化中心", "institute"),
     ("装置", "institute"), ("天文台", "institute"), ("所", "institute"), ("院", "institute"),
-    ("交易所", "other"), ("事务所", "company"), ("派出所", "government"), ("学院", "university"),
+    ("交易所", "other"), ("交所", "other"), ("事务所", "company"), ("派出所", "government"), ("学院", "university"),
     ("日报", "media"), ("晚报", "media"), ("早报", "media"), ("报社", "media"), ("电视台", "media"),
     ("广播电台", "media"), ("电台", "media"), ("新华社", "media"), ("通讯社", "media"), ("杂志", "media"),
     ("杂志社", "media"), ("新闻网", "media"), ("新闻", "media"), ("融媒体中心", "media"), ("传媒", "media"), ("报", "media"),
@@ -121,7 +121,10 @@ END_ONLY_ORG_KEYWORDS = frozenset(("社", "网", "党", "军", "所", "报", "�
 
 
 def _org_subtype(name: str) -> str:
-    return _rightmost_keyword(name, ORG_KEYWORDS, END_ONLY_ORG_KEYWORDS) or "other"
+    subtype = _rightmost_keyword(name, ORG_KEYWORDS, END_ONLY_ORG_KEYWORDS)
+    if subtype is None and name in listed_companies():
+        return "company"  # 万科, 中联重科: a listed company's short name has no company word
+    return subtype or "other"
 
 
 @lru_cache(maxsize=1 << 16)
