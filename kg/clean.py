@@ -190,13 +190,21 @@ def _is_headline(paragraph: str) -> bool:
     return len(paragraph) <= HEADLINE_MAX_CHARS and not any(ch in paragraph for ch in "，,。；")
 
 
+# An outlet's dateline opening a story (新华社北京1月1日电, 深圳商报讯, 央视网消息): a new
+# paragraph, and in the graph no link of the outlet to what its sentence reports
+DATELINE = re.compile(r"^[（(【\[]?\s*(?:新华社|中新社|本报|[\u4e00-\u9fff]{2,10}?(?:日报|晚报|早报|商报|时报|报|网|电视台|通讯社))"
+                      r"[\u4e00-\u9fff]{0,8}?(?:\d{1,2}月\d{1,2}日)?(?:电|讯|消息)[】)）\]]?")
+_MARKDOWN_HEADING = re.compile(r"#{1,6}\s")
+
+
 def join_broken_paragraphs(paragraphs: list[str]) -> list[str]:
     """Re-join paragraphs split at column or page breaks.
 
     A paragraph that ends without sentence-final punctuation is joined with the next when
     it reads as a broken sentence: it is longer than a headline or holds a comma, or the
     next paragraph starts with a character that cannot start a sentence. Headlines (short,
-    no commas or full stops) stay alone, as does anything followed by an opening quote.
+    no commas or full stops, or marked as a Markdown heading: ### 标题) stay alone, as does
+    anything followed by an opening quote or a dateline.
     """
     out: list[str] = []
     for para in paragraphs:
@@ -207,7 +215,8 @@ def join_broken_paragraphs(paragraphs: list[str]) -> list[str]:
             prev = out[-1]
             unfinished = prev[-1] not in PARAGRAPH_END
             continues = para[0] in CONTINUATION_START
-            if unfinished and (continues or (not _is_headline(prev) and para[0] not in "“「『【《")):
+            if unfinished and (continues or (not _is_headline(prev) and para[0] not in "“「『【《"
+                                             and not _MARKDOWN_HEADING.match(prev) and not DATELINE.match(para))):
                 out[-1] = prev + para
                 continue
         out.append(para)

@@ -20,13 +20,13 @@ max_edges limit).
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
 import networkx as nx
 
+from .clean import DATELINE
 from .entities.divisions import Division, ancestors, locate, place_attributes
 from .types import LOC, Resolution
 
@@ -64,13 +64,11 @@ def npmi(pair_count: int, count_a: int, count_b: int, units: int) -> float:
 # A sentence that only lists names (attendance lists, delegations, a list of writers) says
 # little about any one pair in it: its pairs share one unit of weight over the list instead
 # of each taking a full unit, so that long lists do not become dense heavy cliques. The same
-# holds for an outlet's dateline opening a sentence (新华社北京1月1日电): it is no link of the
-# outlet to what the sentence reports.
+# holds for an outlet's dateline opening a sentence (新华社北京1月1日电, 央视网消息): it is no
+# link of the outlet to what the sentence reports.
 LIST_MIN_MEMBERS = 5
 LIST_MAX_RESIDUE = 0.5  # other characters per character of the names, at most
 LIST_SEPARATORS = "、，,；;/ 　\t和及与等"
-DATELINE = re.compile(r"^[（(【\[]?\s*(?:新华社|中新社|本报|[\u4e00-\u9fff]{2,10}?(?:日报|晚报|早报|商报|时报|报|网|电视台|通讯社))"
-                      r"[\u4e00-\u9fff]{0,8}?(?:\d{1,2}月\d{1,2}日)?(?:电|讯)[】)）\]]?")
 REASON_LIST, REASON_DATELINE = "name list", "dateline"
 
 

@@ -183,3 +183,14 @@ def test_a_cleaned_document_keeps_no_link_or_tag():
                                         "<p>国务院总理李强会见西班牙首相。</p>"))
     assert "VIDE" not in doc.text and "http" not in doc.text and "<p>" not in doc.text
     assert "国务院总理李强会见西班牙首相。" in doc.text
+
+
+def test_a_markdown_heading_or_a_dateline_ends_the_paragraph_before_it():
+    long_heading = "### 习近平给科学与中国院士专家代表回信强调带动更多科技工作者支持和参与科普事业促进全民科学素质的提高"
+    assert join_broken_paragraphs([long_heading, "新华社北京7月20日电 习近平回信。"]) == [
+        long_heading, "新华社北京7月20日电 习近平回信。"]
+    headline = "带动更多科技工作者支持和参与科普事业促进全民科学素质的提高并推动科普工作全面发展取得实效"
+    assert join_broken_paragraphs([headline, "央视网消息（新闻联播）：习近平回信。"]) == [headline, "央视网消息（新闻联播）：习近平回信。"]
+    # a broken sentence is still joined
+    assert join_broken_paragraphs(["沈阳市副市长张三在中国科学院沈阳自动化研究所调研，强调要加快机器人产业", "发展。"]) == [
+        "沈阳市副市长张三在中国科学院沈阳自动化研究所调研，强调要加快机器人产业发展。"]

@@ -136,6 +136,12 @@ def test_a_dateline_links_its_outlet_weakly():
     assert g.edges["ORG:新华社", "PERSON:李鹏"]["weight"] < 1
     assert g.edges["ORG:国务院", "PERSON:李鹏"]["weight"] == 1  # what the sentence reports keeps its weight
 
+    occ = [("ORG:央视网", "d1", 0, 0), ("PERSON:李鹏", "d1", 0, 0), ("ORG:国务院", "d1", 0, 0)]
+    r = resolution(occ, sentences={("d1", 0): "央视网消息（新闻联播）：国务院总理李鹏今天会见来宾。"})
+    for e in r.entities.values():
+        e.aliases = [e.name]
+    assert build_graph(r).edges["ORG:央视网", "PERSON:李鹏"]["weight"] < 1  # 消息: a web outlet's dateline
+
 
 def test_places_carry_their_division_and_optional_located_in_edges():
     from kg.entities.divisions import divisions
