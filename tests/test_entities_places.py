@@ -217,3 +217,12 @@ def test_special_administrative_regions_go_by_their_short_forms():
     assert names(r, "LOC") == {"澳门特别行政区"}
     r = build(analysis_of("香港特区政府表示。", [("香港特区政府", "ORG")]))
     assert names(r, "ORG") == {"香港特区政府"}  # a region's government is its 政府, not 人民政府
+
+
+def test_a_world_city_is_a_city_even_where_the_model_read_a_person():
+    r = build(analysis_of("俄军对哈尔科夫发动袭击，东京和曼谷举行活动。", [("哈尔科夫", "PERSON"), ("东京", "LOC"), ("曼谷", "LOC")]))
+    assert names(r, "PERSON") == set() and names(r, "LOC") == {"哈尔科夫", "东京", "曼谷"}
+    assert {entity(r, n).subtype for n in ("哈尔科夫", "东京", "曼谷")} == {"city"}
+    # a foreign city's 地区 is its region, not the city
+    r = build(analysis_of("顿涅茨克地区局势紧张。", [("顿涅茨克地区", "LOC")]))
+    assert names(r, "LOC") == {"顿涅茨克地区"}

@@ -27,6 +27,12 @@ def countries() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def world_cities() -> frozenset[str]:
+    """Cities outside China as news writes them (world_cities.txt: 莫斯科, 哈尔科夫, 曼谷)."""
+    return frozenset(_lexicon_lines("world_cities.txt"))
+
+
+@lru_cache(maxsize=1)
 def listed_companies() -> frozenset[str]:
     """Short names of listed companies (stocks.txt: 万科, 中联重科, 美凯龙)."""
     return frozenset(_lexicon_lines("stocks.txt"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..types import LOC, ORG, DocAnalysis
-from .lexicon import ZONE_SUFFIXES, _known_place, bare_place_name
+from .lexicon import ZONE_SUFFIXES, _known_place, bare_place_name, world_cities
 from .divisions import division_subtype, divisions
 from .subtypes import loc_subtype
 from .spans import DocMention
@@ -99,9 +99,10 @@ REGION_WORDS = ("地区", "一带")
 
 
 def _division_area(name: str) -> bool:
-    """Whether `name` is a country, province or city, whose area X地区 means (深圳, 广东); a
-    district's bare name is too often something else (南海地区: the sea's region, not 南海区)."""
-    return len(name) >= 2 and loc_subtype(name) in ("country", "province", "city")
+    """Whether `name` is a country, or a Chinese province or city, whose area X地区 means (深圳,
+    广东); a district's bare name is too often something else (南海地区: the sea's region, not
+    南海区), and a foreign city's 地区 is its region (顿涅茨克地区)."""
+    return len(name) >= 2 and loc_subtype(name) in ("country", "province", "city") and name not in world_cities()
 
 
 def region_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:

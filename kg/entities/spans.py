@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from ..types import LOC, ORG, PERSON, DocAnalysis
 from .lexicon import (
     ZONE_SUFFIXES, _any_title_regex, _known_place, _standard_place, _title_regexes, common_surnames, countries,
-    places, provinces, surnames,
+    places, provinces, surnames, world_cities,
 )
 from .subtypes import LOC_KEYWORD_WORDS, ORG_KEYWORDS, ORG_KEYWORD_WORDS
 
@@ -316,6 +316,8 @@ def fix_label(surface: str, label: str) -> str:
         return ORG  # 克劳森自动化公司 read as a person
     if label == PERSON and len(surface) == 2 and surface[1] == "军" and surface[0] in ARMY_COUNTRIES:
         return ORG  # 乌军, 以军: a country's armed forces
+    if label == PERSON and surface in world_cities():
+        return LOC  # 哈尔科夫, 敖德萨: a city read as a person
     if (label == PERSON and surface[0] not in surnames() and surface[:2] not in surnames()
             and surface.endswith(ABBREVIATION_ENDINGS) and "·" not in surface):
         return ORG  # 哈工大: no surname, ends like an abbreviated organisation

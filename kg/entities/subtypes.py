@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from .divisions import division_subtype
-from .lexicon import _bare_title, countries, full_place_name, listed_companies, places, provinces, title_kind
+from .lexicon import _bare_title, countries, full_place_name, listed_companies, places, provinces, title_kind, world_cities
 
 
 # (keyword, subtype): the keyword found furthest right in a name decides its subtype, so
@@ -135,6 +135,8 @@ def loc_subtype(name: str) -> str:
         return provinces()[name][1]
     if name in places():
         return places()[name]
+    if name in world_cities():
+        return "city"
     full = full_place_name(name)
     if full != name and full in places():
         return places()[full]
