@@ -317,14 +317,20 @@ def source_line_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> l
 STORM_WORDS = ("超强台风", "强台风", "台风", "飓风", "强热带风暴", "热带风暴", "热带低压", "气旋")
 
 
+def _beside_storm_word(text: str, start: int, end: int) -> bool:
+    """台风杜苏芮, 台风“杜苏芮”, “卡努”台风: a storm word right before or after, quotes allowed."""
+    before = start - 1 if start and text[start - 1] in "“\"「『" else start
+    after = end + 1 if text[end:end + 1] in "”\"」』" else end
+    return text.endswith(STORM_WORDS, 0, start) or text.endswith(STORM_WORDS, 0, before) \
+        or text.startswith(STORM_WORDS, end) or text.startswith(STORM_WORDS, after)
+
+
 def not_people_mentions(analysis: DocAnalysis, mentions: list[DocMention]) -> list[DocMention]:
     """Names the model reads as people that the document shows are none: a storm's name
     (台风杜苏芮, 飓风伊恩), here and wherever else the document writes it alone (杜苏芮带来强降雨);
     a country's side in talks (圭方 in an article about 圭亚那)."""
     text = analysis.text
-    storms = {m.text for m in mentions if m.label == PERSON and (
-        text.endswith(STORM_WORDS, 0, m.start) or text.endswith(STORM_WORDS, 0, m.start - 1) and text[m.start - 1] in "“\"「『"
-        or text.startswith(STORM_WORDS, m.end) or text.startswith(STORM_WORDS, m.end + 1) and text[m.end:m.end + 1] in "”\"」』")}
+    storms = {m.text for m in mentions if m.label == PERSON and _beside_storm_word(text, m.start, m.end)}
     initials = {m.text[0] for m in mentions if m.label == LOC and len(m.text) >= 2 and loc_subtype(m.text) == "country"}
 
     def is_side(name: str) -> bool:

@@ -290,7 +290,7 @@ def title_chains(analysis: DocAnalysis, mentions: list[DocMention]) -> tuple[lis
                 # where a title, not a name, ends before it, in a clause with no person of its
                 # own (金琦已出任办公厅主任，…谢多: 金琦's post)
                 before = at_end.search(text, max(lo, i - 13), i - 1)
-                clause = max((k for k in range(lo, i - 1) if text[k] in CONTEXT_BREAK), default=lo - 1) + 1
+                clause = max(max(text.rfind(ch, lo, i - 1) for ch in CONTEXT_BREAK), lo - 1) + 1
                 if before is not None and before.end() == i - 1 and not any(
                         clause <= p.start and p.end <= i - 1 for p in persons):
                     i -= 1
